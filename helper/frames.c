@@ -1,0 +1,353 @@
+/* frames.c -- the calling thread's Python stack, and hook_snapshot.
+
+   Only the public C API is used (PyThreadState_GetFrame, PyFrame_GetBack,
+   PyFrame_GetCode, ...): it is the same on 3.11 to 3.13, skips frames that
+   are not yet complete, and gives the frame objects that the locals API
+   needs.  */
+
+#include <stdio.h>
+#include <string.h>
+
+#include "internal.h"
+
+#define CO_OPTIMIZED 0x1
+#define CO_VARARGS 0x4
+#define CO_VARKEYWORDS 0x8
+/* A stack deeper than this is taken to be corrupt rather than walked on. */
+#define MAX_FRAMES 10000000u
+
+/* The checks every entry point makes before it may run Python code.
+   Returns HOOK_OK and the thread state, or a status with the message.  */
+int
+frames_preflight (const struct py_api *api, void **tstate)
+{
+  if (!api->Py_IsInitialized ())
+    return channel_fail (HOOK_ERR_NOT_INITIALIZED,
+                         "the Python interpreter is not initialized yet; "
+                         "continue to a stop after Py_Initialize");
+  if (api->Py_IsFinalizing ())
+    return channel_fail (HOOK_ERR_NOT_INITIALIZED,
+                         "the Python interpreter is shutting down; Python "
+                         "frames can no longer be inspected safely");
+  *tstate = api->PyGILState_GetThisThreadState ();
+  if (*tstate == NULL)
+    return channel_fail (HOOK_ERR_NO_THREAD_STATE,
+                         "this thread has no Python thread state; select a "
+                         "thread that runs Python code (info threads, "
+                         "thread N)");
+  if (!api->PyGILState_Check ())
+    return channel_fail (
+        HOOK_ERR_GIL_NOT_HELD,
+        "this thread does not hold the GIL (it released it around a "
+        "blocking call, or waits for it); stop it where it runs Python "
+        "code, for example with a breakpoint on a C function that Python "
+        "code calls");
+  return HOOK_OK;
+}
+
+int
+frames_current (const struct py_api *api, py_object **frame)
+{
+  void *tstate;
+  int status = frames_preflight (api, &tstate);
+  if (status != HOOK_OK)
+    return status;
+  *frame = api->PyThreadState_GetFrame (tstate);
+  if (*frame == NULL)
+    return channel_fail (HOOK_ERR_NO_FRAME,
+                         "this thread runs no Python frame right now; "
+                         "continue to a stop inside Python code");
+  return HOOK_OK;
+}
+
+/* Steps from FRAME (reference consumed) to its caller.  */
+static py_object *
+step_back (const struct py_api *api, py_object *frame)
+{
+  py_object *back = api->PyFrame_GetBack (frame);
+  api->Py_DecRef (frame);
+  return back;
+}
+
+int
+frames_nth (const struct py_api *api, uint32_t n, py_object **out)
+{
+  py_object *frame;
+  int status = frames_current (api, &frame);
+  if (status != HOOK_OK)
+    return status;
+  uint32_t i = 0;
+  for (; i < n && frame != NULL; i++)
+    frame = step_back (api, frame);
+  if (frame == NULL)
+    return channel_fail (HOOK_ERR_FRAME_RANGE,
+                         "there is no Python frame %u: this thread has %u "
+                         "(0 to %u); see py-hook-bt",
+                         n, i, i - 1);
+  *out = frame;
+  return HOOK_OK;
+}
+
+static long
+code_long (const struct py_api *api, py_object *code, const char *attr)
+{
+  py_object *v = api->PyObject_GetAttrString (code, attr);
+  if (v == NULL)
+    return -1;
+  long n = api->PyLong_AsLong (v);
+  api->Py_DecRef (v);
+  return n;
+}
+
+int
+code_vars_load (const struct py_api *api, py_object *code,
+                struct code_vars *cv)
+{
+  memset (cv, 0, sizeof *cv);
+  long flags = code_long (api, code, "co_flags");
+  long argc = code_long (api, code, "co_argcount");
+  long kwonly = code_long (api, code, "co_kwonlyargcount");
+  cv->varnames = api->PyCode_GetVarnames (code);
+  cv->cellvars = api->PyCode_GetCellvars (code);
+  cv->freevars = api->PyCode_GetFreevars (code);
+  if (flags < 0 || argc < 0 || kwonly < 0 || !cv->varnames || !cv->cellvars
+      || !cv->freevars)
+    {
+      code_vars_release (api, cv);
+      return error_to_message (api, HOOK_ERR_INTERNAL,
+                               "reading the frame's code object failed");
+    }
+  cv->optimized = (flags & CO_OPTIMIZED) != 0;
+  cv->nargs = argc + kwonly + !!(flags & CO_VARARGS)
+              + !!(flags & CO_VARKEYWORDS);
+  return HOOK_OK;
+}
+
+void
+code_vars_release (const struct py_api *api, struct code_vars *cv)
+{
+  py_object **all[] = { &cv->varnames, &cv->cellvars, &cv->freevars };
+  for (size_t i = 0; i < 3; i++)
+    if (*all[i])
+      {
+        api->Py_DecRef (*all[i]);
+        *all[i] = NULL;
+      }
+}
+
+py_ssize
+names_index (const struct py_api *api, py_object *tuple, py_object *name)
+{
+  py_ssize n = api->PyTuple_Size (tuple);
+  for (py_ssize i = 0; i < n; i++)
+    {
+      py_object *item = api->PyTuple_GetItem (tuple, i);
+      /* Names are interned str; a byte compare of their UTF-8 needs no
+         rich comparison and so runs no user code.  */
+      py_ssize a, b;
+      const char *x = api->PyUnicode_AsUTF8AndSize (item, &a);
+      const char *y = api->PyUnicode_AsUTF8AndSize (name, &b);
+      if (x && y && a == b && memcmp (x, y, (size_t) a) == 0)
+        return i;
+    }
+  return -1;
+}
+
+/* Finds NAME among the code's variables.  Returns 1 and sets KIND to arg,
+   local, cell or free; 0 when it is none of them.  */
+int
+code_vars_kind (const struct py_api *api, const struct code_vars *cv,
+                py_object *name, const char **kind)
+{
+  py_ssize i = names_index (api, cv->varnames, name);
+  if (i >= 0)
+    {
+      *kind = i < cv->nargs ? "arg"
+              : names_index (api, cv->cellvars, name) >= 0 ? "cell"
+                                                           : "local";
+      return 1;
+    }
+  if (names_index (api, cv->cellvars, name) >= 0)
+    {
+      *kind = "cell";
+      return 1;
+    }
+  if (names_index (api, cv->freevars, name) >= 0)
+    {
+      *kind = "free";
+      return 1;
+    }
+  return 0;
+}
+
+static void
+reply_str_field (const struct py_api *api, py_object *s)
+{
+  py_ssize n = 0;
+  const char *utf8 = s ? api->PyUnicode_AsUTF8AndSize (s, &n) : NULL;
+  if (utf8 == NULL)
+    {
+      api->PyErr_Clear ();
+      reply_field_str ("?");
+      return;
+    }
+  reply_field (utf8, (size_t) n);
+}
+
+/* One V record: NAME's value in LOCALS, or unbound.  */
+void
+frames_variable_record (const struct py_api *api, char tag, py_object *locals,
+                        py_object *name, const char *kind, size_t limit)
+{
+  reply_raw (&tag, 1);
+  reply_str_field (api, name);
+  reply_field_str (kind);
+  py_object *value = api->PyObject_GetItem (locals, name);
+  if (value == NULL)
+    {
+      /* KeyError: the variable has no value yet (or was deleted).  */
+      api->PyErr_Clear ();
+      reply_field_str ("unbound");
+      reply_field ("", 0);
+      reply_field ("", 0);
+      reply_field_str ("0");
+    }
+  else
+    {
+      render_fields (api, value, limit);
+      api->Py_DecRef (value);
+    }
+  reply_end_record ();
+}
+
+/* All variables of a frame of an optimized (function) code object, in
+   definition order: arguments, locals, cells, free variables.  */
+static void
+function_variables (const struct py_api *api, const struct code_vars *cv,
+                    py_object *locals, size_t limit)
+{
+  py_object *groups[] = { cv->varnames, cv->cellvars, cv->freevars };
+  for (size_t g = 0; g < 3; g++)
+    {
+      py_ssize n = api->PyTuple_Size (groups[g]);
+      for (py_ssize i = 0; i < n; i++)
+        {
+          py_object *name = api->PyTuple_GetItem (groups[g], i);
+          /* An argument that is also a cell is listed once, as argument. */
+          if (g == 1 && names_index (api, cv->varnames, name) >= 0)
+            continue;
+          const char *kind = "local";
+          code_vars_kind (api, cv, name, &kind);
+          frames_variable_record (api, 'V', locals, name, kind, limit);
+        }
+    }
+}
+
+/* A module or class body: its namespace is a mapping.  Only a real dict
+   is walked; iterating another mapping would run its code.  */
+static void
+namespace_variables (const struct py_api *api, py_object *locals,
+                     size_t limit)
+{
+  if (pyapi_type (locals) != api->dict_type)
+    return;
+  py_ssize pos = 0;
+  py_object *k, *v;
+  while (api->PyDict_Next (locals, &pos, &k, &v))
+    if (pyapi_type (k) == api->unicode_type)
+      frames_variable_record (api, 'V', locals, k, "local", limit);
+}
+
+static int
+frame_record (const struct py_api *api, py_object *frame, uint32_t index,
+              int with_locals, size_t limit)
+{
+  py_object *code = api->PyFrame_GetCode (frame);
+  py_object *file = api->PyObject_GetAttrString (code, "co_filename");
+  py_object *qualname = api->PyObject_GetAttrString (code, "co_qualname");
+  reply_raw ("F", 1);
+  reply_field_num (index);
+  reply_str_field (api, file);
+  reply_field_num (api->PyFrame_GetLineNumber (frame));
+  reply_str_field (api, qualname);
+  reply_end_record ();
+  if (file)
+    api->Py_DecRef (file);
+  if (qualname)
+    api->Py_DecRef (qualname);
+  int status = HOOK_OK;
+  if (with_locals)
+    {
+      struct code_vars cv;
+      status = code_vars_load (api, code, &cv);
+      py_object *locals
+          = status == HOOK_OK ? api->PyFrame_GetLocals (frame) : NULL;
+      if (status == HOOK_OK && locals == NULL)
+        status = error_to_message (api, HOOK_ERR_INTERNAL,
+                                   "reading the frame's locals failed");
+      if (locals != NULL)
+        {
+          if (cv.optimized)
+            function_variables (api, &cv, locals, limit);
+          else
+            namespace_variables (api, locals, limit);
+          api->Py_DecRef (locals);
+        }
+      if (status == HOOK_OK)
+        code_vars_release (api, &cv);
+    }
+  api->Py_DecRef (code);
+  return status;
+}
+
+void
+reply_prologue (const struct py_api *api)
+{
+  reply_raw ("P", 1);
+  char hex[24];
+  int n = snprintf (hex, sizeof hex, "%lx", api->version);
+  reply_field (hex, (size_t) n);
+  reply_end_record ();
+}
+
+int
+impl_snapshot (const struct hook_request *req)
+{
+  const struct py_api *api;
+  int status = channel_checked_request (req);
+  if (status == HOOK_OK)
+    status = pyapi_load (&api);
+  py_object *frame = NULL;
+  if (status == HOOK_OK)
+    status = frames_current (api, &frame);
+  if (status != HOOK_OK)
+    return channel_finish (status);
+
+  struct saved_error saved;
+  error_save (api, &saved);
+  reply_prologue (api);
+  uint32_t index = 0;
+  uint64_t last = req->max_frames
+                      ? (uint64_t) req->first_frame + req->max_frames
+                      : UINT64_MAX;
+  for (; frame != NULL && index < MAX_FRAMES; index++)
+    {
+      if (index >= req->first_frame && index < last && status == HOOK_OK)
+        status = frame_record (api, frame, index,
+                               (req->flags & HOOK_REQ_LOCALS) != 0,
+                               req->value_limit);
+      frame = step_back (api, frame);
+    }
+  if (frame != NULL)
+    api->Py_DecRef (frame);
+  if (status == HOOK_OK && req->first_frame >= index)
+    status = channel_fail (HOOK_ERR_FRAME_RANGE,
+                           "there is no Python frame %u: this thread has %u "
+                           "(0 to %u); see py-hook-bt",
+                           req->first_frame, index, index - 1);
+  reply_raw ("E", 1);
+  reply_field_num (index);
+  reply_end_record ();
+  error_restore (api, &saved);
+  return channel_finish (status);
+}

@@ -1,0 +1,149 @@
+/* hookhelper.h -- the whole ABI of libhookhelper.so, the in-target half of py-hook.
+
+   libhookhelper.so is loaded into a CPython process (LD_PRELOAD) and does
+   nothing until GDB calls one of the entry points below from a stopped
+   thread.  It has no link-time dependency on libpython: on its first call it
+   looks the CPython C API up in the process it finds itself in, so one build
+   serves a statically linked interpreter and a shared libpython alike, and it
+   stays inert in processes that are not Python.
+
+   How a call travels.  GDB calls hook_handshake once per process and reads
+   the struct hook_channel it returns.  For every later call GDB writes a
+   struct hook_request, followed by its payload, into the request area the
+   channel names, calls the entry point with the address of that request, and
+   then reads the channel again: its result fields say where the reply text
+   is and how long it is, and its message is the human explanation (cause and
+   fix) of any status other than HOOK_OK.  GDB never makes the target
+   allocate: all argument and result memory belongs to the helper.
+
+   Register state.  Every entry point returns with the thread's complete
+   register state, general and extended (x87, SSE, AVX, AVX-512, opmask and
+   whatever else XCR0 enables), exactly as it found it, down to the x87
+   last-instruction pointers.  GDB 13 on CPUs whose XSAVE area it does not
+   know (AMX) can restore registers after a call only if it does not have to
+   write the extended state back; see docs/architecture.md.
+
+   Threading.  Entry points act on the calling thread only and must be called
+   by a debugger while the process is stopped.  They are not reentrant and
+   not safe in a signal handler.  Fields are native-endian, sizes fixed.  */
+
+#ifndef HOOKHELPER_H
+#define HOOKHELPER_H
+
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* Bumped whenever a struct below or the reply format changes in a way the
+   other side would misread.  GDB refuses a helper whose version differs.  */
+#define HOOK_ABI_VERSION 1
+
+/* First field of struct hook_channel: "HOOK" read as a little-endian u32.  */
+#define HOOK_CHANNEL_MAGIC 0x4b4f4f48u
+
+/* Status of an entry point.  The channel's message explains every status
+   other than HOOK_OK in words, with what to do about it.  */
+enum hook_status {
+  HOOK_OK = 0,
+  HOOK_ERR_BAD_REQUEST = 1,      /* malformed request: GDB-side bug or ABI mismatch */
+  HOOK_ERR_ABI_MISMATCH = 2,     /* request's abi_version is not HOOK_ABI_VERSION */
+  HOOK_ERR_NOT_PYTHON = 3,       /* the process has no CPython C API */
+  HOOK_ERR_UNSUPPORTED_PYTHON = 4, /* a CPython this helper does not support */
+  HOOK_ERR_NOT_INITIALIZED = 5,  /* before Py_Initialize or during finalization */
+  HOOK_ERR_NO_THREAD_STATE = 6,  /* this thread has no Python thread state */
+  HOOK_ERR_GIL_NOT_HELD = 7,     /* this thread does not hold the GIL */
+  HOOK_ERR_NO_FRAME = 8,         /* this thread runs no Python frame */
+  HOOK_ERR_FRAME_RANGE = 9,      /* frame index beyond the outermost frame */
+  HOOK_ERR_NOT_A_VARIABLE = 10,  /* NAME is not a variable of the frame */
+  HOOK_ERR_EXPR_SYNTAX = 11,     /* EXPR does not compile */
+  HOOK_ERR_EXPR_RAISED = 12,     /* EXPR raised an exception */
+  HOOK_ERR_WRITE_FAILED = 13,    /* storing the value into the frame failed */
+  HOOK_ERR_NO_MEMORY = 14,       /* the reply buffer could not grow */
+  HOOK_ERR_INTERNAL = 15         /* a Python API call failed unexpectedly */
+};
+
+/* Returned by hook_handshake; lives in the helper for the life of the
+   process.  Addresses are plain 64-bit integers so that the layout does not
+   depend on who reads it.  */
+struct hook_channel {
+  uint32_t magic;              /* HOOK_CHANNEL_MAGIC */
+  uint32_t abi_version;        /* HOOK_ABI_VERSION of this helper */
+  uint64_t request_addr;       /* where GDB writes a struct hook_request */
+  uint64_t request_capacity;   /* bytes available there, header included */
+  uint64_t reply_addr;         /* reply text of the last call */
+  uint64_t reply_len;          /* its length in bytes (no terminating NUL) */
+  uint64_t message_addr;       /* NUL-terminated message of the last call */
+  uint64_t message_capacity;   /* bytes available there */
+  int32_t last_status;         /* enum hook_status of the last call */
+  uint32_t python_version;     /* PY_VERSION_HEX of the target, 0 if unknown */
+};
+
+/* Bounds of struct hook_request's value_limit; values outside are clamped.  */
+#define HOOK_VALUE_LIMIT_MIN 16u
+#define HOOK_VALUE_LIMIT_MAX 1000000u
+
+/* Flags of struct hook_request.  */
+#define HOOK_REQ_LOCALS 0x1u   /* hook_snapshot: include each frame's variables */
+
+/* Written by GDB into the channel's request area.  The payload follows the
+   header directly: name_len bytes of NAME, a NUL, expr_len bytes of EXPR, a
+   NUL.  Both are UTF-8.  */
+struct hook_request {
+  uint32_t abi_version;        /* must be HOOK_ABI_VERSION */
+  uint32_t flags;              /* HOOK_REQ_* */
+  uint32_t first_frame;        /* 0 = innermost Python frame */
+  uint32_t max_frames;         /* frames to report from first_frame; 0 = all */
+  uint32_t value_limit;        /* characters per rendered value, at least 16 */
+  uint32_t name_len;           /* hook_apply_locals: bytes of NAME */
+  uint32_t expr_len;           /* hook_apply_locals: bytes of EXPR */
+  uint32_t reserved;           /* zero */
+};
+
+/* Reply text.  One record per line, fields separated by TAB; in every field
+   a backslash, TAB and newline are written as \\, \t and \n.
+
+     P <version-hex>                         first line of every reply
+     F <index> <file> <line> <function>      a frame, innermost first
+     V <name> <kind> <type> <len> <value> <cut>   a variable of that frame
+     S <name> <kind> <type> <len> <value> <cut>   hook_apply_locals: stored
+     E <frames-total>                        last line of every reply
+
+   <kind> is arg, local, cell or free (local for every name of a module or
+   class body frame).  A variable without a value has "unbound" as <type>
+   and empty <len> and <value>.  <len> is the length of a str, bytes or
+   container, empty for other types.  <value> is at most value_limit bytes
+   of UTF-8; <cut> is 1 when it was shortened to fit, else 0.  */
+
+/* Checks that the helper can talk to GDB and fills in the channel.
+   GDB_ABI_VERSION is the HOOK_ABI_VERSION GDB was written for; a mismatch
+   is reported in the returned channel (last_status HOOK_ERR_ABI_MISMATCH)
+   rather than by failing, so GDB can always read what version it met.
+   Runs no Python code and allocates nothing; safe at any stop.  */
+struct hook_channel *hook_handshake (uint32_t GDB_ABI_VERSION);
+
+/* Describes the calling thread's Python stack.  REQ selects the frames
+   (first_frame, max_frames) and whether variables are included
+   (HOOK_REQ_LOCALS).  Values are rendered without running any user code:
+   int, float, complex, bool, None, str and bytes by value, list, tuple, dict,
+   set and frozenset by type, length and first items, anything else as
+   <TypeName at 0x...>.  The thread must hold the GIL.  The thread's pending
+   exception is left as it was.  Returns an enum hook_status.  */
+int hook_snapshot (const struct hook_request *REQ);
+
+/* Evaluates EXPR in the namespace of Python frame REQ->first_frame (its
+   globals and locals) and stores the result in that frame's variable NAME,
+   so the running code sees it: arguments, locals, cells and free variables
+   all work.  NAME must be a variable of the frame's code object (any
+   identifier in a module or class body frame).  The reply holds one S
+   record with the value as stored.  The thread must hold the GIL.  The
+   thread's pending exception is left as it was.  Returns an enum
+   hook_status.  */
+int hook_apply_locals (const struct hook_request *REQ);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* HOOKHELPER_H */

@@ -1,0 +1,168 @@
+/* internal.h -- declarations shared by the helper's source files.  Nothing
+   here is exported: the build uses -fvisibility=hidden and a version script
+   that lets only the entry points of hookhelper.h out.  */
+
+#ifndef HOOKHELPER_INTERNAL_H
+#define HOOKHELPER_INTERNAL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "hookhelper.h"
+
+/* CPython objects are opaque here: the helper is not compiled against
+   Python.h, because it must serve whichever CPython it is loaded into.  */
+typedef struct py_object py_object;
+typedef long py_ssize;
+
+/* --- pyapi.c: the CPython C API, found at run time ------------------- */
+
+struct py_api {
+  unsigned long version; /* PY_VERSION_HEX */
+
+  int (*Py_IsInitialized) (void);
+  int (*Py_IsFinalizing) (void);
+  int (*PyGILState_Check) (void);
+  void *(*PyGILState_GetThisThreadState) (void);
+  py_object *(*PyThreadState_GetFrame) (void *tstate);
+
+  py_object *(*PyFrame_GetBack) (py_object *);
+  py_object *(*PyFrame_GetCode) (py_object *);
+  int (*PyFrame_GetLineNumber) (py_object *);
+  py_object *(*PyFrame_GetLocals) (py_object *);
+  py_object *(*PyFrame_GetGlobals) (py_object *);
+  void (*PyFrame_LocalsToFast) (py_object *, int); /* absent on 3.13+ use */
+
+  py_object *(*PyCode_GetVarnames) (py_object *);
+  py_object *(*PyCode_GetCellvars) (py_object *);
+  py_object *(*PyCode_GetFreevars) (py_object *);
+
+  void (*Py_IncRef) (py_object *);
+  void (*Py_DecRef) (py_object *);
+  py_object *(*PyObject_GetAttrString) (py_object *, const char *);
+  py_object *(*PyObject_Repr) (py_object *);
+  py_object *(*PyObject_Str) (py_object *);
+  int (*PyObject_SetItem) (py_object *, py_object *, py_object *);
+  py_object *(*PyObject_GetItem) (py_object *, py_object *);
+  py_object *(*PyObject_GetIter) (py_object *);
+  py_object *(*PyIter_Next) (py_object *);
+  int (*PyType_IsSubtype) (py_object *, py_object *);
+  const char *(*PyType_Name) (py_object *); /* _PyType_Name */
+
+  long (*PyLong_AsLong) (py_object *);
+  size_t (*PyLong_NumBits) (py_object *); /* _PyLong_NumBits */
+  py_object *(*PyNumber_ToBase) (py_object *, int);
+
+  const char *(*PyUnicode_AsUTF8AndSize) (py_object *, py_ssize *);
+  py_object *(*PyUnicode_FromStringAndSize) (const char *, py_ssize);
+  py_object *(*PyUnicode_Substring) (py_object *, py_ssize, py_ssize);
+  py_ssize (*PyUnicode_GetLength) (py_object *);
+  int (*PyUnicode_IsIdentifier) (py_object *);
+
+  py_object *(*PyBytes_FromStringAndSize) (const char *, py_ssize);
+  char *(*PyBytes_AsString) (py_object *);
+  py_ssize (*PyBytes_Size) (py_object *);
+
+  py_ssize (*PyList_Size) (py_object *);
+  py_object *(*PyList_GetItem) (py_object *, py_ssize);
+  py_ssize (*PyTuple_Size) (py_object *);
+  py_object *(*PyTuple_GetItem) (py_object *, py_ssize);
+  py_ssize (*PyDict_Size) (py_object *);
+  int (*PyDict_Next) (py_object *, py_ssize *, py_object **, py_object **);
+  py_ssize (*PySet_Size) (py_object *);
+  int (*PySequence_Contains) (py_object *, py_object *);
+
+  void (*PyErr_Fetch) (py_object **, py_object **, py_object **);
+  void (*PyErr_Restore) (py_object *, py_object *, py_object *);
+  void (*PyErr_NormalizeException) (py_object **, py_object **, py_object **);
+  int (*PyErr_GivenExceptionMatches) (py_object *, py_object *);
+  py_object *(*PyErr_Occurred) (void);
+  void (*PyErr_Clear) (void);
+
+  py_object *(*Py_CompileStringExFlags) (const char *, const char *, int,
+                                         void *, int);
+  py_object *(*PyEval_EvalCode) (py_object *, py_object *, py_object *);
+
+  /* Types and singletons, compared by address.  */
+  py_object *type_type, *long_type, *float_type, *complex_type, *bool_type,
+      *unicode_type, *bytes_type, *list_type, *tuple_type, *dict_type,
+      *set_type, *frozenset_type, *none;
+  py_object **exc_syntax_error;
+};
+
+/* Resolves the API on first use.  Returns HOOK_OK, or a status with the
+   channel message set.  Later calls return the first outcome at once.  */
+int pyapi_load (const struct py_api **API);
+
+/* The type of O, read from the object header.  */
+py_object *pyapi_type (const py_object *O);
+
+/* --- channel.c: request, reply and message memory -------------------- */
+
+struct hook_channel *channel_get (void);
+const struct hook_request *channel_request_area (void);
+void channel_message (const char *FORMAT, ...)
+    __attribute__ ((format (printf, 1, 2)));
+int channel_fail (int STATUS, const char *FORMAT, ...)
+    __attribute__ ((format (printf, 2, 3)));
+int channel_checked_request (const struct hook_request *REQ);
+int channel_finish (int STATUS);
+
+/* Reply text.  The reply grows in mmap'ed memory; reply_failed is set once
+   a write did not fit, and channel_finish turns that into HOOK_ERR_NO_MEMORY.  */
+void reply_reset (void);
+void reply_raw (const char *S, size_t N);
+void reply_field (const char *S, size_t N); /* TAB, then S escaped */
+void reply_field_str (const char *S);
+void reply_field_num (long long V);
+void reply_end_record (void);
+int reply_failed (void);
+
+/* --- render.c: values as bounded text -------------------------------- */
+
+/* Writes two fields, <type> and <value>, for O.  Runs no user code.  */
+void render_fields (const struct py_api *API, py_object *O, size_t LIMIT);
+
+/* --- frames.c: walking the stack ------------------------------------- */
+
+/* Code object facts needed to list and check variables.  */
+struct code_vars {
+  py_object *varnames, *cellvars, *freevars; /* tuples, owned */
+  long nargs;                                /* leading varnames that are arguments */
+  int optimized;                             /* CO_OPTIMIZED: fast locals */
+};
+
+int frames_preflight (const struct py_api *API, void **TSTATE);
+int frames_current (const struct py_api *API, py_object **FRAME);
+int frames_nth (const struct py_api *API, uint32_t N, py_object **FRAME);
+int code_vars_load (const struct py_api *API, py_object *CODE,
+                    struct code_vars *OUT);
+void code_vars_release (const struct py_api *API, struct code_vars *CV);
+/* Position of str NAME in tuple NAMES of str, or -1.  */
+py_ssize names_index (const struct py_api *API, py_object *NAMES,
+                      py_object *NAME);
+int code_vars_kind (const struct py_api *API, const struct code_vars *CV,
+                    py_object *NAME, const char **KIND);
+
+/* Writes one V (or S) record for NAME, looked up in LOCALS.  */
+void frames_variable_record (const struct py_api *API, char TAG,
+                             py_object *LOCALS, py_object *NAME,
+                             const char *KIND, size_t LIMIT);
+/* The P record that opens every reply.  */
+void reply_prologue (const struct py_api *API);
+
+/* Errors saved and restored around every entry point.  */
+struct saved_error {
+  py_object *type, *value, *tb;
+};
+void error_save (const struct py_api *API, struct saved_error *SAVE);
+void error_restore (const struct py_api *API, struct saved_error *SAVE);
+/* Puts "TypeName: message" of the pending exception into the channel
+   message, clears it, and returns STATUS.  */
+int error_to_message (const struct py_api *API, int STATUS, const char *WHAT);
+
+int impl_snapshot (const struct hook_request *REQ);
+int impl_apply_locals (const struct hook_request *REQ);
+struct hook_channel *impl_handshake (uint32_t GDB_ABI_VERSION);
+
+#endif /* HOOKHELPER_INTERNAL_H */

@@ -1,0 +1,203 @@
+/* locals.c -- hook_apply_locals: store a value into a frame's variable.
+
+   How a write reaches the running code differs by version:
+   - 3.11 and 3.12: PyFrame_GetLocals copies the fast slots (and the
+     contents of cells) into the frame's f_locals dict; after the dict is
+     changed, PyFrame_LocalsToFast copies it back.  Both must happen under
+     one GIL hold with no other Python code run in between that could
+     refresh the dict, which is why the expression is evaluated first.
+   - 3.13: PyFrame_GetLocals returns a write-through proxy (PEP 667);
+     setting an item updates the slot or cell at once.
+   Every write is read back from a fresh view of the frame and compared by
+   identity, so a write that did not land (3.12 returns a copy when a
+   frame has inlined-comprehension hidden locals) is reported, not lost. */
+
+#include <stdio.h>
+#include <string.h>
+
+#include "internal.h"
+
+#define PY_EVAL_INPUT 258 /* Py_eval_input */
+#define PY_3_13 0x030d0000ul
+#define MAX_LISTED_NAMES 2000 /* bytes of variable names in a message */
+
+/* The frame's variable names, for a "NAME is not a variable" message.  */
+static void
+list_names (const struct py_api *api, const struct code_vars *cv, char *buf,
+            size_t size)
+{
+  size_t len = 0;
+  buf[0] = '\0';
+  py_object *groups[] = { cv->varnames, cv->cellvars, cv->freevars };
+  for (size_t g = 0; g < 3; g++)
+    for (py_ssize i = 0; i < api->PyTuple_Size (groups[g]); i++)
+      {
+        py_object *item = api->PyTuple_GetItem (groups[g], i);
+        const char *name = api->PyUnicode_AsUTF8AndSize (item, NULL);
+        if (name == NULL
+            || (g == 1 && names_index (api, cv->varnames, item) >= 0))
+          continue; /* an argument that is also a cell: list it once */
+        int n = snprintf (buf + len, size - len, "%s%s", len ? ", " : "",
+                          name);
+        if (n < 0 || (size_t) n >= size - len)
+          {
+            snprintf (buf + len, size - len, ", ...");
+            return;
+          }
+        len += (size_t) n;
+      }
+}
+
+static int
+check_name (const struct py_api *api, py_object *code, py_object *name,
+            const char *utf8, const char **kind)
+{
+  if (name == NULL)
+    return error_to_message (api, HOOK_ERR_NOT_A_VARIABLE,
+                             "NAME is not valid UTF-8");
+  if (!api->PyUnicode_IsIdentifier (name))
+    return channel_fail (HOOK_ERR_NOT_A_VARIABLE,
+                         "'%s' is not a Python identifier; NAME must be a "
+                         "variable name such as 'count'",
+                         utf8);
+  struct code_vars cv;
+  int status = code_vars_load (api, code, &cv);
+  if (status != HOOK_OK)
+    return status;
+  *kind = "local";
+  if (cv.optimized && !code_vars_kind (api, &cv, name, kind))
+    {
+      static char names[MAX_LISTED_NAMES];
+      list_names (api, &cv, names, sizeof names);
+      status = channel_fail (
+          HOOK_ERR_NOT_A_VARIABLE,
+          "'%s' is not a variable of this frame, so assigning it would have "
+          "no effect on the running code; its variables are: %s",
+          utf8, names[0] ? names : "(none)");
+    }
+  code_vars_release (api, &cv);
+  return status;
+}
+
+static py_object *
+evaluate (const struct py_api *api, py_object *frame, const char *expr,
+          int *status)
+{
+  py_object *code
+      = api->Py_CompileStringExFlags (expr, "<py-hook>", PY_EVAL_INPUT,
+                                      NULL, -1);
+  if (code == NULL)
+    {
+      int syntax = api->PyErr_GivenExceptionMatches (api->PyErr_Occurred (),
+                                                     *api->exc_syntax_error);
+      *status = error_to_message (
+          api, syntax ? HOOK_ERR_EXPR_SYNTAX : HOOK_ERR_EXPR_RAISED,
+          "EXPR does not compile");
+      return NULL;
+    }
+  py_object *globals = api->PyFrame_GetGlobals (frame);
+  py_object *locals = api->PyFrame_GetLocals (frame);
+  py_object *value = NULL;
+  if (globals && locals)
+    value = api->PyEval_EvalCode (code, globals, locals);
+  if (value == NULL)
+    *status = error_to_message (api, HOOK_ERR_EXPR_RAISED, "EXPR raised");
+  py_object *all[] = { code, globals, locals };
+  for (int i = 0; i < 3; i++)
+    if (all[i])
+      api->Py_DecRef (all[i]);
+  return value;
+}
+
+static int
+store (const struct py_api *api, py_object *frame, py_object *name,
+       py_object *value)
+{
+  py_object *locals = api->PyFrame_GetLocals (frame);
+  if (locals == NULL)
+    return error_to_message (api, HOOK_ERR_WRITE_FAILED,
+                             "reading the frame's locals failed");
+  int rc = api->PyObject_SetItem (locals, name, value);
+  if (rc == 0 && api->version < PY_3_13 && api->PyFrame_LocalsToFast)
+    api->PyFrame_LocalsToFast (frame, 0);
+  api->Py_DecRef (locals);
+  if (rc != 0)
+    return error_to_message (api, HOOK_ERR_WRITE_FAILED,
+                             "storing the value failed");
+  if (api->PyErr_Occurred ())
+    return error_to_message (api, HOOK_ERR_WRITE_FAILED,
+                             "copying the value into the frame failed");
+  /* Read back through a fresh view: the running code sees the same.  */
+  locals = api->PyFrame_GetLocals (frame);
+  py_object *seen = locals ? api->PyObject_GetItem (locals, name) : NULL;
+  if (locals)
+    api->Py_DecRef (locals);
+  if (seen)
+    api->Py_DecRef (seen);
+  if (seen != value)
+    {
+      api->PyErr_Clear ();
+      return channel_fail (
+          HOOK_ERR_WRITE_FAILED,
+          "the value did not reach the frame (on 3.12 a frame with inlined "
+          "comprehension variables hands out a copy of its locals); "
+          "nothing was changed");
+    }
+  return HOOK_OK;
+}
+
+int
+impl_apply_locals (const struct hook_request *req)
+{
+  const struct py_api *api;
+  int status = channel_checked_request (req);
+  if (status == HOOK_OK)
+    status = pyapi_load (&api);
+  py_object *frame = NULL;
+  if (status == HOOK_OK)
+    status = frames_nth (api, req->first_frame, &frame);
+  if (status != HOOK_OK)
+    return channel_finish (status);
+
+  const char *name_utf8 = (const char *) (req + 1);
+  const char *expr = name_utf8 + req->name_len + 1;
+  struct saved_error saved;
+  error_save (api, &saved);
+
+  const char *kind = "local";
+  py_object *code = api->PyFrame_GetCode (frame);
+  py_object *name = NULL, *value = NULL;
+  if (name_utf8[req->name_len] != '\0' || strlen (name_utf8) != req->name_len
+      || expr[req->expr_len] != '\0' || strlen (expr) != req->expr_len)
+    status = channel_fail (HOOK_ERR_BAD_REQUEST,
+                           "NAME or EXPR contains a NUL byte; remove it");
+  if (status == HOOK_OK)
+    {
+      name = api->PyUnicode_FromStringAndSize (name_utf8, req->name_len);
+      status = check_name (api, code, name, name_utf8, &kind);
+    }
+  if (status == HOOK_OK)
+    value = evaluate (api, frame, expr, &status);
+  if (status == HOOK_OK)
+    status = store (api, frame, name, value);
+  if (status == HOOK_OK)
+    {
+      py_object *locals = api->PyFrame_GetLocals (frame);
+      reply_prologue (api);
+      if (locals)
+        {
+          frames_variable_record (api, 'S', locals, name, kind,
+                                  req->value_limit);
+          api->Py_DecRef (locals);
+        }
+      reply_raw ("E", 1);
+      reply_field_num (-1);
+      reply_end_record ();
+    }
+  py_object *all[] = { value, name, code, frame };
+  for (int i = 0; i < 4; i++)
+    if (all[i])
+      api->Py_DecRef (all[i]);
+  error_restore (api, &saved);
+  return channel_finish (status);
+}

@@ -1,0 +1,190 @@
+/* pyapi.c -- finds the CPython C API in the process the helper runs in.
+
+   The helper is never linked against libpython: Debian's /usr/bin/python3.11
+   exports the API from the executable, pyenv's builds from libpython3.x.so,
+   and a process that is not Python has neither.  dlsym(RTLD_DEFAULT) finds
+   the symbols in whichever of those the process has.  Lookup happens on the
+   first entry-point call, never in a constructor, so a non-Python process
+   that inherits LD_PRELOAD sees nothing at all.  */
+
+#define _GNU_SOURCE
+#include <dlfcn.h>
+#include <stddef.h>
+
+#include "internal.h"
+
+/* Supported range of PY_VERSION_HEX: 3.11.0 up to, not including, 3.14.
+   3.14 borrows stack references to locals (LOAD_FAST_BORROW), which makes
+   overwriting a running frame's local unsafe without more work.  */
+#define PY_MIN_VERSION 0x030b0000ul
+#define PY_END_VERSION 0x030e0000ul
+
+static struct py_api api;
+static int load_status = -1; /* -1: not tried yet */
+
+/* Every symbol the helper needs, with where to store it.  OPTIONAL ones
+   may be missing on some supported versions.  */
+struct symbol {
+  const char *name;
+  void **slot;
+  int optional;
+};
+
+#define FN(field, sym) { sym, (void **) &api.field, 0 }
+#define OPT(field, sym) { sym, (void **) &api.field, 1 }
+
+static const struct symbol symbols[] = {
+  FN (Py_IsInitialized, "Py_IsInitialized"),
+  FN (PyGILState_Check, "PyGILState_Check"),
+  FN (PyGILState_GetThisThreadState, "PyGILState_GetThisThreadState"),
+  FN (PyThreadState_GetFrame, "PyThreadState_GetFrame"),
+  FN (PyFrame_GetBack, "PyFrame_GetBack"),
+  FN (PyFrame_GetCode, "PyFrame_GetCode"),
+  FN (PyFrame_GetLineNumber, "PyFrame_GetLineNumber"),
+  FN (PyFrame_GetLocals, "PyFrame_GetLocals"),
+  FN (PyFrame_GetGlobals, "PyFrame_GetGlobals"),
+  OPT (PyFrame_LocalsToFast, "PyFrame_LocalsToFast"),
+  FN (PyCode_GetVarnames, "PyCode_GetVarnames"),
+  FN (PyCode_GetCellvars, "PyCode_GetCellvars"),
+  FN (PyCode_GetFreevars, "PyCode_GetFreevars"),
+  FN (Py_IncRef, "Py_IncRef"),
+  FN (Py_DecRef, "Py_DecRef"),
+  FN (PyObject_GetAttrString, "PyObject_GetAttrString"),
+  FN (PyObject_Repr, "PyObject_Repr"),
+  FN (PyObject_Str, "PyObject_Str"),
+  FN (PyObject_SetItem, "PyObject_SetItem"),
+  FN (PyObject_GetItem, "PyObject_GetItem"),
+  FN (PyObject_GetIter, "PyObject_GetIter"),
+  FN (PyIter_Next, "PyIter_Next"),
+  FN (PyType_IsSubtype, "PyType_IsSubtype"),
+  FN (PyType_Name, "_PyType_Name"),
+  FN (PyLong_AsLong, "PyLong_AsLong"),
+  FN (PyLong_NumBits, "_PyLong_NumBits"),
+  FN (PyNumber_ToBase, "PyNumber_ToBase"),
+  FN (PyUnicode_AsUTF8AndSize, "PyUnicode_AsUTF8AndSize"),
+  FN (PyUnicode_FromStringAndSize, "PyUnicode_FromStringAndSize"),
+  FN (PyUnicode_Substring, "PyUnicode_Substring"),
+  FN (PyUnicode_GetLength, "PyUnicode_GetLength"),
+  FN (PyUnicode_IsIdentifier, "PyUnicode_IsIdentifier"),
+  FN (PyBytes_FromStringAndSize, "PyBytes_FromStringAndSize"),
+  FN (PyBytes_AsString, "PyBytes_AsString"),
+  FN (PyBytes_Size, "PyBytes_Size"),
+  FN (PyList_Size, "PyList_Size"),
+  FN (PyList_GetItem, "PyList_GetItem"),
+  FN (PyTuple_Size, "PyTuple_Size"),
+  FN (PyTuple_GetItem, "PyTuple_GetItem"),
+  FN (PyDict_Size, "PyDict_Size"),
+  FN (PyDict_Next, "PyDict_Next"),
+  FN (PySet_Size, "PySet_Size"),
+  FN (PySequence_Contains, "PySequence_Contains"),
+  FN (PyErr_Fetch, "PyErr_Fetch"),
+  FN (PyErr_Restore, "PyErr_Restore"),
+  FN (PyErr_NormalizeException, "PyErr_NormalizeException"),
+  FN (PyErr_GivenExceptionMatches, "PyErr_GivenExceptionMatches"),
+  FN (PyErr_Occurred, "PyErr_Occurred"),
+  FN (PyErr_Clear, "PyErr_Clear"),
+  FN (Py_CompileStringExFlags, "Py_CompileStringExFlags"),
+  FN (PyEval_EvalCode, "PyEval_EvalCode"),
+  FN (type_type, "PyType_Type"),
+  FN (long_type, "PyLong_Type"),
+  FN (float_type, "PyFloat_Type"),
+  FN (complex_type, "PyComplex_Type"),
+  FN (bool_type, "PyBool_Type"),
+  FN (unicode_type, "PyUnicode_Type"),
+  FN (bytes_type, "PyBytes_Type"),
+  FN (list_type, "PyList_Type"),
+  FN (tuple_type, "PyTuple_Type"),
+  FN (dict_type, "PyDict_Type"),
+  FN (set_type, "PySet_Type"),
+  FN (frozenset_type, "PyFrozenSet_Type"),
+  FN (none, "_Py_NoneStruct"),
+  FN (exc_syntax_error, "PyExc_SyntaxError"),
+};
+
+/* Object header of every supported build: a reference count, then the type.
+   A Py_TRACE_REFS build puts two list pointers first; pyapi_load detects
+   that by checking the type of PyLong_Type and refuses such a build.  */
+struct py_object {
+  intptr_t refcnt;
+  py_object *type;
+};
+
+py_object *
+pyapi_type (const py_object *o)
+{
+  return o->type;
+}
+
+static int
+resolve_all (void)
+{
+  for (size_t i = 0; i < sizeof symbols / sizeof symbols[0]; i++)
+    {
+      *symbols[i].slot = dlsym (RTLD_DEFAULT, symbols[i].name);
+      if (*symbols[i].slot == NULL && !symbols[i].optional)
+        return channel_fail (
+            HOOK_ERR_UNSUPPORTED_PYTHON,
+            "this CPython lacks %s, which py-hook needs; py-hook supports "
+            "CPython 3.11 to 3.13 (run the program with one of those)",
+            symbols[i].name);
+    }
+  return HOOK_OK;
+}
+
+static int
+load (void)
+{
+  const unsigned long *version = dlsym (RTLD_DEFAULT, "Py_Version");
+  if (version == NULL)
+    {
+      if (dlsym (RTLD_DEFAULT, "Py_IsInitialized") == NULL)
+        return channel_fail (
+            HOOK_ERR_NOT_PYTHON,
+            "this process has no CPython interpreter (no Py_IsInitialized "
+            "symbol); py-hook works on python processes only");
+      return channel_fail (HOOK_ERR_UNSUPPORTED_PYTHON,
+                           "this CPython is older than 3.11 (it has no "
+                           "Py_Version); py-hook supports CPython 3.11 to "
+                           "3.13");
+    }
+  api.version = *version;
+  if (api.version < PY_MIN_VERSION || api.version >= PY_END_VERSION)
+    return channel_fail (
+        HOOK_ERR_UNSUPPORTED_PYTHON,
+        "CPython %lu.%lu is not supported; py-hook supports CPython 3.11 to "
+        "3.13 (run the program with one of those)",
+        api.version >> 24, (api.version >> 16) & 0xff);
+  int status = resolve_all ();
+  if (status != HOOK_OK)
+    return status;
+  /* 3.13 made the finalization check public; earlier versions only have
+     the underscored name.  */
+  api.Py_IsFinalizing = dlsym (RTLD_DEFAULT, "Py_IsFinalizing");
+  if (api.Py_IsFinalizing == NULL)
+    api.Py_IsFinalizing = dlsym (RTLD_DEFAULT, "_Py_IsFinalizing");
+  if (api.Py_IsFinalizing == NULL)
+    return channel_fail (HOOK_ERR_UNSUPPORTED_PYTHON,
+                         "this CPython has neither Py_IsFinalizing nor "
+                         "_Py_IsFinalizing; py-hook supports CPython 3.11 to "
+                         "3.13");
+  if (pyapi_type (api.long_type) != api.type_type)
+    return channel_fail (
+        HOOK_ERR_UNSUPPORTED_PYTHON,
+        "this CPython's object header is not the standard one (a "
+        "Py_TRACE_REFS build?); run the program with a regular or --with-"
+        "pydebug build");
+  return HOOK_OK;
+}
+
+int
+pyapi_load (const struct py_api **out)
+{
+  /* A failed lookup is tried again: the interpreter may appear later (a
+     helper injected before Python's own library was loaded).  */
+  if (load_status != HOOK_OK)
+    load_status = load ();
+  *out = &api;
+  if (load_status == HOOK_OK)
+    channel_get ()->python_version = (uint32_t) api.version;
+  return load_status;
+}
