@@ -1,0 +1,32 @@
+"""Argument parsing shared by the commands."""
+
+import gdb
+
+from .errors import usage
+
+
+def frame_number(text, command, usage_line):
+    try:
+        n = int(text, 10)
+    except ValueError:
+        raise usage(command, "%r is not a frame number" % text, usage_line)
+    if n < 0:
+        raise usage(command, "frame numbers start at 0 (innermost), got %d" % n, usage_line)
+    if n >= 2**32:
+        raise usage(command, "frame number %d is out of range" % n, usage_line)
+    return n
+
+
+def split(arg, command, usage_line):
+    try:
+        return gdb.string_to_argv(arg)
+    except Exception as e:  # unbalanced quotes
+        raise usage(command, str(e), usage_line)
+
+
+def reject_options(argv, command, usage_line, allowed=()):
+    for a in argv:
+        if a.startswith("-") and a not in allowed and not a.lstrip("-").isdigit():
+            raise usage(command, "unknown option %r" % a, usage_line)
+        if a.startswith("-") and a.lstrip("-").isdigit():
+            raise usage(command, "frame numbers start at 0 (innermost), got %s" % a, usage_line)

@@ -1,0 +1,110 @@
+"""py-hook-bt, py-hook-frame, py-hook-up, py-hook-down."""
+
+import gdb
+
+from . import args, selection, snapshot, view
+from .errors import fail, usage
+
+
+class PyHookBt(gdb.Command):
+    """List the Python frames of the selected thread.
+
+Usage: py-hook-bt [--full]
+Frames are numbered from 0, the innermost (most recently called), and shown
+as FILE:LINE in FUNCTION, FUNCTION being the qualified name.
+--full  also list each frame's variables, as py-hook-locals shows them."""
+
+    USAGE = "py-hook-bt [--full]"
+
+    def __init__(self):
+        super().__init__("py-hook-bt", gdb.COMMAND_STACK)
+
+    def invoke(self, arg, from_tty):
+        argv = args.split(arg, "py-hook-bt", self.USAGE)
+        args.reject_options(argv, "py-hook-bt", self.USAGE, allowed=("--full",))
+        if any(a != "--full" for a in argv):
+            raise usage("py-hook-bt", "unexpected argument %r" % argv[-1], self.USAGE)
+        full = "--full" in argv
+        snap = snapshot.take(with_locals=full)
+        for frame in snap.frames:
+            gdb.write(view.frame_line(frame) + "\n")
+            if full:
+                view.print_variables(frame, indent="    ")
+
+
+def _select(index, command):
+    frame = snapshot.frame(index)
+    selection.set(index)
+    view.print_hooked_at(frame)
+
+
+class PyHookFrame(gdb.Command):
+    """Select the Python frame that py-hook-locals and py-hook-set act on.
+
+Usage: py-hook-frame [N]
+N is a frame number from py-hook-bt (0 is the innermost).  Without N, show
+the selected frame.  The selection goes back to 0 whenever the program
+stops again."""
+
+    USAGE = "py-hook-frame [N]"
+
+    def __init__(self):
+        super().__init__("py-hook-frame", gdb.COMMAND_STACK)
+
+    def invoke(self, arg, from_tty):
+        argv = args.split(arg, "py-hook-frame", self.USAGE)
+        args.reject_options(argv, "py-hook-frame", self.USAGE)
+        if len(argv) > 1:
+            raise usage("py-hook-frame", "too many arguments", self.USAGE)
+        index = args.frame_number(argv[0], "py-hook-frame", self.USAGE) if argv else selection.get()
+        _select(index, "py-hook-frame")
+
+
+class _Move(gdb.Command):
+    def invoke(self, arg, from_tty):
+        argv = args.split(arg, self.NAME, self.USAGE)
+        args.reject_options(argv, self.NAME, self.USAGE)
+        if len(argv) > 1:
+            raise usage(self.NAME, "too many arguments", self.USAGE)
+        count = args.frame_number(argv[0], self.NAME, self.USAGE) if argv else 1
+        target = selection.get() + self.DIRECTION * count
+        if target < 0:
+            raise fail("%s: already at the innermost Python frame (#0)" % self.NAME)
+        snap = snapshot.take(first=0, count=1)
+        if target >= snap.total:
+            raise fail(
+                "%s: already at the outermost Python frame (#%d)"
+                % (self.NAME, snap.total - 1)
+            )
+        _select(target, self.NAME)
+
+
+class PyHookUp(_Move):
+    """Select the Python frame that called the selected one.
+
+Usage: py-hook-up [COUNT]
+COUNT frames outwards (towards <module>), 1 by default."""
+
+    NAME = "py-hook-up"
+    USAGE = "py-hook-up [COUNT]"
+    DIRECTION = 1
+
+    def __init__(self):
+        super().__init__(self.NAME, gdb.COMMAND_STACK)
+
+
+class PyHookDown(_Move):
+    """Select the Python frame that the selected one called.
+
+Usage: py-hook-down [COUNT]
+COUNT frames inwards (towards frame 0), 1 by default."""
+
+    NAME = "py-hook-down"
+    USAGE = "py-hook-down [COUNT]"
+    DIRECTION = -1
+
+    def __init__(self):
+        super().__init__(self.NAME, gdb.COMMAND_STACK)
+
+
+COMMANDS = (PyHookBt, PyHookFrame, PyHookUp, PyHookDown)

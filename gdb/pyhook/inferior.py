@@ -1,0 +1,247 @@
+"""The one place where py-hook calls into the target.
+
+A call: check there is a stopped process with the helper loaded, handshake
+once per process, write the request into the helper's request area, call the
+entry point by address, read the channel and the reply back.  Nothing here
+makes gdb allocate in the target: arguments are written into memory the
+helper owns, so no string literal ever appears in a call expression.
+
+While a call runs, gdb settings are adjusted and restored afterwards, also
+on error:
+- scheduler-locking on: only the selected thread runs during the call.  The
+  helper never waits for the GIL (it refuses when the thread does not hold
+  it), so this cannot hang.
+- unwindonsignal on: a crash inside the call is unwound instead of leaving
+  the target stopped inside the helper.
+- the user's breakpoints are disabled: one inside code the call runs would
+  stop the call half-way.
+- a post-call handler reads one vector register.  gdb writes back every
+  register whose saved value differs from its cache, and a cache emptied by
+  the call counts as different; on CPUs whose XSAVE area gdb 13 does not
+  know (AMX), that write fails.  Reading a vector register refills the cache
+  with the extended state the helper restored, which equals the saved one,
+  so gdb has nothing to write.
+"""
+
+import os
+
+import gdb
+
+from . import abi
+from .errors import fail, helper_failed
+
+_LIB = "libhookhelper.so"
+
+
+class Reply:
+    """Outcome of a successful call: the reply text, split in records."""
+
+    def __init__(self, text, python_version):
+        self.text = text
+        self.python_version = python_version
+
+    def records(self):
+        for line in self.text.split("\n"):
+            if line:
+                fields = line.split("\t")
+                yield fields[0], [_unescape(f) for f in fields[1:]]
+
+
+def _unescape(field):
+    if "\\" not in field:
+        return field
+    out, i = [], 0
+    while i < len(field):
+        c = field[i]
+        if c == "\\" and i + 1 < len(field):
+            nxt = field[i + 1]
+            out.append({"t": "\t", "n": "\n"}.get(nxt, nxt))
+            i += 2
+        else:
+            out.append(c)
+            i += 1
+    return "".join(out)
+
+
+class _Channel:
+    def __init__(self, pid, address, fields):
+        (
+            self.magic,
+            self.abi_version,
+            self.request_addr,
+            self.request_capacity,
+            _reply_addr,
+            _reply_len,
+            self.message_addr,
+            self.message_capacity,
+            _status,
+            _version,
+        ) = fields
+        self.pid = pid
+        self.address = address
+        self.entry = {}
+
+
+_channel = None
+_lib_path_hint = None
+
+
+def set_library_hint(path):
+    """Where the helper library of this py-hook is, for error messages."""
+    global _lib_path_hint
+    _lib_path_hint = path
+
+
+def library_path():
+    return _lib_path_hint or "/path/to/" + _LIB
+
+
+def forget():
+    """Drops what is known about the process (it exited or was replaced)."""
+    global _channel
+    _channel = None
+
+
+def require_stopped_process():
+    inferior = gdb.selected_inferior()
+    if inferior is None or inferior.pid == 0:
+        raise fail(
+            "there is no process: start the program with 'run' or attach to one with "
+            "'attach PID' first"
+        )
+    thread = gdb.selected_thread()
+    if thread is None or not thread.is_valid():
+        raise fail("no thread is selected: select one with 'thread N'")
+    if thread.is_running():
+        raise fail(
+            "thread %d is running: stop it first (interrupt, or a breakpoint)" % thread.num
+        )
+    return inferior, thread
+
+
+def _symbol_address(name):
+    try:
+        return int(gdb.parse_and_eval("(unsigned long) &%s" % name))
+    except gdb.error:
+        return None
+
+
+def _helper_loaded():
+    for objfile in gdb.objfiles():
+        if objfile.is_valid() and os.path.basename(objfile.filename or "").startswith(_LIB):
+            return True
+    return False
+
+
+def _not_loaded_error(inferior):
+    lib = library_path()
+    return fail(
+        "%s is not loaded in process %d, so py-hook cannot reach its Python frames.\n"
+        "Start the program with the helper preloaded, then attach:\n"
+        "  LD_PRELOAD=%s python3 app.py      (then: gdb -p PID)\n"
+        "or, in gdb before 'run':\n"
+        "  set environment LD_PRELOAD=%s" % (_LIB, inferior.pid, lib, lib)
+    )
+
+
+def _channel_for(inferior):
+    global _channel
+    if _channel is not None and _channel.pid == inferior.pid:
+        return _channel
+    _channel = None
+    handshake = _symbol_address("hook_handshake") if _helper_loaded() else None
+    if handshake is None:
+        raise _not_loaded_error(inferior)
+    addr = _call("unsigned long", handshake, abi.HOOK_ABI_VERSION)
+    fields = abi.CHANNEL.unpack(bytes(inferior.read_memory(addr, abi.CHANNEL.size)))
+    channel = _Channel(inferior.pid, addr, fields)
+    if channel.magic != abi.HOOK_CHANNEL_MAGIC:
+        raise fail(
+            "the %s loaded in process %d does not answer like py-hook's helper (bad magic "
+            "0x%x); preload the library built with this extension" % (_LIB, inferior.pid, channel.magic)
+        )
+    if channel.abi_version != abi.HOOK_ABI_VERSION:
+        raise fail(
+            "the %s in process %d speaks helper ABI %d, this extension speaks %d; load the gdb "
+            "extension and the library from one build (%s)"
+            % (_LIB, inferior.pid, channel.abi_version, abi.HOOK_ABI_VERSION, library_path())
+        )
+    for name in abi.ENTRY_POINTS:
+        channel.entry[name] = _symbol_address(name)
+        if channel.entry[name] is None:
+            raise fail("%s in process %d lacks %s; rebuild it (make)" % (_LIB, inferior.pid, name))
+    _channel = channel
+    return channel
+
+
+def _on_inferior_call(event):
+    if isinstance(event, gdb.InferiorCallPostEvent):
+        try:
+            gdb.selected_frame().read_register("xmm0")
+        except (gdb.error, ValueError):
+            pass  # no SSE registers on this target: nothing to protect
+
+
+class _CallSettings:
+    """Sets gdb up for one inferior call and puts everything back."""
+
+    def __enter__(self):
+        self.saved = []
+        for name, value in (("scheduler-locking", "on"), ("unwindonsignal", "on")):
+            old = gdb.parameter(name)
+            if isinstance(old, bool):
+                old = "on" if old else "off"
+            self.saved.append((name, old))
+            gdb.execute("set %s %s" % (name, value), to_string=True)
+        self.disabled = [b for b in gdb.breakpoints() if b.enabled]
+        for b in self.disabled:
+            b.enabled = False
+        gdb.events.inferior_call.connect(_on_inferior_call)
+        return self
+
+    def __exit__(self, *exc):
+        gdb.events.inferior_call.disconnect(_on_inferior_call)
+        for b in self.disabled:
+            if b.is_valid():
+                b.enabled = True
+        for name, old in reversed(self.saved):
+            gdb.execute("set %s %s" % (name, old), to_string=True)
+        return False
+
+
+def _call(return_type, address, argument):
+    expr = "((%s (*)(unsigned long)) 0x%x)(0x%x)" % (return_type, address, argument)
+    with _CallSettings():
+        try:
+            return int(gdb.parse_and_eval(expr))
+        except gdb.error as e:
+            forget()
+            raise fail(
+                "the call into %s failed: %s\nThe program's general registers were restored; if gdb "
+                "says the call was abandoned, its vector registers may not have been." % (_LIB, e)
+            )
+
+
+def call(entry_point, flags=0, first_frame=0, max_frames=0, value_limit=200, name=b"", expr=b""):
+    """Calls ENTRY_POINT with a request; returns a Reply or raises PyHookError."""
+    inferior, _thread = require_stopped_process()
+    channel = _channel_for(inferior)
+    header = abi.REQUEST.pack(
+        abi.HOOK_ABI_VERSION, flags, first_frame, max_frames, value_limit, len(name), len(expr), 0
+    )
+    payload = header + name + b"\0" + expr + b"\0"
+    if len(payload) > channel.request_capacity:
+        raise fail(
+            "the expression is %d bytes, more than the helper's %d-byte request area; shorten it"
+            % (len(expr), channel.request_capacity - abi.REQUEST.size - 2)
+        )
+    inferior.write_memory(channel.request_addr, payload)
+    status = _call("int", channel.entry[entry_point], channel.request_addr)
+    fields = abi.CHANNEL.unpack(bytes(inferior.read_memory(channel.address, abi.CHANNEL.size)))
+    reply_addr, reply_len, python_version = fields[4], fields[5], fields[9]
+    if status != abi.HOOK_OK:
+        message = bytes(inferior.read_memory(channel.message_addr, channel.message_capacity))
+        message = message.split(b"\0", 1)[0].decode("utf-8", "replace")
+        raise helper_failed(abi.status_name(status), message)
+    text = bytes(inferior.read_memory(reply_addr, reply_len)) if reply_len else b""
+    return Reply(text.decode("utf-8", "replace"), python_version)

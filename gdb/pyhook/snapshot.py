@@ -1,0 +1,91 @@
+"""Python frames and variables as the helper reports them."""
+
+from . import abi, inferior
+from .errors import fail
+from .settings import value_limit
+
+
+class Variable:
+    def __init__(self, name, kind, type_name, length, value, cut):
+        self.name = name
+        self.kind = kind
+        self.type_name = type_name
+        self.length = int(length) if length else None
+        self.value = value
+        self.cut = cut == "1"
+
+    @property
+    def unbound(self):
+        return self.type_name == "unbound" and self.value == "" and self.length is None
+
+
+class Frame:
+    def __init__(self, index, filename, line, function):
+        self.index = int(index)
+        self.filename = filename
+        self.line = int(line)
+        self.function = function
+        self.variables = []
+
+
+class Snapshot:
+    def __init__(self, frames, total, python_version):
+        self.frames = frames
+        self.total = total
+        self.python_version = python_version
+
+
+def _parse(reply):
+    frames, total, stored = [], None, None
+    for tag, fields in reply.records():
+        if tag == "F" and len(fields) == 4:
+            frames.append(Frame(*fields))
+        elif tag in ("V", "S") and len(fields) == 6:
+            variable = Variable(*fields)
+            if tag == "S":
+                stored = variable
+            elif frames:
+                frames[-1].variables.append(variable)
+        elif tag == "E" and len(fields) == 1:
+            total = int(fields[0])
+        elif tag != "P":
+            raise fail(
+                "the helper's reply has an unknown record %r; the extension and "
+                "libhookhelper.so are from different builds (rebuild with make)" % tag
+            )
+    if total is None:
+        raise fail("the helper's reply ended early; rebuild with make and try again")
+    return frames, total, stored
+
+
+def take(first=0, count=0, with_locals=False):
+    """Frames first .. first+count-1 (count 0: all) of the selected thread."""
+    reply = inferior.call(
+        "hook_snapshot",
+        flags=abi.HOOK_REQ_LOCALS if with_locals else 0,
+        first_frame=first,
+        max_frames=count,
+        value_limit=value_limit(),
+    )
+    frames, total, _ = _parse(reply)
+    return Snapshot(frames, total, reply.python_version)
+
+
+def frame(index, with_locals=False):
+    return take(index, 1, with_locals).frames[0]
+
+
+def assign(index, name, expr):
+    """Evaluates EXPR in frame INDEX and stores it in NAME; returns the Variable."""
+    reply = inferior.call(
+        "hook_apply_locals",
+        first_frame=index,
+        max_frames=1,
+        value_limit=value_limit(),
+        name=name.encode("utf-8", "surrogateescape"),
+        expr=expr.encode("utf-8", "surrogateescape"),
+    )
+    _, _, stored = _parse(reply)
+    if stored is None:
+        raise fail("the helper stored the value but did not report it back; rebuild with make")
+    return stored
