@@ -1,0 +1,78 @@
+# Shared by every test file: load with `load helper` (or `load ../helper`).
+#
+# gdb_session PROGRAM [ARGS...] reads gdb commands, one per line, from
+# standard input and runs them in `gdb -nx -batch` against the interpreter
+# under test, with libhookhelper.so preloaded and py-hook sourced, under
+# `timeout`.  Each line becomes its own -ex, so a command that fails does not
+# stop the ones after it (a sourced file would).  Sets $output (gdb's and the
+# program's stdout), $stderr and $status like `run --separate-stderr`, and
+# prints the whole command and output, shown by bats when a test fails.
+#
+# The program's stdout and stderr go to $PROG_OUT and $PROG_ERR (the session
+# sets its arguments with shell redirections), so tests assert on exactly
+# what the program printed, apart from what gdb printed.
+
+bats_require_minimum_version 1.5.0
+bats_load_library bats-support 2>/dev/null || load /usr/lib/bats/bats-support/load
+bats_load_library bats-assert 2>/dev/null || load /usr/lib/bats/bats-assert/load
+
+ROOT=${PYHOOK_ROOT:-$(cd "$BATS_TEST_DIRNAME/.." && pwd)}
+[ -f "$ROOT/Makefile" ] || ROOT=$(cd "$BATS_TEST_DIRNAME/../.." && pwd)
+PY=${PYHOOK_PYTHON:-/usr/bin/python3.11}
+HELPER="$ROOT/build/libhookhelper.so"
+GDB_TIMEOUT=${GDB_TIMEOUT:-120}
+
+setup() {
+    PROG_OUT="$BATS_TEST_TMPDIR/program.out"
+    PROG_ERR="$BATS_TEST_TMPDIR/program.err"
+    [ -x "$PY" ] || skip "interpreter $PY is not installed"
+    [ -f "$HELPER" ] || fail "$HELPER is missing: run make first"
+}
+
+# Runs gdb with the given -ex commands; no preload, no py-hook unless asked.
+gdb_raw() {
+    local -a argv=(timeout -k 5 "$GDB_TIMEOUT" env -u PYTHONPATH -u PYTHONHOME
+        -u PYTHONSTARTUP -u PYTHONSAFEPATH gdb -nx -batch "$@")
+    run --separate-stderr "${argv[@]}"
+    printf '# command:'
+    printf ' %q' "${argv[@]}"
+    printf '\n# status: %s\n# stdout:\n%s\n# stderr:\n%s\n' "$status" "$output" "$stderr"
+    [ "$status" -ne 124 ] && [ "$status" -ne 137 ] || fail "gdb timed out after ${GDB_TIMEOUT}s"
+}
+
+# The commands every py-hook session starts with.
+PREAMBLE=(-ex "set breakpoint pending on" -ex "set pagination off" -ex "set confirm off")
+
+gdb_session() {
+    local args
+    args="$(printf ' %q' "$@") > $(printf '%q' "$PROG_OUT") 2> $(printf '%q' "$PROG_ERR")"
+    local -a ex=("${PREAMBLE[@]}" -ex "set environment LD_PRELOAD=$HELPER"
+        -ex "set args $args" -ex "source $ROOT/gdb/py_hook.py")
+    local line
+    while IFS= read -r line; do
+        [ -n "$line" ] && ex+=(-ex "$line")
+    done
+    gdb_raw "${ex[@]}" "$PY"
+}
+
+# What the program printed, after the session.
+program_output() {
+    cat "$PROG_OUT"
+}
+
+program_errors() {
+    cat "$PROG_ERR"
+}
+
+# Fails if gdb reported a Python exception (a py-hook bug, not a user error).
+refute_traceback() {
+    refute_output --partial "Traceback"
+    refute_output --partial "Python Exception"
+    [[ "$stderr" != *"Traceback"* && "$stderr" != *"Python Exception"* ]] ||
+        fail "gdb printed a Python traceback: $stderr"
+}
+
+# The sample under samples/, by file name.
+sample() {
+    echo "$ROOT/samples/$1"
+}
