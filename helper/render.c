@@ -98,14 +98,16 @@ put_int (const struct py_api *api, struct text *t, py_object *o)
     return -1;
   py_ssize n = 0;
   const char *digits = api->PyUnicode_AsUTF8AndSize (hex, &n);
+  /* Leading digits, then the size: the tail says what was left out, so
+     the value does not count as cut.  */
   char tail[48];
   int tail_len = snprintf (tail, sizeof tail, "... (%zu bits)", bits);
   size_t room = t->limit > (size_t) tail_len ? t->limit - tail_len : 0;
   if (digits != NULL)
     {
       put (t, digits, (size_t) n < room ? (size_t) n : room);
+      t->full = 0;
       put (t, tail, (size_t) tail_len);
-      t->full = 1;
     }
   api->Py_DecRef (hex);
   return digits ? 0 : -1;
@@ -178,10 +180,16 @@ put_items (const struct py_api *api, struct text *t, py_object *o, int depth)
       return 0;
     }
   /* set, frozenset: the built-in set iterator touches no user code.  */
+  int is_set = type == api->set_type;
+  if (api->PySet_Size (o) == 0)
+    {
+      puts_ (t, is_set ? "set()" : "frozenset()");
+      return 0;
+    }
   py_object *it = api->PyObject_GetIter (o);
   if (it == NULL)
     return -1;
-  puts_ (t, type == api->set_type ? "{" : "frozenset({");
+  puts_ (t, is_set ? "{" : "frozenset({");
   py_object *item;
   for (int first = 1; !t->full && (item = api->PyIter_Next (it)) != NULL;
        first = 0)
@@ -192,7 +200,7 @@ put_items (const struct py_api *api, struct text *t, py_object *o, int depth)
       api->Py_DecRef (item);
     }
   api->Py_DecRef (it);
-  puts_ (t, type == api->set_type ? "}" : "})");
+  puts_ (t, is_set ? "}" : "})");
   return 0;
 }
 
