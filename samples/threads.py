@@ -1,0 +1,30 @@
+"""Threads that py-hook must refuse to act on, each for its own reason.
+
+- faulthandler's watchdog is a native thread with no Python thread state;
+- "sleeper" is a Python thread blocked in time.sleep, with the GIL released.
+Stop it with `break getppid` (in the main thread, which holds the GIL);
+`info threads` then shows the other two.
+"""
+
+import faulthandler
+import os
+import threading
+import time
+
+stop = threading.Event()
+
+
+def sleeper():
+    while not stop.is_set():
+        time.sleep(0.05)
+
+
+faulthandler.dump_traceback_later(600)  # starts the watchdog thread
+worker = threading.Thread(target=sleeper, name="sleeper")
+worker.start()
+time.sleep(0.2)  # let the sleeper reach time.sleep
+os.getppid()  # native stop, main thread
+stop.set()
+worker.join()
+faulthandler.cancel_dump_traceback_later()
+print("threads done")

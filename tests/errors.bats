@@ -1,0 +1,94 @@
+#!/usr/bin/env bats
+# Where py-hook cannot act it refuses with the cause and the fix, and the program still finishes normally.
+
+load helper
+
+@test "without the helper preloaded, commands print the exact LD_PRELOAD and set environment lines" {
+    local -a ex=("${PREAMBLE[@]}" -ex "source $ROOT/gdb/py_hook.py" -ex "break getppid"
+        -ex "run" -ex "py-hook-bt" -ex "continue")
+    gdb_raw "${ex[@]}" --args "$PY" "$(sample seed.py)"
+    refute_traceback
+    [[ "$stderr" == *"libhookhelper.so is not loaded in process"* ]] || fail "no not-loaded error"
+    [[ "$stderr" == *"LD_PRELOAD=$HELPER python3 app.py"* ]] || fail "no LD_PRELOAD line"
+    [[ "$stderr" == *"set environment LD_PRELOAD=$HELPER"* ]] || fail "no set environment line"
+    assert_line "101"
+    assert_output --partial "exited normally"
+}
+
+@test "with no process, commands say to run or attach, and gdb -batch exits non-zero" {
+    for command in py-hook-bt py-hook-locals "py-hook-set a 1" py-hook-frame py-hook-up; do
+        gdb_raw "${PREAMBLE[@]}" -ex "source $ROOT/gdb/py_hook.py" -ex "$command"
+        assert_failure 1
+        refute_traceback
+        [[ "$stderr" == *"py-hook: there is no process: start the program with 'run' or attach to one with 'attach PID' first"* ]] ||
+            fail "$command: no no-process error"
+    done
+}
+
+@test "after the program exited, commands say there is no process" {
+    gdb_session "$(sample seed.py)" <<EOF
+run
+py-hook-bt
+EOF
+    assert_failure 1
+    [[ "$stderr" == *"py-hook: there is no process"* ]] || fail "no no-process error"
+    assert_equal "$(program_output)" "$(printf '1\n2\n101')"
+}
+
+@test "before Py_Initialize, commands refuse: the interpreter is not initialized yet" {
+    gdb_session "$(sample seed.py)" <<EOF
+break main
+run
+py-hook-bt
+py-hook-set a 1
+continue
+EOF
+    refute_traceback
+    [[ "$stderr" == *"the Python interpreter is not initialized yet; continue to a stop after Py_Initialize [HOOK_ERR_NOT_INITIALIZED]"* ]] ||
+        fail "no not-initialized error"
+    assert_equal "$(program_output)" "$(printf '1\n2\n101')"
+}
+
+@test "a thread that runs no Python frame yet gets 'no Python frame', not an empty list" {
+    gdb_session "$(sample seed.py)" <<EOF
+break Py_RunMain
+run
+py-hook-bt
+continue
+EOF
+    refute_traceback
+    [[ "$stderr" == *"this thread runs no Python frame right now; continue to a stop inside Python code [HOOK_ERR_NO_FRAME]"* ]] ||
+        fail "no no-frame error"
+    assert_equal "$(program_output)" "$(printf '1\n2\n101')"
+}
+
+@test "a native thread without a Python thread state is refused; another thread's GIL is never waited for" {
+    gdb_session "$(sample threads.py)" <<EOF
+break getppid
+run
+thread 2
+py-hook-bt
+py-hook-set x 1
+thread 3
+py-hook-locals
+thread 1
+py-hook-bt
+continue
+EOF
+    refute_traceback
+    [[ "$stderr" == *"this thread has no Python thread state; select a thread that runs Python code (info threads, thread N) [HOOK_ERR_NO_THREAD_STATE]"* ]] ||
+        fail "no no-thread-state error"
+    [[ "$stderr" == *"this thread does not hold the GIL"*"[HOOK_ERR_GIL_NOT_HELD]"* ]] || fail "no GIL error"
+    assert_line --regexp '^#0  .*/threads.py:26 in <module>$'
+    assert_equal "$(program_output)" "threads done"
+}
+
+@test "the last py-hook command failing makes gdb -batch exit non-zero" {
+    gdb_session "$(sample seed.py)" <<EOF
+break getppid
+run
+py-hook-set nosuchname 1
+EOF
+    assert_failure 1
+    [[ "$stderr" == *"'nosuchname' is not a variable of this frame"* ]] || fail "no error"
+}
