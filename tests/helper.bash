@@ -29,10 +29,12 @@ setup() {
     [ -f "$HELPER" ] || fail "$HELPER is missing: run make first"
 }
 
-# Runs gdb with the given -ex commands; no preload, no py-hook unless asked.
+# Runs gdb with the given arguments; no preload, no py-hook unless asked.
+# A test may set GDB_WRAPPER=(strace ...) to run gdb under another program.
+GDB_WRAPPER=()
 gdb_raw() {
     local -a argv=(timeout -k 5 "$GDB_TIMEOUT" env -u PYTHONPATH -u PYTHONHOME
-        -u PYTHONSTARTUP -u PYTHONSAFEPATH gdb -nx -batch "$@")
+        -u PYTHONSTARTUP -u PYTHONSAFEPATH "${GDB_WRAPPER[@]}" gdb -nx -batch "$@")
     run --separate-stderr "${argv[@]}"
     printf '# command:'
     printf ' %q' "${argv[@]}"
