@@ -8,9 +8,11 @@
 
 load helper
 
-# fpwork.py stops in pow() with its arguments live in xmm0/xmm1.
+# fpwork.py stops in pow() with its arguments live in xmm0/xmm1.  The pow
+# breakpoint is set only at the getppid stop: imports at startup (random,
+# on some builds) call pow() too.
 fp_session() {
-    gdb_session "$(sample fpwork.py)" < <(printf '%s\n' "tbreak pow" run "$@" continue)
+    gdb_session "$(sample fpwork.py)" < <(printf '%s\n' "tbreak getppid" run "tbreak pow" continue "$@" continue)
 }
 
 expected_fp() {
@@ -40,7 +42,7 @@ expected_fp() {
     command -v strace >/dev/null || skip "strace is not installed (make deps installs it)"
     local log="$BATS_TEST_TMPDIR/ptrace.log"
     local -a ex=("${PREAMBLE[@]}" -ex "set environment LD_PRELOAD=$HELPER"
-        -ex "source $ROOT/gdb/py_hook.py" -ex "tbreak pow" -ex run
+        -ex "source $ROOT/gdb/py_hook.py" -ex "tbreak getppid" -ex run -ex "tbreak pow" -ex continue
         -ex "py-hook-bt --full" -ex "py-hook-locals" -ex "py-hook-set i i" -ex continue)
     GDB_WRAPPER=(strace -o "$log" -e trace=ptrace)
     gdb_raw "${ex[@]}" --args "$PY" "$(sample fpwork.py)"
@@ -58,9 +60,9 @@ expected_fp() {
     gdb_raw "${PREAMBLE[@]}" -ex "tbreak getppid" -ex run \
         -ex 'print (int) getpid()' -ex continue --args "$PY" "$(sample seed.py)"
     if grep -q "Couldn't write extended state" <<<"$stderr"; then
-        # An AMX machine: the plain call fails outright, which proves the point too.
-        return 0
+        echo "# an AMX machine: the plain call fails outright, which proves the point too"
+    else
+        run grep -c 'PTRACE_SETREGSET.*NT_X86_XSTATE' "$log"
+        [ "$output" -gt 0 ] || fail "gdb wrote no XSTATE after a plain call; the py-hook check above proves nothing"
     fi
-    run grep -c 'PTRACE_SETREGSET.*NT_X86_XSTATE' "$log"
-    [ "$output" -gt 0 ] || fail "gdb wrote no XSTATE after a plain call; the py-hook check above proves nothing"
 }
