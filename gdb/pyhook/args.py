@@ -30,3 +30,12 @@ def reject_options(argv, command, usage_line, allowed=()):
             raise usage(command, "unknown option %r" % a, usage_line)
         if a.startswith("-") and a.lstrip("-").isdigit():
             raise usage(command, "frame numbers start at 0 (innermost), got %s" % a, usage_line)
+
+
+def optional_number(arg, command, usage_line, default):
+    """The one optional number argument of COMMAND, or DEFAULT without one."""
+    argv = split(arg, command, usage_line)
+    reject_options(argv, command, usage_line)
+    if len(argv) > 1:
+        raise usage(command, "too many arguments", usage_line)
+    return frame_number(argv[0], command, usage_line) if argv else default

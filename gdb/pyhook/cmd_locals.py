@@ -25,11 +25,7 @@ cut at 'py-hook value-limit' characters and end in '...'."""
         super().__init__("py-hook-locals", gdb.COMMAND_DATA)
 
     def invoke(self, arg, from_tty):
-        argv = args.split(arg, "py-hook-locals", self.USAGE)
-        args.reject_options(argv, "py-hook-locals", self.USAGE)
-        if len(argv) > 1:
-            raise usage("py-hook-locals", "too many arguments", self.USAGE)
-        index = args.frame_number(argv[0], "py-hook-locals", self.USAGE) if argv else selection.get()
+        index = args.optional_number(arg, "py-hook-locals", self.USAGE, selection.get())
         view.print_variables(snapshot.frame(index, with_locals=True))
 
 

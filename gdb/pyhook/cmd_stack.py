@@ -32,7 +32,7 @@ as FILE:LINE in FUNCTION, FUNCTION being the qualified name.
                 view.print_variables(frame, indent="    ")
 
 
-def _select(index, command):
+def _select(index):
     frame = snapshot.frame(index)
     selection.set(index)
     view.print_hooked_at(frame)
@@ -52,21 +52,12 @@ stops again."""
         super().__init__("py-hook-frame", gdb.COMMAND_STACK)
 
     def invoke(self, arg, from_tty):
-        argv = args.split(arg, "py-hook-frame", self.USAGE)
-        args.reject_options(argv, "py-hook-frame", self.USAGE)
-        if len(argv) > 1:
-            raise usage("py-hook-frame", "too many arguments", self.USAGE)
-        index = args.frame_number(argv[0], "py-hook-frame", self.USAGE) if argv else selection.get()
-        _select(index, "py-hook-frame")
+        _select(args.optional_number(arg, "py-hook-frame", self.USAGE, selection.get()))
 
 
 class _Move(gdb.Command):
     def invoke(self, arg, from_tty):
-        argv = args.split(arg, self.NAME, self.USAGE)
-        args.reject_options(argv, self.NAME, self.USAGE)
-        if len(argv) > 1:
-            raise usage(self.NAME, "too many arguments", self.USAGE)
-        count = args.frame_number(argv[0], self.NAME, self.USAGE) if argv else 1
+        count = args.optional_number(arg, self.NAME, self.USAGE, 1)
         target = selection.get() + self.DIRECTION * count
         if target < 0:
             raise fail("%s: already at the innermost Python frame (#0)" % self.NAME)
@@ -76,7 +67,7 @@ class _Move(gdb.Command):
                 "%s: already at the outermost Python frame (#%d)"
                 % (self.NAME, snap.total - 1)
             )
-        _select(target, self.NAME)
+        _select(target)
 
 
 class PyHookUp(_Move):
