@@ -51,6 +51,12 @@ channel_request_area (void)
   return (const struct hook_request *) request_area;
 }
 
+const char *
+channel_get_message (void)
+{
+  return message;
+}
+
 static void
 vmessage (const char *format, va_list ap)
 {

@@ -15,6 +15,11 @@
    as XSAVE requires.  Its header must be zero before XSAVE: XSAVE writes
    only XSTATE_BV, and XRSTOR faults on a non-zero reserved header.
 
+   The area is carved one page at a time, touching each, so a thread near
+   the end of its stack meets its guard page instead of jumping past it.
+   Without XSAVE (CPUID.1:ECX.OSXSAVE clear, as in some VMs) there is no
+   extended state gdb could fail to write, and the call goes straight on.
+
    Between entry and XSAVE, and between XRSTOR and return, only general
    purpose instructions run.  */
 
@@ -36,11 +41,27 @@
         .cfi_offset %rbx, -24
         .cfi_offset %r12, -32
         mov     %rdi, %r12              /* the argument, across CPUID */
+        cld                             /* the ABI's direction flag */
+        mov     $1, %eax
+        xor     %ecx, %ecx
+        cpuid
+        bt      $27, %ecx               /* OSXSAVE */
+        jnc     .Lplain\@
         mov     $0xd, %eax
         xor     %ecx, %ecx
         cpuid                           /* ebx: XSAVE size for XCR0 now */
-        sub     %rbx, %rsp
-        and     $-64, %rsp
+        mov     %rsp, %rax
+        sub     %rbx, %rax
+        and     $-64, %rax              /* rax: the save area */
+2:      cmp     %rax, %rsp              /* probe down a page at a time */
+        jbe     3f
+        sub     $4096, %rsp
+        cmp     %rax, %rsp
+        jae     4f
+        mov     %rax, %rsp
+4:      orq     $0, (%rsp)
+        jmp     2b
+3:
         /* Zero the 64-byte XSAVE header at offset 512.  */
         xor     %eax, %eax
         mov     $8, %ecx
@@ -57,6 +78,11 @@
         mov     $-1, %edx
         xrstor64 (%rsp)
         mov     %r12, %rax
+        jmp     .Ldone\@
+.Lplain\@:
+        mov     %r12, %rdi
+        call    \impl
+.Ldone\@:
         lea     -16(%rbp), %rsp
         pop     %r12
         pop     %rbx

@@ -16,47 +16,17 @@
 /* A stack deeper than this is taken to be corrupt rather than walked on. */
 #define MAX_FRAMES 10000000u
 
-/* The checks every entry point makes before it may run Python code.
-   Returns HOOK_OK and the thread state, or a status with the message.  */
 int
-frames_preflight (const struct py_api *api, void **tstate)
+frames_current (const struct entry_state *st, py_object **frame)
 {
-  if (!api->Py_IsInitialized ())
-    return channel_fail (HOOK_ERR_NOT_INITIALIZED,
-                         "the Python interpreter is not initialized yet; "
-                         "continue to a stop after Py_Initialize");
-  if (api->Py_IsFinalizing ())
-    return channel_fail (HOOK_ERR_NOT_INITIALIZED,
-                         "the Python interpreter is shutting down; Python "
-                         "frames can no longer be inspected safely");
-  *tstate = api->PyGILState_GetThisThreadState ();
-  if (*tstate == NULL)
-    return channel_fail (HOOK_ERR_NO_THREAD_STATE,
-                         "this thread has no Python thread state; select a "
-                         "thread that runs Python code (info threads, "
-                         "thread N)");
-  if (!api->PyGILState_Check ())
-    return channel_fail (
-        HOOK_ERR_GIL_NOT_HELD,
-        "this thread does not hold the GIL (it released it around a "
-        "blocking call, or waits for it); stop it where it runs Python "
-        "code, for example with a breakpoint on a C function that Python "
-        "code calls");
-  return HOOK_OK;
-}
-
-int
-frames_current (const struct py_api *api, py_object **frame)
-{
-  void *tstate;
-  int status = frames_preflight (api, &tstate);
-  if (status != HOOK_OK)
-    return status;
-  *frame = api->PyThreadState_GetFrame (tstate);
+  *frame = st->api->PyThreadState_GetFrame (st->tstate);
   if (*frame == NULL)
-    return channel_fail (HOOK_ERR_NO_FRAME,
-                         "this thread runs no Python frame right now; "
-                         "continue to a stop inside Python code");
+    {
+      st->api->PyErr_Clear (); /* in case making the frame object failed */
+      return channel_fail (HOOK_ERR_NO_FRAME,
+                           "this thread runs no Python frame right now; "
+                           "continue to a stop inside Python code");
+    }
   return HOOK_OK;
 }
 
@@ -70,10 +40,11 @@ step_back (const struct py_api *api, py_object *frame)
 }
 
 int
-frames_nth (const struct py_api *api, uint32_t n, py_object **out)
+frames_nth (const struct entry_state *st, uint32_t n, py_object **out)
 {
+  const struct py_api *api = st->api;
   py_object *frame;
-  int status = frames_current (api, &frame);
+  int status = frames_current (st, &frame);
   if (status != HOOK_OK)
     return status;
   uint32_t i = 0;
@@ -194,30 +165,50 @@ reply_str_field (const struct py_api *api, py_object *s)
   reply_field (utf8, (size_t) n);
 }
 
-/* One V record: NAME's value in LOCALS, or unbound.  */
 void
-frames_variable_record (const struct py_api *api, char tag, py_object *locals,
-                        py_object *name, const char *kind, size_t limit)
+frames_value_record (const struct py_api *api, char tag, py_object *name,
+                     const char *kind, py_object *value, size_t limit)
 {
   reply_raw (&tag, 1);
   reply_str_field (api, name);
   reply_field_str (kind);
-  py_object *value = api->PyObject_GetItem (locals, name);
   if (value == NULL)
     {
-      /* KeyError: the variable has no value yet (or was deleted).  */
-      api->PyErr_Clear ();
       reply_field_str ("unbound");
       reply_field ("", 0);
       reply_field ("", 0);
       reply_field_str ("0");
     }
   else
-    {
-      render_fields (api, value, limit);
-      api->Py_DecRef (value);
-    }
+    render_fields (api, value, limit);
   reply_end_record ();
+}
+
+/* One V record: NAME's value in LOCALS, or unbound.  */
+void
+frames_variable_record (const struct py_api *api, char tag, py_object *locals,
+                        py_object *name, const char *kind, size_t limit)
+{
+  py_object *value = api->PyObject_GetItem (locals, name);
+  if (value == NULL)
+    api->PyErr_Clear (); /* KeyError: no value yet, or deleted */
+  frames_value_record (api, tag, name, kind, value, limit);
+  if (value != NULL)
+    api->Py_DecRef (value);
+}
+
+int
+frames_locals_safe (const struct py_api *api, const struct code_vars *cv)
+{
+  if (cv->optimized || api->version >= 0x030d0000ul
+      || (api->PyTuple_Size (cv->cellvars) == 0
+          && api->PyTuple_Size (cv->freevars) == 0))
+    return 1;
+  channel_message ("this class body (or exec'd code) has cell variables, "
+                   "and on CPython before 3.13 reading its namespace writes "
+                   "them into it, which could run the program's own "
+                   "mapping code; select another frame");
+  return 0;
 }
 
 /* All variables of a frame of an optimized (function) code object, in
@@ -255,7 +246,7 @@ namespace_variables (const struct py_api *api, py_object *locals,
   py_object *k, *v;
   while (api->PyDict_Next (locals, &pos, &k, &v))
     if (pyapi_type (k) == api->unicode_type)
-      frames_variable_record (api, 'V', locals, k, "local", limit);
+      frames_value_record (api, 'V', k, "local", v, limit);
 }
 
 static int
@@ -280,21 +271,28 @@ frame_record (const struct py_api *api, py_object *frame, uint32_t index,
     {
       struct code_vars cv;
       status = code_vars_load (api, code, &cv);
-      py_object *locals
-          = status == HOOK_OK ? api->PyFrame_GetLocals (frame) : NULL;
-      if (status == HOOK_OK && locals == NULL)
-        status = error_to_message (api, HOOK_ERR_INTERNAL,
-                                   "reading the frame's locals failed");
-      if (locals != NULL)
+      if (status == HOOK_OK && !frames_locals_safe (api, &cv))
         {
-          if (cv.optimized)
+          /* Say why the variables are missing instead of failing the
+             whole snapshot.  */
+          reply_raw ("N", 1);
+          reply_field_str (channel_get_message ());
+          reply_end_record ();
+        }
+      else if (status == HOOK_OK)
+        {
+          py_object *locals = api->PyFrame_GetLocals (frame);
+          if (locals == NULL)
+            status = error_to_message (api, HOOK_ERR_INTERNAL,
+                                       "reading the frame's locals failed");
+          else if (cv.optimized)
             function_variables (api, &cv, locals, limit);
           else
             namespace_variables (api, locals, limit);
-          api->Py_DecRef (locals);
+          if (locals != NULL)
+            api->Py_DecRef (locals);
         }
-      if (status == HOOK_OK)
-        code_vars_release (api, &cv);
+      code_vars_release (api, &cv);
     }
   api->Py_DecRef (code);
   return status;
@@ -313,18 +311,16 @@ reply_prologue (const struct py_api *api)
 int
 impl_snapshot (const struct hook_request *req)
 {
-  const struct py_api *api;
-  int status = channel_checked_request (req);
-  if (status == HOOK_OK)
-    status = pyapi_load (&api);
-  py_object *frame = NULL;
-  if (status == HOOK_OK)
-    status = frames_current (api, &frame);
+  struct entry_state st;
+  int status = entry_begin (req, &st);
   if (status != HOOK_OK)
-    return channel_finish (status);
+    return status;
+  const struct py_api *api = st.api;
+  py_object *frame = NULL;
+  status = frames_current (&st, &frame);
+  if (status != HOOK_OK)
+    return entry_end (&st, status);
 
-  struct saved_error saved;
-  error_save (api, &saved);
   reply_prologue (api);
   uint32_t index = 0;
   uint64_t last = req->max_frames
@@ -348,6 +344,5 @@ impl_snapshot (const struct hook_request *req)
   reply_raw ("E", 1);
   reply_field_num (index);
   reply_end_record ();
-  error_restore (api, &saved);
-  return channel_finish (status);
+  return entry_end (&st, status);
 }

@@ -17,9 +17,10 @@
    allocate: all argument and result memory belongs to the helper.
 
    Register state.  Every entry point returns with the thread's complete
-   register state, general and extended (x87, SSE, AVX, AVX-512, opmask and
-   whatever else XCR0 enables), exactly as it found it, down to the x87
-   last-instruction pointers.  GDB 13 on CPUs whose XSAVE area it does not
+   extended state (x87, SSE, AVX, AVX-512, opmask and whatever else XCR0
+   enables) exactly as it found it, down to the x87 last-instruction
+   pointers, and with the callee-saved general registers of the x86-64 ABI;
+   GDB restores the caller-saved ones and the flags itself.  GDB 13 on CPUs whose XSAVE area it does not
    know (AMX) can restore registers after a call only if it does not have to
    write the extended state back; see docs/architecture.md.
 
@@ -108,6 +109,8 @@ struct hook_request {
      F <index> <file> <line> <function>      a frame, innermost first
      V <name> <kind> <type> <len> <value> <cut>   a variable of that frame
      S <name> <kind> <type> <len> <value> <cut>   hook_apply_locals: stored
+     N <reason>                              that frame's variables are not
+                                             listed, and why
      E <frames-total>                        last line of every reply
 
    <kind> is arg, local, cell or free (local for every name of a module or
@@ -128,7 +131,10 @@ struct hook_channel *hook_handshake (uint32_t GDB_ABI_VERSION);
    (HOOK_REQ_LOCALS).  Values are rendered without running any user code:
    int, float, complex, bool, None, str and bytes by value, list, tuple, dict,
    set and frozenset by type, length and first items, anything else as
-   <TypeName at 0x...>.  The thread must hold the GIL.  The thread's pending
+   <TypeName at 0x...>.  The garbage collector is paused for the call, so no
+   finalizer runs either.  On 3.11 and 3.12 reading a function frame's
+   locals leaves the frame's f_locals dict holding references to them until
+   the frame refreshes or ends.  The thread must hold the GIL.  The thread's pending
    exception is left as it was.  Returns an enum hook_status.  */
 int hook_snapshot (const struct hook_request *REQ);
 

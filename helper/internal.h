@@ -22,8 +22,12 @@ struct py_api {
 
   int (*Py_IsInitialized) (void);
   int (*Py_IsFinalizing) (void);
-  int (*PyGILState_Check) (void);
   void *(*PyGILState_GetThisThreadState) (void);
+  /* The thread state that holds the GIL (3.11) or is attached to this
+     thread (3.12+); PyThreadState_GetUnchecked or its older name.  */
+  void *(*current_tstate) (void);
+  int (*PyGC_Disable) (void);
+  int (*PyGC_Enable) (void);
   py_object *(*PyThreadState_GetFrame) (void *tstate);
 
   py_object *(*PyFrame_GetBack) (py_object *);
@@ -101,6 +105,7 @@ py_object *pyapi_type (const py_object *O);
 
 struct hook_channel *channel_get (void);
 const struct hook_request *channel_request_area (void);
+const char *channel_get_message (void);
 void channel_message (const char *FORMAT, ...)
     __attribute__ ((format (printf, 1, 2)));
 int channel_fail (int STATUS, const char *FORMAT, ...)
@@ -132,9 +137,27 @@ struct code_vars {
   int optimized;                             /* CO_OPTIMIZED: fast locals */
 };
 
-int frames_preflight (const struct py_api *API, void **TSTATE);
-int frames_current (const struct py_api *API, py_object **FRAME);
-int frames_nth (const struct py_api *API, uint32_t N, py_object **FRAME);
+/* Everything an entry point holds between entry_begin and entry_end.  */
+struct entry_state {
+  const struct py_api *api;
+  void *tstate; /* the calling thread's, which holds the GIL */
+  struct saved_error {
+    py_object *type, *value, *tb;
+  } saved;
+  int gc_was_enabled;
+};
+
+/* Checks the request and the interpreter, then saves the thread's pending
+   exception and pauses the garbage collector, so that nothing the helper
+   allocates can run finalizers while it holds borrowed references.
+   Returns HOOK_OK, or a status with the channel message set; on HOOK_OK the
+   caller must end with entry_end.  */
+int entry_begin (const struct hook_request *REQ, struct entry_state *ST);
+/* Undoes entry_begin and publishes STATUS in the channel.  */
+int entry_end (struct entry_state *ST, int STATUS);
+
+int frames_current (const struct entry_state *ST, py_object **FRAME);
+int frames_nth (const struct entry_state *ST, uint32_t N, py_object **FRAME);
 int code_vars_load (const struct py_api *API, py_object *CODE,
                     struct code_vars *OUT);
 void code_vars_release (const struct py_api *API, struct code_vars *CV);
@@ -148,13 +171,19 @@ int code_vars_kind (const struct py_api *API, const struct code_vars *CV,
 void frames_variable_record (const struct py_api *API, char TAG,
                              py_object *LOCALS, py_object *NAME,
                              const char *KIND, size_t LIMIT);
+/* The same with the value at hand (borrowed; NULL for unbound).  */
+void frames_value_record (const struct py_api *API, char TAG, py_object *NAME,
+                          const char *KIND, py_object *VALUE, size_t LIMIT);
+/* Whether reading the locals of a frame running CODE is free of user code:
+   on 3.11 and 3.12 PyFrame_GetLocals copies cells of a class body into
+   its namespace, which may be a mapping of the program's own.  Returns 1,
+   or 0 with the channel message set to the reason.  */
+int frames_locals_safe (const struct py_api *API,
+                        const struct code_vars *CV);
 /* The P record that opens every reply.  */
 void reply_prologue (const struct py_api *API);
 
 /* Errors saved and restored around every entry point.  */
-struct saved_error {
-  py_object *type, *value, *tb;
-};
 void error_save (const struct py_api *API, struct saved_error *SAVE);
 void error_restore (const struct py_api *API, struct saved_error *SAVE);
 /* Puts "TypeName: message" of the pending exception into the channel

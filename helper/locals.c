@@ -50,7 +50,7 @@ list_names (const struct py_api *api, const struct code_vars *cv, char *buf,
 
 static int
 check_name (const struct py_api *api, py_object *code, py_object *name,
-            const char *utf8, const char **kind)
+            const char *utf8, const char **kind, int *optimized)
 {
   if (name == NULL)
     return error_to_message (api, HOOK_ERR_NOT_A_VARIABLE,
@@ -65,7 +65,10 @@ check_name (const struct py_api *api, py_object *code, py_object *name,
   if (status != HOOK_OK)
     return status;
   *kind = "local";
-  if (cv.optimized && !code_vars_kind (api, &cv, name, kind))
+  *optimized = cv.optimized;
+  if (!frames_locals_safe (api, &cv))
+    status = HOOK_ERR_WRITE_FAILED;
+  else if (cv.optimized && !code_vars_kind (api, &cv, name, kind))
     {
       static char names[MAX_LISTED_NAMES];
       list_names (api, &cv, names, sizeof names);
@@ -110,13 +113,26 @@ evaluate (const struct py_api *api, py_object *frame, const char *expr,
 }
 
 static int
-store (const struct py_api *api, py_object *frame, py_object *name,
-       py_object *value)
+store (const struct py_api *api, py_object *frame, int optimized,
+       py_object *name, py_object *value)
 {
   py_object *locals = api->PyFrame_GetLocals (frame);
   if (locals == NULL)
     return error_to_message (api, HOOK_ERR_WRITE_FAILED,
                              "reading the frame's locals failed");
+  if (!optimized && pyapi_type (locals) != api->dict_type)
+    {
+      /* 3.13: a module or class body running an inlined comprehension
+         hands out a proxy whose writes of its own names never reach the
+         namespace; so would a custom mapping's, if it has its own rules. */
+      api->Py_DecRef (locals);
+      return channel_fail (
+          HOOK_ERR_WRITE_FAILED,
+          "this frame's namespace is not a plain dict right now (a "
+          "comprehension runs inside it, or it is a custom mapping), so a "
+          "write might not reach the code; stop after the comprehension, "
+          "or select another frame; nothing was changed");
+    }
   int rc = api->PyObject_SetItem (locals, name, value);
   if (rc == 0 && api->version < PY_3_13 && api->PyFrame_LocalsToFast)
     api->PyFrame_LocalsToFast (frame, 0);
@@ -149,22 +165,20 @@ store (const struct py_api *api, py_object *frame, py_object *name,
 int
 impl_apply_locals (const struct hook_request *req)
 {
-  const struct py_api *api;
-  int status = channel_checked_request (req);
-  if (status == HOOK_OK)
-    status = pyapi_load (&api);
-  py_object *frame = NULL;
-  if (status == HOOK_OK)
-    status = frames_nth (api, req->first_frame, &frame);
+  struct entry_state st;
+  int status = entry_begin (req, &st);
   if (status != HOOK_OK)
-    return channel_finish (status);
+    return status;
+  const struct py_api *api = st.api;
+  py_object *frame = NULL;
+  status = frames_nth (&st, req->first_frame, &frame);
+  if (status != HOOK_OK)
+    return entry_end (&st, status);
 
   const char *name_utf8 = (const char *) (req + 1);
   const char *expr = name_utf8 + req->name_len + 1;
-  struct saved_error saved;
-  error_save (api, &saved);
-
   const char *kind = "local";
+  int optimized = 1;
   py_object *code = api->PyFrame_GetCode (frame);
   py_object *name = NULL, *value = NULL;
   if (name_utf8[req->name_len] != '\0' || strlen (name_utf8) != req->name_len
@@ -174,12 +188,12 @@ impl_apply_locals (const struct hook_request *req)
   if (status == HOOK_OK)
     {
       name = api->PyUnicode_FromStringAndSize (name_utf8, req->name_len);
-      status = check_name (api, code, name, name_utf8, &kind);
+      status = check_name (api, code, name, name_utf8, &kind, &optimized);
     }
   if (status == HOOK_OK)
     value = evaluate (api, frame, expr, &status);
   if (status == HOOK_OK)
-    status = store (api, frame, name, value);
+    status = store (api, frame, optimized, name, value);
   if (status == HOOK_OK)
     {
       py_object *locals = api->PyFrame_GetLocals (frame);
@@ -198,6 +212,5 @@ impl_apply_locals (const struct hook_request *req)
   for (int i = 0; i < 4; i++)
     if (all[i])
       api->Py_DecRef (all[i]);
-  error_restore (api, &saved);
-  return channel_finish (status);
+  return entry_end (&st, status);
 }

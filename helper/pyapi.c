@@ -35,7 +35,8 @@ struct symbol {
 
 static const struct symbol symbols[] = {
   FN (Py_IsInitialized, "Py_IsInitialized"),
-  FN (PyGILState_Check, "PyGILState_Check"),
+  FN (PyGC_Disable, "PyGC_Disable"),
+  FN (PyGC_Enable, "PyGC_Enable"),
   FN (PyGILState_GetThisThreadState, "PyGILState_GetThisThreadState"),
   FN (PyThreadState_GetFrame, "PyThreadState_GetFrame"),
   FN (PyFrame_GetBack, "PyFrame_GetBack"),
@@ -167,6 +168,16 @@ load (void)
                          "this CPython has neither Py_IsFinalizing nor "
                          "_Py_IsFinalizing; py-hook supports CPython 3.11 to "
                          "3.13");
+  /* PyGILState_Check cannot tell who holds the GIL once a subinterpreter
+     exists (it then always says yes); the current thread state can.  */
+  api.current_tstate = dlsym (RTLD_DEFAULT, "PyThreadState_GetUnchecked");
+  if (api.current_tstate == NULL)
+    api.current_tstate = dlsym (RTLD_DEFAULT, "_PyThreadState_UncheckedGet");
+  if (api.current_tstate == NULL)
+    return channel_fail (HOOK_ERR_UNSUPPORTED_PYTHON,
+                         "this CPython has neither PyThreadState_GetUnchecked "
+                         "nor _PyThreadState_UncheckedGet; py-hook supports "
+                         "CPython 3.11 to 3.13");
   if (pyapi_type (api.long_type) != api.type_type)
     return channel_fail (
         HOOK_ERR_UNSUPPORTED_PYTHON,

@@ -89,8 +89,12 @@ put_int (const struct py_api *api, struct text *t, py_object *o)
   size_t bits = api->PyLong_NumBits (o);
   if (bits == (size_t) -1)
     return -1;
-  if (bits <= DECIMAL_BITS_MAX)
-    return put_owned_str (api, t, api->PyObject_Repr (o));
+  /* A program may lower the int-to-str digit limit below what this
+     allows; then the hex form below serves.  */
+  if (bits <= DECIMAL_BITS_MAX
+      && put_owned_str (api, t, api->PyObject_Repr (o)) == 0)
+    return 0;
+  api->PyErr_Clear ();
   /* Hex is linear in the size; the leading digits and the bit count are
      what a person can use.  */
   py_object *hex = api->PyNumber_ToBase (o, 16);
@@ -102,11 +106,13 @@ put_int (const struct py_api *api, struct text *t, py_object *o)
      the value does not count as cut.  */
   char tail[48];
   int tail_len = snprintf (tail, sizeof tail, "... (%zu bits)", bits);
-  size_t room = t->limit > (size_t) tail_len ? t->limit - tail_len : 0;
+  size_t avail = t->limit - t->len;
+  size_t room = avail > (size_t) tail_len ? avail - tail_len : 0;
   if (digits != NULL)
     {
+      int was_full = t->full;
       put (t, digits, (size_t) n < room ? (size_t) n : room);
-      t->full = 0;
+      t->full = was_full;
       put (t, tail, (size_t) tail_len);
     }
   api->Py_DecRef (hex);
@@ -215,6 +221,11 @@ is_container (const struct py_api *api, py_object *type)
 static void
 put_value (const struct py_api *api, struct text *t, py_object *o, int depth)
 {
+  if (o == NULL)
+    {
+      puts_ (t, "<NULL>"); /* a container changed under us: never crash */
+      return;
+    }
   py_object *type = pyapi_type (o);
   int rc = 0;
   if (o == api->none)

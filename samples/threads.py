@@ -3,13 +3,23 @@
 - faulthandler's watchdog is a native thread with no Python thread state;
 - "sleeper" is a Python thread blocked in time.sleep, with the GIL released.
 Stop it with `break getppid` (in the main thread, which holds the GIL);
-`info threads` then shows the other two.
+`info threads` then shows the other two.  With --subinterpreter it first
+creates a subinterpreter, after which CPython's PyGILState_Check() answers
+yes on every thread: py-hook must still tell who holds the GIL.
 """
 
 import faulthandler
 import os
+import sys
 import threading
 import time
+
+if "--subinterpreter" in sys.argv:
+    try:
+        import _interpreters as interpreters  # 3.13
+    except ImportError:
+        import _xxsubinterpreters as interpreters  # 3.11, 3.12
+    interpreters.destroy(interpreters.create())
 
 stop = threading.Event()
 

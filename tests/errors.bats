@@ -79,7 +79,25 @@ EOF
     [[ "$stderr" == *"this thread has no Python thread state; select a thread that runs Python code (info threads, thread N) [HOOK_ERR_NO_THREAD_STATE]"* ]] ||
         fail "no no-thread-state error"
     [[ "$stderr" == *"this thread does not hold the GIL"*"[HOOK_ERR_GIL_NOT_HELD]"* ]] || fail "no GIL error"
-    assert_line --regexp '^#0  .*/threads.py:26 in <module>$'
+    assert_line --regexp '^#0  .*/threads.py:36 in <module>$'
+    assert_equal "$(program_output)" "threads done"
+}
+
+@test "after a subinterpreter was created, a thread waiting for the GIL is still refused" {
+    # PyGILState_Check() answers yes on every thread once a subinterpreter
+    # exists; acting on its word would run Python code without the GIL.
+    gdb_session "$(sample threads.py)" --subinterpreter <<EOF
+break getppid
+run
+thread 3
+py-hook-bt
+thread 1
+py-hook-bt
+continue
+EOF
+    refute_traceback
+    [[ "$stderr" == *"this thread does not hold the GIL"*"[HOOK_ERR_GIL_NOT_HELD]"* ]] || fail "no GIL error"
+    assert_line --regexp '^#0  .*/threads.py:36 in <module>$'
     assert_equal "$(program_output)" "threads done"
 }
 

@@ -26,6 +26,7 @@ class Frame:
         self.line = int(line)
         self.function = function
         self.variables = []
+        self.note = None  # why the variables are not shown, if they are not
 
 
 class Snapshot:
@@ -46,6 +47,8 @@ def _parse(reply):
                 stored = variable
             elif frames:
                 frames[-1].variables.append(variable)
+        elif tag == "N" and len(fields) == 1 and frames:
+            frames[-1].note = fields[0]
         elif tag == "E" and len(fields) == 1:
             total = int(fields[0])
         elif tag != "P":

@@ -22,7 +22,9 @@ def variable_line(variable):
 
 
 def print_variables(frame, indent=""):
-    if not frame.variables:
+    if frame.note:
+        gdb.write("%s(variables not shown: %s)\n" % (indent, frame.note))
+    elif not frame.variables:
         gdb.write("%s(no variables)\n" % indent)
     for variable in frame.variables:
         gdb.write("%s%s\n" % (indent, variable_line(variable)))
