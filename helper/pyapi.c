@@ -132,6 +132,21 @@ resolve_all (void)
   return HOOK_OK;
 }
 
+/* The symbol under its newer NAME or its OLDER one.  */
+static int
+resolve_either (void **slot, const char *name, const char *older)
+{
+  *slot = dlsym (RTLD_DEFAULT, name);
+  if (*slot == NULL)
+    *slot = dlsym (RTLD_DEFAULT, older);
+  if (*slot != NULL)
+    return HOOK_OK;
+  return channel_fail (HOOK_ERR_UNSUPPORTED_PYTHON,
+                       "this CPython has neither %s nor %s; py-hook "
+                       "supports CPython 3.11 to 3.13",
+                       name, older);
+}
+
 static int
 load (void)
 {
@@ -159,25 +174,17 @@ load (void)
   if (status != HOOK_OK)
     return status;
   /* 3.13 made the finalization check public; earlier versions only have
-     the underscored name.  */
-  api.Py_IsFinalizing = dlsym (RTLD_DEFAULT, "Py_IsFinalizing");
-  if (api.Py_IsFinalizing == NULL)
-    api.Py_IsFinalizing = dlsym (RTLD_DEFAULT, "_Py_IsFinalizing");
-  if (api.Py_IsFinalizing == NULL)
-    return channel_fail (HOOK_ERR_UNSUPPORTED_PYTHON,
-                         "this CPython has neither Py_IsFinalizing nor "
-                         "_Py_IsFinalizing; py-hook supports CPython 3.11 to "
-                         "3.13");
-  /* PyGILState_Check cannot tell who holds the GIL once a subinterpreter
-     exists (it then always says yes); the current thread state can.  */
-  api.current_tstate = dlsym (RTLD_DEFAULT, "PyThreadState_GetUnchecked");
-  if (api.current_tstate == NULL)
-    api.current_tstate = dlsym (RTLD_DEFAULT, "_PyThreadState_UncheckedGet");
-  if (api.current_tstate == NULL)
-    return channel_fail (HOOK_ERR_UNSUPPORTED_PYTHON,
-                         "this CPython has neither PyThreadState_GetUnchecked "
-                         "nor _PyThreadState_UncheckedGet; py-hook supports "
-                         "CPython 3.11 to 3.13");
+     the underscored name.  PyGILState_Check cannot tell who holds the GIL
+     once a subinterpreter exists (it then always says yes); the current
+     thread state can, under its 3.13 name or its older one.  */
+  status = resolve_either ((void **) &api.Py_IsFinalizing, "Py_IsFinalizing",
+                           "_Py_IsFinalizing");
+  if (status == HOOK_OK)
+    status = resolve_either ((void **) &api.current_tstate,
+                             "PyThreadState_GetUnchecked",
+                             "_PyThreadState_UncheckedGet");
+  if (status != HOOK_OK)
+    return status;
   if (pyapi_type (api.long_type) != api.type_type)
     return channel_fail (
         HOOK_ERR_UNSUPPORTED_PYTHON,
