@@ -85,12 +85,18 @@ channel_fail (int status, const char *format, ...)
 
 /* Validates the request header and its payload lengths against the area
    GDB was told about.  */
-int
-channel_checked_request (const struct hook_request *req)
+void
+channel_reset (void)
 {
   channel_get ();
   message[0] = '\0';
   reply_reset ();
+}
+
+int
+channel_checked_request (const struct hook_request *req)
+{
+  channel_reset ();
   if (req != channel_request_area ())
     return channel_fail (HOOK_ERR_BAD_REQUEST,
                          "the request is not in the helper's request area; "

@@ -96,5 +96,6 @@
         HOOK_SHIM hook_handshake, impl_handshake
         HOOK_SHIM hook_snapshot, impl_snapshot
         HOOK_SHIM hook_apply_locals, impl_apply_locals
+        HOOK_SHIM hook_recover, impl_recover
 
         .section .note.GNU-stack,"",@progbits

@@ -1,16 +1,57 @@
-/* entry.c -- hook_handshake, and what every entry point does first and last.
+/* entry.c -- hook_handshake, hook_recover, and what every entry point does
+   first and last.
 
    The exported symbols are the assembly shims in entry.S, which keep the
-   complete register state intact around the impl_ functions.  */
+   complete register state intact around the impl_ functions.
+
+   Everything an entry point changes in the thread or the interpreter before
+   it does its work (the GIL it may take, the pending exception it sets
+   aside, the paused collector, errno) is recorded in one static call
+   record, not on the stack: if the call faults and GDB unwinds it, the
+   record survives and hook_recover can undo each step.  The record doubles
+   as the reentrancy guard.  */
+
+#define _GNU_SOURCE
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/syscall.h>
+#include <unistd.h>
 
 #include "internal.h"
 
 #define PY_3_12 0x030c0000ul
 
+static struct
+{
+  uint32_t flight;      /* HOOK_FLIGHT_* */
+  long thread;          /* kernel thread id of the call */
+  void *tstate;         /* the thread state the call runs with */
+  struct saved_error saved;
+  int gc_was_enabled;
+  int saved_errno;
+} call;
+
+static int test_faults_allowed = -1;
+
+static long
+this_thread (void)
+{
+  return syscall (SYS_gettid);
+}
+
 struct hook_channel *
 impl_handshake (uint32_t gdb_abi_version)
 {
+  int saved_errno = errno;
   struct hook_channel *ch = channel_get ();
+  if (test_faults_allowed < 0)
+    {
+      /* getenv only reads environ: no allocation, safe at any stop.  */
+      const char *v = getenv ("HOOKHELPER_TEST_FAULT");
+      test_faults_allowed = v != NULL && strcmp (v, "1") == 0;
+    }
   if (gdb_abi_version != HOOK_ABI_VERSION)
     ch->last_status
         = channel_fail (HOOK_ERR_ABI_MISMATCH,
@@ -21,16 +62,21 @@ impl_handshake (uint32_t gdb_abi_version)
   else
     ch->last_status = HOOK_OK;
   ch->reply_len = 0;
+  ch->in_flight = call.flight;
+  errno = saved_errno;
   return ch;
 }
 
 /* May this thread run Python code now?  Only if it holds the GIL, which is
    told by the current thread state: on 3.11 it is process-wide (the GIL
    holder's), from 3.12 on it is this thread's and set only while it holds
-   the GIL.  */
+   the GIL.  With HOOK_REQ_TAKE_GIL, a thread that has a thread state but
+   released the GIL may take it, provided nobody holds it.  */
 static int
-preflight (const struct py_api *api, void **tstate)
+preflight (const struct py_api *api, uint32_t flags, void **tstate,
+           int *take_gil)
 {
+  *take_gil = 0;
   if (!api->Py_IsInitialized ())
     return channel_fail (HOOK_ERR_NOT_INITIALIZED,
                          "the Python interpreter is not initialized yet; "
@@ -45,39 +91,156 @@ preflight (const struct py_api *api, void **tstate)
   if (mine == NULL && !(per_thread && current != NULL))
     return channel_fail (HOOK_ERR_NO_THREAD_STATE,
                          "this thread has no Python thread state; select a "
-                         "thread that runs Python code (info threads, "
-                         "thread N)");
-  if (current == NULL || (!per_thread && current != mine))
-    return channel_fail (
-        HOOK_ERR_GIL_NOT_HELD,
-        "this thread does not hold the GIL (it released it around a "
-        "blocking call, or waits for it); stop it where it runs Python "
-        "code, for example with a breakpoint on a C function that Python "
-        "code calls");
-  *tstate = current;
-  return HOOK_OK;
+                         "thread that runs Python code (py-hook-status "
+                         "lists them; thread N)");
+  if (current != NULL && (per_thread || current == mine))
+    {
+      *tstate = current;
+      return HOOK_OK;
+    }
+  /* This thread does not hold the GIL.  On 3.11 a non-NULL current thread
+     state is another thread's: it holds the GIL.  */
+  if ((flags & HOOK_REQ_TAKE_GIL) && current == NULL && mine != NULL)
+    {
+      *tstate = mine;
+      *take_gil = 1;
+      return HOOK_OK;
+    }
+  return channel_fail (
+      HOOK_ERR_GIL_NOT_HELD,
+      "this thread does not hold the GIL (it released it around a "
+      "blocking call, or waits for it); stop it where it runs Python "
+      "code, for example with a breakpoint on a C function that Python "
+      "code calls");
 }
 
 int
 entry_begin (const struct hook_request *req, struct entry_state *st)
 {
+  int saved_errno = errno;
+  channel_get ();
+  if (call.flight)
+    {
+      errno = saved_errno;
+      return channel_finish (channel_fail (
+          HOOK_ERR_BUSY,
+          "an earlier py-hook call on thread %ld has not finished (gdb "
+          "stopped inside it, or it faulted); finish or unwind it, then "
+          "recover with hook_recover",
+          call.thread));
+    }
+  int take_gil = 0;
   int status = channel_checked_request (req);
+  if (status == HOOK_OK && (req->flags & HOOK_REQ_TEST_FAULT)
+      && test_faults_allowed != 1)
+    status = channel_fail (HOOK_ERR_BAD_REQUEST,
+                           "fault injection is for tests only: start the "
+                           "program with HOOKHELPER_TEST_FAULT=1");
   if (status == HOOK_OK)
     status = pyapi_load (&st->api);
   if (status == HOOK_OK)
-    status = preflight (st->api, &st->tstate);
+    status = preflight (st->api, req->flags, &st->tstate, &take_gil);
   if (status != HOOK_OK)
-    return channel_finish (status);
-  error_save (st->api, &st->saved);
-  st->gc_was_enabled = st->api->PyGC_Disable ();
+    {
+      errno = saved_errno;
+      return channel_finish (status);
+    }
+  call.saved_errno = saved_errno;
+  call.thread = this_thread ();
+  call.tstate = st->tstate;
+  call.flight = HOOK_FLIGHT_ACTIVE;
+  if (take_gil)
+    {
+      /* The caller checked that this cannot wait.  */
+      st->api->PyEval_RestoreThread (st->tstate);
+      call.flight |= HOOK_FLIGHT_GIL_TAKEN;
+    }
+  error_save (st->api, &call.saved);
+  call.flight |= HOOK_FLIGHT_ERROR_SAVED;
+  call.gc_was_enabled = st->api->PyGC_Disable ();
+  call.flight |= HOOK_FLIGHT_GC_PAUSED;
+  if (req->flags & HOOK_REQ_TEST_FAULT)
+    *(volatile int *) 0 = 1; /* what a crash inside CPython looks like */
   return HOOK_OK;
+}
+
+/* Undoes the steps the call record lists, last first.  WHAT, if not NULL,
+   receives a description of them.  */
+static void
+undo (const struct py_api *api, char *what, size_t size)
+{
+  size_t len = 0;
+#define NOTE(text)                                                           \
+  do                                                                         \
+    if (what != NULL && len < size)                                          \
+      len += (size_t) snprintf (what + len, size - len, "%s%s",              \
+                                len ? ", " : "", (text));                    \
+  while (0)
+  if (call.flight & HOOK_FLIGHT_GC_PAUSED)
+    {
+      if (call.gc_was_enabled)
+        {
+          api->PyGC_Enable ();
+          NOTE ("resumed the garbage collector");
+        }
+    }
+  if (call.flight & HOOK_FLIGHT_ERROR_SAVED)
+    {
+      error_restore (api, &call.saved);
+      NOTE ("put the thread's pending exception back");
+    }
+  if (call.flight & HOOK_FLIGHT_GIL_TAKEN)
+    {
+      api->PyEval_SaveThread ();
+      NOTE ("gave the GIL back");
+    }
+#undef NOTE
+  errno = call.saved_errno;
+  call.flight = 0;
+  call.tstate = NULL;
 }
 
 int
 entry_end (struct entry_state *st, int status)
 {
-  if (st->gc_was_enabled)
-    st->api->PyGC_Enable ();
-  error_restore (st->api, &st->saved);
-  return channel_finish (status);
+  undo (st->api, NULL, 0);
+  status = channel_finish (status);
+  channel_get ()->in_flight = 0;
+  return status;
+}
+
+int
+impl_recover (void)
+{
+  int saved_errno = errno;
+  channel_get ();
+  channel_reset ();
+  if (call.flight == 0)
+    {
+      channel_message ("no unfinished call: nothing to undo");
+      errno = saved_errno;
+      return channel_finish (HOOK_OK);
+    }
+  if (call.thread != this_thread ())
+    {
+      int status = channel_fail (
+          HOOK_ERR_BUSY,
+          "the unfinished call ran on thread %ld (LWP); recover it there",
+          call.thread);
+      errno = saved_errno;
+      return channel_finish (status);
+    }
+  const struct py_api *api = NULL;
+  pyapi_load (&api); /* succeeded before, or the call would not be here */
+  static char what[1024];
+  what[0] = '\0';
+  if (api != NULL)
+    undo (api, what, sizeof what);
+  else
+    call.flight = 0;
+  channel_message ("undone: %s", what[0] ? what : "nothing was changed yet");
+  int status = channel_finish (HOOK_OK);
+  channel_get ()->in_flight = 0;
+  /* errno: undo put back the one the unfinished call found.  */
+  return status;
 }

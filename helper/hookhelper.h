@@ -25,8 +25,12 @@
    write the extended state back; see docs/architecture.md.
 
    Threading.  Entry points act on the calling thread only and must be called
-   by a debugger while the process is stopped.  They are not reentrant and
-   not safe in a signal handler.  Fields are native-endian, sizes fixed.  */
+   by a debugger while the process is stopped.  They are not reentrant: a
+   call made while another has not finished (GDB stopped inside it, or it
+   faulted) is refused with HOOK_ERR_BUSY until hook_recover runs.  They
+   are not safe in a signal handler or inside malloc; GDB checks where the
+   thread stopped before it calls.  Every entry point leaves errno as it
+   found it.  Fields are native-endian, sizes fixed.  */
 
 #ifndef HOOKHELPER_H
 #define HOOKHELPER_H
@@ -39,7 +43,7 @@ extern "C" {
 
 /* Bumped whenever a struct below or the reply format changes in a way the
    other side would misread.  GDB refuses a helper whose version differs.  */
-#define HOOK_ABI_VERSION 1
+#define HOOK_ABI_VERSION 2
 
 /* First field of struct hook_channel: "HOOK" read as a little-endian u32.  */
 #define HOOK_CHANNEL_MAGIC 0x4b4f4f48u
@@ -62,7 +66,10 @@ enum hook_status {
   HOOK_ERR_EXPR_RAISED = 12,     /* EXPR raised an exception */
   HOOK_ERR_WRITE_FAILED = 13,    /* storing the value into the frame failed */
   HOOK_ERR_NO_MEMORY = 14,       /* the reply buffer could not grow */
-  HOOK_ERR_INTERNAL = 15         /* a Python API call failed unexpectedly */
+  HOOK_ERR_INTERNAL = 15,        /* a Python API call failed unexpectedly */
+  HOOK_ERR_BUSY = 16             /* an earlier call has not finished: it is
+                                    still on a stack, or it faulted and
+                                    hook_recover has not run */
 };
 
 /* Returned by hook_handshake; lives in the helper for the life of the
@@ -79,7 +86,20 @@ struct hook_channel {
   uint64_t message_capacity;   /* bytes available there */
   int32_t last_status;         /* enum hook_status of the last call */
   uint32_t python_version;     /* PY_VERSION_HEX of the target, 0 if unknown */
+  uint32_t helper_version;     /* HOOK_HELPER_VERSION of this library */
+  uint32_t in_flight;          /* HOOK_FLIGHT_* of a call that has not
+                                  finished, 0 when none */
 };
+
+/* Version of the library itself, 0xMMmmpp (major, minor, patch).  */
+#define HOOK_HELPER_VERSION 0x000200u
+
+/* What an unfinished call had done (struct hook_channel's in_flight):
+   hook_recover undoes exactly these.  */
+#define HOOK_FLIGHT_ACTIVE 0x1u       /* inside an entry point */
+#define HOOK_FLIGHT_GIL_TAKEN 0x2u    /* it took the GIL (HOOK_REQ_TAKE_GIL) */
+#define HOOK_FLIGHT_ERROR_SAVED 0x4u  /* it holds the thread's pending exception */
+#define HOOK_FLIGHT_GC_PAUSED 0x8u    /* it paused the garbage collector */
 
 /* Bounds of struct hook_request's value_limit; values outside are clamped.  */
 #define HOOK_VALUE_LIMIT_MIN 16u
@@ -87,6 +107,19 @@ struct hook_channel {
 
 /* Flags of struct hook_request.  */
 #define HOOK_REQ_LOCALS 0x1u   /* hook_snapshot: include each frame's variables */
+/* The calling thread has a Python thread state but released the GIL (it is
+   stopped in a blocking call), and the caller has checked that no thread
+   holds the GIL and that taking it cannot wait: every other thread is
+   stopped and stays stopped, the GIL and its mutexes are free, and no
+   switch is pending.  The entry point takes the GIL with
+   PyEval_RestoreThread and gives it back with PyEval_SaveThread.  Ignored
+   when the thread holds the GIL already.  */
+#define HOOK_REQ_TAKE_GIL 0x2u
+/* Test-only: fault (SIGSEGV) inside the entry point after it has saved the
+   thread's state, as a crash in CPython would.  Honoured only when the
+   process was started with HOOKHELPER_TEST_FAULT=1 in its environment,
+   refused with HOOK_ERR_BAD_REQUEST otherwise.  */
+#define HOOK_REQ_TEST_FAULT 0x80000000u
 
 /* Written by GDB into the channel's request area.  The payload follows the
    header directly: name_len bytes of NAME, a NUL, expr_len bytes of EXPR, a
@@ -147,6 +180,15 @@ int hook_snapshot (const struct hook_request *REQ);
    thread's pending exception is left as it was.  Returns an enum
    hook_status.  */
 int hook_apply_locals (const struct hook_request *REQ);
+
+/* Undoes what an unfinished call left behind, after GDB unwound it (a
+   fault inside the call): gives back a GIL it took, resumes the garbage
+   collector, puts the thread's pending exception back, and clears the
+   in-flight mark so the entry points work again.  The channel message
+   lists what was undone.  Must be called on the thread the call ran on,
+   and never while that call is still on a stack.  Returns HOOK_OK, or
+   HOOK_ERR_BUSY when the mark belongs to another thread.  */
+int hook_recover (void);
 
 #ifdef __cplusplus
 }

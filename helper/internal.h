@@ -29,6 +29,8 @@ struct py_api {
   int (*PyGC_Disable) (void);
   int (*PyGC_Enable) (void);
   py_object *(*PyThreadState_GetFrame) (void *tstate);
+  void (*PyEval_RestoreThread) (void *tstate);
+  void *(*PyEval_SaveThread) (void);
 
   py_object *(*PyFrame_GetBack) (py_object *);
   py_object *(*PyFrame_GetCode) (py_object *);
@@ -110,6 +112,8 @@ void channel_message (const char *FORMAT, ...)
     __attribute__ ((format (printf, 1, 2)));
 int channel_fail (int STATUS, const char *FORMAT, ...)
     __attribute__ ((format (printf, 2, 3)));
+/* Empties the message and the reply for a new call.  */
+void channel_reset (void);
 int channel_checked_request (const struct hook_request *REQ);
 int channel_finish (int STATUS);
 
@@ -138,18 +142,18 @@ struct code_vars {
 };
 
 /* Everything an entry point holds between entry_begin and entry_end.  */
+struct saved_error {
+  py_object *type, *value, *tb;
+};
 struct entry_state {
   const struct py_api *api;
   void *tstate; /* the calling thread's, which holds the GIL */
-  struct saved_error {
-    py_object *type, *value, *tb;
-  } saved;
-  int gc_was_enabled;
 };
 
-/* Checks the request and the interpreter, then saves the thread's pending
-   exception and pauses the garbage collector, so that nothing the helper
-   allocates can run finalizers while it holds borrowed references.
+/* Checks the request, the reentrancy guard and the interpreter, takes the
+   GIL if asked to (HOOK_REQ_TAKE_GIL), then saves errno and the thread's
+   pending exception and pauses the garbage collector, so that nothing the
+   helper allocates can run finalizers while it holds borrowed references.
    Returns HOOK_OK, or a status with the channel message set; on HOOK_OK the
    caller must end with entry_end.  */
 int entry_begin (const struct hook_request *REQ, struct entry_state *ST);
@@ -193,5 +197,6 @@ int error_to_message (const struct py_api *API, int STATUS, const char *WHAT);
 int impl_snapshot (const struct hook_request *REQ);
 int impl_apply_locals (const struct hook_request *REQ);
 struct hook_channel *impl_handshake (uint32_t GDB_ABI_VERSION);
+int impl_recover (void);
 
 #endif /* HOOKHELPER_INTERNAL_H */

@@ -86,6 +86,8 @@ static const struct symbol symbols[] = {
   FN (PyErr_Clear, "PyErr_Clear"),
   FN (Py_CompileStringExFlags, "Py_CompileStringExFlags"),
   FN (PyEval_EvalCode, "PyEval_EvalCode"),
+  FN (PyEval_RestoreThread, "PyEval_RestoreThread"),
+  FN (PyEval_SaveThread, "PyEval_SaveThread"),
   FN (type_type, "PyType_Type"),
   FN (long_type, "PyLong_Type"),
   FN (float_type, "PyFloat_Type"),

@@ -10,7 +10,7 @@ import gdb
 
 from . import cmd_locals, cmd_stack, inferior, selection, settings
 
-VERSION = "0.1.0"
+VERSION = "0.2.0"
 
 _registered = False
 

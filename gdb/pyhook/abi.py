@@ -6,11 +6,18 @@ one side that the other does not follow fails the suite.
 
 import struct
 
-HOOK_ABI_VERSION = 1
+HOOK_ABI_VERSION = 2
 HOOK_CHANNEL_MAGIC = 0x4B4F4F48
 HOOK_VALUE_LIMIT_MIN = 16
 HOOK_VALUE_LIMIT_MAX = 1000000
 HOOK_REQ_LOCALS = 0x1
+HOOK_REQ_TAKE_GIL = 0x2
+HOOK_REQ_TEST_FAULT = 0x80000000
+HOOK_HELPER_VERSION = 0x000200
+HOOK_FLIGHT_ACTIVE = 0x1
+HOOK_FLIGHT_GIL_TAKEN = 0x2
+HOOK_FLIGHT_ERROR_SAVED = 0x4
+HOOK_FLIGHT_GC_PAUSED = 0x8
 
 # enum hook_status, in order.
 STATUS_NAMES = (
@@ -30,21 +37,27 @@ STATUS_NAMES = (
     "HOOK_ERR_WRITE_FAILED",
     "HOOK_ERR_NO_MEMORY",
     "HOOK_ERR_INTERNAL",
+    "HOOK_ERR_BUSY",
 )
 HOOK_OK = 0
 
 # struct hook_channel: magic, abi_version, request_addr, request_capacity,
 # reply_addr, reply_len, message_addr, message_capacity, last_status,
-# python_version.
-CHANNEL = struct.Struct("<IIQQQQQQiI")
+# python_version, helper_version, in_flight.
+CHANNEL = struct.Struct("<IIQQQQQQiIII")
 # struct hook_request: abi_version, flags, first_frame, max_frames,
 # value_limit, name_len, expr_len, reserved.
 REQUEST = struct.Struct("<IIIIIIII")
 
-ENTRY_POINTS = ("hook_handshake", "hook_snapshot", "hook_apply_locals")
+ENTRY_POINTS = ("hook_handshake", "hook_snapshot", "hook_apply_locals", "hook_recover")
 
 
 def status_name(status):
     if 0 <= status < len(STATUS_NAMES):
         return STATUS_NAMES[status]
     return "status %d" % status
+
+
+def version_text(hexversion):
+    """0x000200 -> '0.2.0'."""
+    return "%d.%d.%d" % (hexversion >> 16, (hexversion >> 8) & 0xFF, hexversion & 0xFF)

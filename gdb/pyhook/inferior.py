@@ -75,7 +75,9 @@ class _Channel:
             self.message_addr,
             self.message_capacity,
             _status,
-            _version,
+            self.python_version,
+            self.helper_version,
+            self.in_flight,
         ) = fields
         self.pid = pid
         self.address = address
@@ -152,7 +154,10 @@ def _channel_for(inferior):
     handshake = _symbol_address("hook_handshake") if _helper_loaded() else None
     if handshake is None:
         raise _not_loaded_error(inferior)
-    addr = _call("unsigned long", handshake, abi.HOOK_ABI_VERSION)
+    try:
+        addr = _call("unsigned long", handshake, abi.HOOK_ABI_VERSION, "hook_handshake")
+    except _CallFailed as failure:
+        raise fail(failure.describe())
     fields = abi.CHANNEL.unpack(bytes(inferior.read_memory(addr, abi.CHANNEL.size)))
     channel = _Channel(inferior.pid, addr, fields)
     if channel.magic != abi.HOOK_CHANNEL_MAGIC:
@@ -209,17 +214,80 @@ class _CallSettings:
         return False
 
 
-def _call(return_type, address, argument):
+# Tests only: OR'ed into the flags of every request (HOOK_REQ_TEST_FAULT).
+test_flags = 0
+
+
+class _Signals:
+    """Records the signals the thread stops with while a call runs."""
+
+    def __init__(self):
+        self.names = []
+
+    def __call__(self, event):
+        if isinstance(event, gdb.SignalEvent):
+            self.names.append(event.stop_signal)
+
+
+def _call(return_type, address, argument, what):
     expr = "((%s (*)(unsigned long)) 0x%x)(0x%x)" % (return_type, address, argument)
+    signals = _Signals()
     with _CallSettings():
+        gdb.events.stop.connect(signals)
         try:
             return int(gdb.parse_and_eval(expr))
         except gdb.error as e:
-            forget()
-            raise fail(
-                "the call into %s failed: %s\nThe program's general registers were restored; if gdb "
-                "says the call was abandoned, its vector registers may not have been." % (_LIB, e)
+            raise _CallFailed(str(e), signals.names, what)
+        finally:
+            gdb.events.stop.disconnect(signals)
+
+
+class _CallFailed(Exception):
+    def __init__(self, text, signals, what):
+        super().__init__(text)
+        self.text = text
+        self.signals = signals
+        self.what = what
+
+    @property
+    def unwound(self):
+        return "GDB has restored the context" in self.text
+
+    def describe(self):
+        signal = self.signals[0] if self.signals else "a signal"
+        if self.unwound:
+            return (
+                "the call into %s (%s) was stopped by %s inside the target; gdb unwound it and "
+                "restored the registers it had saved before the call (general, floating-point and "
+                "vector registers alike)" % (_LIB, self.what, signal)
             )
+        first = self.text.strip().splitlines()[0] if self.text.strip() else "no reason given"
+        return "the call into %s (%s) failed: %s" % (_LIB, self.what, first)
+
+
+def _recover(inferior, channel, failure):
+    """After an unwound call: let the helper undo what the call had begun."""
+    try:
+        status = _call("int", channel.entry["hook_recover"], 0, "hook_recover")
+    except _CallFailed as again:
+        forget()
+        return fail(
+            "%s.\nUndoing it failed too (%s): the program's Python state may be damaged. "
+            "Detach or kill it rather than continue." % (failure.describe(), again.describe())
+        )
+    message = _read_message(inferior, channel)
+    if status != abi.HOOK_OK:
+        return fail("%s.\nThe helper could not undo it: %s [%s]" % (
+            failure.describe(), message, abi.status_name(status)))
+    return fail(
+        "%s.\nThe helper %s.  The program can continue; py-hook stays usable."
+        % (failure.describe(), message.replace("undone: ", "undid what the call had begun: ", 1))
+    )
+
+
+def _read_message(inferior, channel):
+    message = bytes(inferior.read_memory(channel.message_addr, channel.message_capacity))
+    return message.split(b"\0", 1)[0].decode("utf-8", "replace")
 
 
 def call(entry_point, flags=0, first_frame=0, max_frames=0, value_limit=200, name=b"", expr=b""):
@@ -227,7 +295,8 @@ def call(entry_point, flags=0, first_frame=0, max_frames=0, value_limit=200, nam
     inferior, _thread = require_stopped_process()
     channel = _channel_for(inferior)
     header = abi.REQUEST.pack(
-        abi.HOOK_ABI_VERSION, flags, first_frame, max_frames, value_limit, len(name), len(expr), 0
+        abi.HOOK_ABI_VERSION, flags | test_flags, first_frame, max_frames, value_limit,
+        len(name), len(expr), 0
     )
     payload = header + name + b"\0" + expr + b"\0"
     if len(payload) > channel.request_capacity:
@@ -236,12 +305,20 @@ def call(entry_point, flags=0, first_frame=0, max_frames=0, value_limit=200, nam
             % (len(expr), channel.request_capacity - abi.REQUEST.size - 2)
         )
     inferior.write_memory(channel.request_addr, payload)
-    status = _call("int", channel.entry[entry_point], channel.request_addr)
+    try:
+        status = _call("int", channel.entry[entry_point], channel.request_addr, entry_point)
+    except _CallFailed as failure:
+        if failure.unwound and _process_alive(inferior):
+            raise _recover(inferior, channel, failure)
+        forget()
+        raise fail(failure.describe())
     fields = abi.CHANNEL.unpack(bytes(inferior.read_memory(channel.address, abi.CHANNEL.size)))
     reply_addr, reply_len, python_version = fields[4], fields[5], fields[9]
     if status != abi.HOOK_OK:
-        message = bytes(inferior.read_memory(channel.message_addr, channel.message_capacity))
-        message = message.split(b"\0", 1)[0].decode("utf-8", "replace")
-        raise helper_failed(abi.status_name(status), message)
+        raise helper_failed(abi.status_name(status), _read_message(inferior, channel))
     text = bytes(inferior.read_memory(reply_addr, reply_len)) if reply_len else b""
     return Reply(text.decode("utf-8", "replace"), python_version)
+
+
+def _process_alive(inferior):
+    return inferior.is_valid() and inferior.pid != 0

@@ -14,7 +14,7 @@ header() {
     # Version-node entries (type A) are not symbols.
     exported=$(nm -D --defined-only "$HELPER" | awk '$2 != "A" {sub(/@.*/, "", $3); print $3}' | sort | tr '\n' ' ')
     assert_equal "$exported" "$declared"
-    assert_equal "$exported" "hook_apply_locals hook_handshake hook_snapshot "
+    assert_equal "$exported" "hook_apply_locals hook_handshake hook_recover hook_snapshot "
 }
 
 @test "the helper does not link against libpython" {
@@ -34,7 +34,9 @@ abi = importlib.util.module_from_spec(spec)
 spec.loader.exec_module(abi)
 macros = dict(re.findall(r"#define (HOOK_\w+) (\S+)", open(sys.argv[3]).read()))
 for name in ("HOOK_ABI_VERSION", "HOOK_CHANNEL_MAGIC", "HOOK_VALUE_LIMIT_MIN",
-             "HOOK_VALUE_LIMIT_MAX", "HOOK_REQ_LOCALS"):
+             "HOOK_VALUE_LIMIT_MAX", "HOOK_REQ_LOCALS", "HOOK_REQ_TAKE_GIL",
+             "HOOK_REQ_TEST_FAULT", "HOOK_HELPER_VERSION", "HOOK_FLIGHT_ACTIVE",
+             "HOOK_FLIGHT_GIL_TAKEN", "HOOK_FLIGHT_ERROR_SAVED", "HOOK_FLIGHT_GC_PAUSED"):
     value = int(macros[name].rstrip("uU"), 0)
     assert getattr(abi, name) == value, (name, getattr(abi, name), value)
 text = open(sys.argv[2]).read()
@@ -45,7 +47,7 @@ assert tuple(n for n, _ in codes) == abi.STATUS_NAMES, (codes, abi.STATUS_NAMES)
 print("ok", len(codes), "status codes")
 PY
     assert_success
-    assert_output "ok 16 status codes"
+    assert_output "ok 17 status codes"
 }
 
 @test "the struct layouts the gdb side unpacks have the sizes the C compiler gives them" {
@@ -62,5 +64,5 @@ int main (void)
 C
     cc -I"$ROOT/helper" -o "$BATS_TEST_TMPDIR/sizes" "$BATS_TEST_TMPDIR/sizes.c"
     run "$BATS_TEST_TMPDIR/sizes"
-    assert_output "$(python3 -c 'import struct; c=struct.Struct("<IIQQQQQQiI"); r=struct.Struct("<IIIIIIII"); print(c.size, r.size, struct.calcsize("<IIQQQQQQ"), struct.calcsize("<IIIIII"))')"
+    assert_output "$(python3 -c 'import struct; c=struct.Struct("<IIQQQQQQiIII"); r=struct.Struct("<IIIIIIII"); print(c.size, r.size, struct.calcsize("<IIQQQQQQ"), struct.calcsize("<IIIIII"))')"
 }

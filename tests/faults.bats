@@ -1,0 +1,98 @@
+#!/usr/bin/env bats
+# A crash inside a helper call is unwound, undone and reported; the program still runs to its end.
+#
+# The fault is real: with HOOKHELPER_TEST_FAULT=1 in the target's environment
+# the helper honours HOOK_REQ_TEST_FAULT and writes to address 0 after it
+# has saved the thread's state (pending exception, errno, collector), the
+# way a crash inside CPython would hit it.
+
+load helper
+
+FAULT='python __import__("pyhook").inferior.test_flags = 0x80000000'
+NO_FAULT='python __import__("pyhook").inferior.test_flags = 0'
+
+@test "a SIGSEGV inside a helper call is unwound and reported; the helper stays usable and the edit after it lands" {
+    gdb_session "$(sample seed.py)" <<EOF
+set environment HOOKHELPER_TEST_FAULT=1
+break getppid
+run
+pipe info all-registers | cat > $BATS_TEST_TMPDIR/before
+$FAULT
+py-hook-locals
+pipe info all-registers | cat > $BATS_TEST_TMPDIR/after
+$NO_FAULT
+py-hook-set a 1000
+continue
+EOF
+    refute_traceback
+    [[ "$stderr" == *"was stopped by SIGSEGV inside the target; gdb unwound it and restored the registers"* ]] ||
+        fail "no fault report"
+    [[ "$stderr" == *"undid what the call had begun: resumed the garbage collector, put the thread's pending exception back."*"py-hook stays usable"* ]] ||
+        fail "no recovery report"
+    assert_line "a = 1000  (int)"
+    diff "$BATS_TEST_TMPDIR/before" "$BATS_TEST_TMPDIR/after" || fail "registers changed"
+    assert_equal "$(program_output)" "$(printf '1000\n1001\n101')"
+}
+
+@test "after a fault the collector runs again and errno is the program's: the program prints gc True, errno 1234" {
+    gdb_session "$(sample hygiene.py)" <<EOF
+set environment HOOKHELPER_TEST_FAULT=1
+break getppid
+run
+$FAULT
+py-hook-set a 5
+$NO_FAULT
+py-hook-set a 1000
+continue
+EOF
+    refute_traceback
+    [[ "$stderr" == *"SIGSEGV"* ]] || fail "no fault"
+    assert_line "a = 1000  (int)"
+    assert_equal "$(program_output)" "$(printf 'errno 1234\na 1000\ncaught ValueError(%s) original\ngc True' "'boom'")"
+}
+
+@test "every gdb setting py-hook changes for a call is restored, after success, a helper error and a fault" {
+    gdb_session "$(sample seed.py)" <<EOF
+set environment HOOKHELPER_TEST_FAULT=1
+break getppid
+run
+set scheduler-locking step
+set unwindonsignal off
+break getpgrp
+disable 2
+py-hook-bt
+py-hook-set nosuchname 1
+$FAULT
+py-hook-bt
+$NO_FAULT
+show scheduler-locking
+show unwindonsignal
+info breakpoints
+delete
+continue
+EOF
+    refute_traceback
+    [[ "$stderr" == *"SIGSEGV"* ]] || fail "no fault"
+    [[ "$stderr" == *"'nosuchname' is not a variable"* ]] || fail "no helper error"
+    assert_line --partial 'Mode for locking scheduler during execution is "step".'
+    assert_line --partial "Unwinding of stack if a signal is received while in a call dummy is off."
+    assert_line --regexp '^1 +breakpoint +keep +y .*getppid'
+    assert_line --regexp '^2 +breakpoint +keep +n .*getpgrp'
+    assert_equal "$(program_output)" "$(printf '1\n2\n101')"
+}
+
+@test "without HOOKHELPER_TEST_FAULT in the target, the fault switch is refused and nothing happens" {
+    gdb_session "$(sample seed.py)" <<EOF
+break getppid
+run
+$FAULT
+py-hook-bt
+$NO_FAULT
+py-hook-set a 1000
+continue
+EOF
+    refute_traceback
+    [[ "$stderr" == *"fault injection is for tests only"*"[HOOK_ERR_BAD_REQUEST]"* ]] || fail "not refused"
+    assert_line "a = 1000  (int)"
+    assert_equal "$(program_output)" "$(printf '1000\n1001\n101')"
+}
