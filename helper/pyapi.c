@@ -9,6 +9,7 @@
 
 #define _GNU_SOURCE
 #include <dlfcn.h>
+#include <errno.h>
 #include <stddef.h>
 
 #include "internal.h"
@@ -194,6 +195,18 @@ load (void)
         "Py_TRACE_REFS build?); run the program with a regular or --with-"
         "pydebug build");
   return HOOK_OK;
+}
+
+/* Resolve once when the library is loaded, where calling malloc is safe:
+   dlsym may allocate (its error strings do), and a debugger's first call
+   may come while the thread is stopped inside malloc, where that would
+   deadlock.  A process that is not Python pays a few failed lookups.  */
+__attribute__ ((constructor)) static void
+pyapi_preload (void)
+{
+  int saved_errno = errno;
+  load_status = load ();
+  errno = saved_errno;
 }
 
 int

@@ -32,10 +32,18 @@ def reject_options(argv, command, usage_line, allowed=()):
             raise usage(command, "frame numbers start at 0 (innermost), got %s" % a, usage_line)
 
 
+def take_flag(argv, flag):
+    """Removes every FLAG from ARGV; whether there was one."""
+    found = flag in argv
+    argv[:] = [a for a in argv if a != flag]
+    return found
+
+
 def optional_number(arg, command, usage_line, default):
-    """The one optional number argument of COMMAND, or DEFAULT without one."""
+    """(the one optional number argument of COMMAND or DEFAULT, --force given)."""
     argv = split(arg, command, usage_line)
+    force = take_flag(argv, "--force")
     reject_options(argv, command, usage_line)
     if len(argv) > 1:
         raise usage(command, "too many arguments", usage_line)
-    return frame_number(argv[0], command, usage_line) if argv else default
+    return (frame_number(argv[0], command, usage_line) if argv else default), force

@@ -178,9 +178,10 @@ def examine():
         frame = gdb.newest_frame()
     except gdb.error:
         return NativeContext([], None, False)
-    level = 0
     seen = set()
+    level = 0
     while frame is not None and level < _MAX_FRAMES:
+        level = frame.level()
         try:
             name = frame.name()
         except gdb.error:
@@ -195,5 +196,4 @@ def examine():
             frame = frame.older()
         except gdb.error:
             frame = None
-        level += 1
     return NativeContext(hazards, None, frame is None)

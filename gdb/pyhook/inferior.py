@@ -23,11 +23,14 @@ on error:
   so gdb has nothing to write.
 """
 
+import ctypes
 import os
+import signal
+import threading
 
 import gdb
 
-from . import abi
+from . import abi, settings
 from .errors import fail, helper_failed
 
 _LIB = "libhookhelper.so"
@@ -229,25 +232,73 @@ class _Signals:
             self.names.append(event.stop_signal)
 
 
+class _Watchdog:
+    """Interrupts a call that runs longer than the call-timeout setting.
+
+    A timer thread sends SIGINT to the one thread that runs the call (the
+    others are stopped); gdb intercepts it and, with unwindonsignal on,
+    unwinds the call.  SIGINT is not passed on to the program."""
+
+    def __init__(self, thread):
+        self.pid, self.lwp = thread.ptid[0], thread.ptid[1]
+        self.fired = False
+        self.seconds = settings.call_timeout()
+        self.timer = None
+
+    def _fire(self):
+        self.fired = True
+        try:
+            _tgkill(self.pid, self.lwp, signal.SIGINT)
+        except OSError:
+            pass
+
+    def __enter__(self):
+        if self.seconds:
+            self.timer = threading.Timer(self.seconds, self._fire)
+            self.timer.daemon = True
+            self.timer.start()
+        return self
+
+    def __exit__(self, *exc):
+        if self.timer is not None:
+            self.timer.cancel()
+        return False
+
+
+def _tgkill(pid, lwp, sig):
+    libc = ctypes.CDLL(None, use_errno=True)
+    if libc.syscall(_SYS_TGKILL, ctypes.c_int(pid), ctypes.c_int(lwp), ctypes.c_int(sig)) != 0:
+        raise OSError(ctypes.get_errno(), "tgkill")
+
+
+_SYS_TGKILL = 234  # x86-64
+
+
 def _call(return_type, address, argument, what):
     expr = "((%s (*)(unsigned long)) 0x%x)(0x%x)" % (return_type, address, argument)
     signals = _Signals()
+    watchdog = _Watchdog(gdb.selected_thread())
     with _CallSettings():
         gdb.events.stop.connect(signals)
         try:
-            return int(gdb.parse_and_eval(expr))
+            with watchdog:
+                return int(gdb.parse_and_eval(expr))
         except gdb.error as e:
-            raise _CallFailed(str(e), signals.names, what)
+            raise _CallFailed(str(e), signals.names, what, watchdog)
+        except KeyboardInterrupt:
+            raise _CallFailed("interrupted (Ctrl-C)", signals.names, what, watchdog)
         finally:
             gdb.events.stop.disconnect(signals)
 
 
 class _CallFailed(Exception):
-    def __init__(self, text, signals, what):
+    def __init__(self, text, signals, what, watchdog):
         super().__init__(text)
         self.text = text
         self.signals = signals
         self.what = what
+        self.timed_out = watchdog.fired
+        self.seconds = watchdog.seconds
 
     @property
     def unwound(self):
@@ -255,6 +306,13 @@ class _CallFailed(Exception):
 
     def describe(self):
         signal = self.signals[0] if self.signals else "a signal"
+        if self.timed_out and self.unwound:
+            return (
+                "the call into %s (%s) did not return within %d s (set py-hook call-timeout): it "
+                "is most likely deadlocked on a lock the stopped program holds; py-hook "
+                "interrupted it with SIGINT (not passed to the program), gdb unwound it and "
+                "restored the registers it had saved before the call" % (_LIB, self.what, self.seconds)
+            )
         if self.unwound:
             return (
                 "the call into %s (%s) was stopped by %s inside the target; gdb unwound it and "
@@ -279,9 +337,12 @@ def _recover(inferior, channel, failure):
     if status != abi.HOOK_OK:
         return fail("%s.\nThe helper could not undo it: %s [%s]" % (
             failure.describe(), message, abi.status_name(status)))
+    if message.startswith("undone: "):
+        done = "The helper undid what the call had begun: " + message[len("undone: "):]
+    else:
+        done = "The call had not changed anything yet"
     return fail(
-        "%s.\nThe helper %s.  The program can continue; py-hook stays usable."
-        % (failure.describe(), message.replace("undone: ", "undid what the call had begun: ", 1))
+        "%s.\n%s.  The program can continue; py-hook stays usable." % (failure.describe(), done)
     )
 
 
@@ -290,10 +351,18 @@ def _read_message(inferior, channel):
     return message.split(b"\0", 1)[0].decode("utf-8", "replace")
 
 
-def call(entry_point, flags=0, first_frame=0, max_frames=0, value_limit=200, name=b"", expr=b""):
-    """Calls ENTRY_POINT with a request; returns a Reply or raises PyHookError."""
-    inferior, _thread = require_stopped_process()
+def call(entry_point, flags=0, first_frame=0, max_frames=0, value_limit=200, name=b"", expr=b"",
+         force=False):
+    """Calls ENTRY_POINT with a request; returns a Reply or raises PyHookError.
+
+    FORCE calls even where safety.plan finds the thread's native context
+    unsafe."""
+    from . import safety
+
+    inferior, thread = require_stopped_process()
     channel = _channel_for(inferior)
+    plan = safety.plan(thread, force)
+    flags |= plan.flags
     header = abi.REQUEST.pack(
         abi.HOOK_ABI_VERSION, flags | test_flags, first_frame, max_frames, value_limit,
         len(name), len(expr), 0
@@ -306,7 +375,8 @@ def call(entry_point, flags=0, first_frame=0, max_frames=0, value_limit=200, nam
         )
     inferior.write_memory(channel.request_addr, payload)
     try:
-        status = _call("int", channel.entry[entry_point], channel.request_addr, entry_point)
+        with plan.guard:
+            status = _call("int", channel.entry[entry_point], channel.request_addr, entry_point)
     except _CallFailed as failure:
         if failure.unwound and _process_alive(inferior):
             raise _recover(inferior, channel, failure)

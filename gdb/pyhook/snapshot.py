@@ -61,10 +61,11 @@ def _parse(reply):
     return frames, total, stored
 
 
-def take(first=0, count=0, with_locals=False):
+def take(first=0, count=0, with_locals=False, force=False):
     """Frames first .. first+count-1 (count 0: all) of the selected thread."""
     reply = inferior.call(
         "hook_snapshot",
+        force=force,
         flags=abi.HOOK_REQ_LOCALS if with_locals else 0,
         first_frame=first,
         max_frames=count,
@@ -74,14 +75,15 @@ def take(first=0, count=0, with_locals=False):
     return Snapshot(frames, total, reply.python_version)
 
 
-def frame(index, with_locals=False):
-    return take(index, 1, with_locals).frames[0]
+def frame(index, with_locals=False, force=False):
+    return take(index, 1, with_locals, force).frames[0]
 
 
-def assign(index, name, expr):
+def assign(index, name, expr, force=False):
     """Evaluates EXPR in frame INDEX and stores it in NAME; returns the Variable."""
     reply = inferior.call(
         "hook_apply_locals",
+        force=force,
         first_frame=index,
         max_frames=1,
         value_limit=value_limit(),
