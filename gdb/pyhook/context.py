@@ -23,9 +23,10 @@ Only the frames between the innermost one and the innermost frame of
 CPython's bytecode interpreter are examined: below that frame, Python code
 is already running, which is exactly as safe as running more of it.  A
 thread not running Python code is examined to its outermost frame.  Frames
-are recognised by name; every glibc and CPython internal of the list is
-reached from an exported function of the same list, so the check also works
-without glibc's debug symbols.
+are recognised by name (glibc's and CPython's internal names with debug
+symbols, the exported entry points without: an internal function is always
+reached from one of those), by gdb's signal-trampoline and dummy frame
+types, and, for the loader, by the library the code is in.
 """
 
 import os
@@ -43,7 +44,9 @@ _C_ALLOCATOR = {
     "ptmalloc_init", "malloc_hook_ini", "unlink_chunk", "_int_free_merge_chunk",
     "_int_free_create_chunk", "_int_free_maybe_consolidate", "heap_trim",
     "new_heap", "alloc_new_heap", "grow_heap", "shrink_heap", "mremap_chunk",
-    "munmap_chunk", "_mid_memalign", "int_mallinfo",
+    "munmap_chunk", "_mid_memalign", "int_mallinfo", "checked_request2size",
+    "sysmalloc_mmap", "sysmalloc_mmap_fallback", "detach_arena", "malloc_printerr",
+    "malloc_arena_thread_freeres", "glibc_morecore", "mallinfo2",
 }
 _PY_ALLOCATOR = {
     "PyMem_Malloc", "PyMem_Calloc", "PyMem_Realloc", "PyMem_Free",
@@ -59,8 +62,11 @@ _PY_ALLOCATOR = {
     "_PyObject_VirtualFree", "_PyObject_ArenaMmap", "_PyObject_ArenaMunmap",
     "_PyObject_GC_Link", "gc_alloc", "_PyObject_GC_New", "_PyObject_GC_NewVar",
     "_PyObject_GC_Resize", "PyObject_GC_Del", "_PyObject_GC_Alloc",
-    "_PyMem_MimallocMalloc", "_PyMem_MimallocFree",
+    "_PyObject_MiMalloc", "_PyObject_MiCalloc", "_PyObject_MiRealloc", "_PyObject_MiFree",
+    "_PyMem_MiMalloc", "_PyMem_MiCalloc", "_PyMem_MiRealloc", "_PyMem_MiFree",
 }
+# mimalloc, inside CPython 3.13.
+_PY_ALLOCATOR_PREFIXES = ("mi_", "_mi_")
 _GC = {
     "gc_collect_main", "gc_collect_with_callback", "gc_collect_generations",
     "gc_collect_impl", "gc_collect_region", "gc_collect_full", "gc_collect_young",
@@ -80,10 +86,18 @@ _LOADER = {
     "_dl_runtime_resolve_xsave", "_dl_runtime_resolve_xsavec", "_dl_runtime_resolve_fxsave",
     "_dl_fixup", "_dl_lookup_symbol_x", "_dl_map_object", "_dl_relocate_object",
     "_dl_init", "call_init", "_dl_fini", "__tls_get_addr", "_dl_update_slotinfo",
-    "_dl_allocate_tls", "_dl_deallocate_tls", "_dlerror_run",
+    "_dl_allocate_tls", "_dl_deallocate_tls", "_dlerror_run", "dlopen_implementation",
+    "dlopen_mode",
 }
-_FORK = {"fork", "_Fork", "vfork", "__run_fork_handlers", "__malloc_fork_lock_parent",
-         "__malloc_fork_unlock_parent", "__malloc_fork_unlock_child"}
+_FORK = {
+    "fork", "_Fork", "vfork", "arch_fork", "run_prefork_handlers", "run_postfork_handlers",
+    "__run_fork_handlers", "malloc_fork_lock_parent", "malloc_fork_unlock_parent",
+    "malloc_fork_unlock_child", "nss_database_fork_prepare_parent",
+    "PyOS_BeforeFork", "PyOS_AfterFork_Parent", "PyOS_AfterFork_Child",
+}
+# CPython's own signal handlers (they run in signal context too; the
+# trampoline frame below them is what is matched first).
+_SIGNAL = {"signal_handler", "trip_signal", "faulthandler_fatal_error", "faulthandler_user"}
 
 # The bytecode interpreter's frame function in 3.11 to 3.13.
 _EVAL = {"_PyEval_EvalFrameDefault"}
@@ -110,12 +124,21 @@ WHY = {
 _MAX_FRAMES = 4096
 
 
+_KNOWN = None
+
+
 def _plain(name):
-    for prefix in ("__GI___libc_", "__GI___", "__libc_", "__GI_", "__"):
-        if name.startswith(prefix) and len(name) > len(prefix):
-            stripped = name[len(prefix):]
-            if stripped in _C_ALLOCATOR or stripped in _LOADER or stripped in _FORK:
-                return stripped
+    """NAME without a compiler suffix (.isra.0, .lto_priv.0, .cold) and
+    without glibc's alias prefixes (__GI___libc_malloc, ___dlopen, __GI__Fork)."""
+    global _KNOWN
+    if _KNOWN is None:
+        _KNOWN = _C_ALLOCATOR | _LOADER | _FORK
+    name = name.split(".", 1)[0]
+    if name in _KNOWN:
+        return name
+    for prefix in ("__GI___libc_", "__GI___", "__GI__", "__GI_", "__libc_", "___", "__"):
+        if name.startswith(prefix) and name[len(prefix):] in _KNOWN:
+            return name[len(prefix):]
     return name
 
 
@@ -130,7 +153,7 @@ def _classify(frame):
         name = _plain(name)
         if name in _C_ALLOCATOR:
             return ALLOCATOR
-        if name in _PY_ALLOCATOR:
+        if name in _PY_ALLOCATOR or name.startswith(_PY_ALLOCATOR_PREFIXES):
             return PY_ALLOCATOR
         if name in _GC:
             return GC
@@ -138,6 +161,8 @@ def _classify(frame):
             return LOADER
         if name in _FORK:
             return FORK
+        if name in _SIGNAL:
+            return SIGNAL
     try:
         lib = gdb.solib_name(frame.pc())
     except gdb.error:

@@ -1,0 +1,107 @@
+#!/usr/bin/env bats
+# Stopped where a call could deadlock or corrupt (malloc, gc, loader, signal handler, fork), commands refuse.
+#
+# samples/unsafe.py stops in getppid first, with a second thread running;
+# from there a thread-specific temporary breakpoint stops the main thread
+# inside the risky step.  Every refusal names the place and the fix, and the
+# program then finishes with its normal output.
+
+load helper
+
+# unsafe_session MODE BREAKPOINT [COMMANDS...]: arm at getppid, stop at
+# BREAKPOINT in thread 1, run COMMANDS, then let the program finish.
+unsafe_session() {
+    local mode=$1 where=$2
+    shift 2
+    gdb_session "$(sample unsafe.py)" "$mode" < <(printf '%s\n' \
+        "handle SIGUSR1 nostop noprint pass" "break getppid" run delete "tbreak $where thread 1" \
+        continue "$@" continue)
+}
+
+refused_inside() {
+    [[ "$stderr" == *"py-hook: not calling into thread 1: it is stopped inside $1"* ]] ||
+        fail "no refusal naming '$1'"
+    [[ "$stderr" == *"or repeat the command with --force"* ]] || fail "the refusal does not name the fix"
+}
+
+@test "inside malloc (entry), with a second thread: py-hook-set and py-hook-bt refuse; the program completes" {
+    unsafe_session malloc __libc_malloc "py-hook-set x 2" "py-hook-bt" "py-hook-locals"
+    refute_traceback
+    refused_inside "the C allocator (frame #0 in "
+    [ "$(grep -c 'not calling into thread 1' <<<"$stderr")" -eq 3 ] || fail "not all three commands refused"
+    refute_line --partial "x = "
+    assert_equal "$(program_output)" "x 1"
+}
+
+@test "--force calls anyway at malloc's entry (no lock taken yet) with a warning, and the edit lands" {
+    unsafe_session malloc __libc_malloc "py-hook-set --force x 2"
+    refute_traceback
+    [[ "$stderr" == *"py-hook: warning: --force: calling into thread 1 although it is inside the C allocator"* ]] ||
+        fail "no warning"
+    assert_line "x = 2  (int)"
+    assert_equal "$(program_output)" "x 2"
+}
+
+@test "--force inside _int_malloc deadlocks on the arena lock: the call is interrupted, unwound, and the program completes" {
+    # _int_malloc runs with the arena locked; a 1 MB string needs malloc.
+    unsafe_session malloc _int_malloc "set py-hook call-timeout 2" \
+        "py-hook-set --force x 'y' * 1000000" "py-hook-set x 3"
+    refute_traceback
+    [[ "$stderr" == *"did not return within 2 s (set py-hook call-timeout): it is most likely deadlocked"* ]] ||
+        fail "no timeout report"
+    [[ "$stderr" == *"The helper undid what the call had begun"*"py-hook stays usable"* ]] || fail "not recovered"
+    refused_inside "the C allocator"
+    assert_equal "$(program_output)" "x 1"
+}
+
+@test "during a garbage collection (gc_collect_main): refused; the program completes" {
+    unsafe_session gc gc_collect_main "py-hook-set x 2" "py-hook-bt"
+    refute_traceback
+    refused_inside "a garbage collection (frame #"
+    assert_equal "$(program_output)" "x 1"
+}
+
+@test "inside the dynamic loader (dlopen of an extension module): refused; the program completes" {
+    unsafe_session loader dlopen "py-hook-set x 2"
+    refute_traceback
+    refused_inside "the dynamic loader (frame #"
+    assert_equal "$(program_output)" "x 1"
+}
+
+@test "inside a signal handler (CPython's C-level handler): refused; the program completes" {
+    unsafe_session signal signal_handler "py-hook-set x 2"
+    refute_traceback
+    refused_inside "a signal handler (frame #"
+    assert_equal "$(program_output)" "x 1"
+}
+
+@test "inside fork: refused; the program completes and its child exits" {
+    unsafe_session fork _Fork "py-hook-set x 2"
+    refute_traceback
+    refused_inside "fork (frame #"
+    assert_equal "$(program_output)" "x 1"
+}
+
+@test "inside a function gdb called and stopped in: refused as an unfinished call; the program completes" {
+    gdb_session "$(sample unsafe.py)" malloc <<EOF
+break getppid
+run
+break getpgrp
+call (int) getpgrp()
+py-hook-set x 2
+delete
+finish
+continue
+EOF
+    refute_traceback
+    refused_inside "a function gdb called"
+    assert_equal "$(program_output)" "x 1"
+}
+
+@test "back at a safe stop after a refusal, the same command works and the program sees the edit" {
+    unsafe_session gc gc_collect_main "py-hook-set x 2" "tbreak getpgrp" "continue" "py-hook-set x 5"
+    refute_traceback
+    refused_inside "a garbage collection"
+    assert_line "x = 5  (int)"
+    assert_equal "$(program_output)" "x 5"
+}
