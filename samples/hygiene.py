@@ -1,8 +1,9 @@
 """State py-hook must leave exactly as it found it.
 
 Stop 1, `break getppid`: the main thread is inside a ctypes call made with
-the GIL held (PyDLL) and errno set to 1234 just before it; the program
-prints errno as ctypes saw it after the call.
+the GIL held (PyDLL; with --released, CDLL, which releases the GIL around
+the call) and errno set to 1234 just before it; the program prints errno
+as ctypes saw it after the call.
 Stop 2, `break getpgrp`, then `tbreak PyTraceBack_Here` and `continue`: the
 thread is stopped while ValueError('boom') propagates out of fail(); the
 except block in the module prints the exception it caught and `tag`.
@@ -14,8 +15,12 @@ gc True.
 import ctypes
 import gc
 import os
+import sys
 
-libc = ctypes.PyDLL(None, use_errno=True)  # keeps the GIL during the call
+if "--released" in sys.argv:
+    libc = ctypes.CDLL(None, use_errno=True)  # releases the GIL during the call
+else:
+    libc = ctypes.PyDLL(None, use_errno=True)  # keeps the GIL during the call
 a = 1
 ctypes.set_errno(1234)
 libc.getppid()  # stop 1

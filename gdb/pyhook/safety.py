@@ -17,14 +17,170 @@ import contextlib
 
 import gdb
 
-from . import context, runtime
+from . import abi, context, runtime
 from .errors import fail
 
 
 class Plan:
-    def __init__(self, flags=0, guard=None):
+    """How to make one call: request flags and a guard around the call."""
+
+    def __init__(self, flags=0, guard=None, verdict=""):
         self.flags = flags
         self.guard = guard or contextlib.nullcontext()
+        self.verdict = verdict
+
+
+# Tests only: True turns _Masked off, to show the hang it prevents.
+test_unmasked = False
+
+
+class _Masked:
+    """Clears the eval-breaker requests of the calling thread for the call.
+
+    With them set, the first bytecode the call runs would stop to hand the
+    GIL to a waiting thread (which is stopped, so the hand-over never ends:
+    observed hang), run the program's signal handlers or pending calls
+    inside the call, or raise its async exception there.  Cleared, they
+    stay pending for the program: afterwards each is restored, OR-ed with
+    whatever the call itself requested."""
+
+    def __init__(self, fields, per_thread_bits):
+        self.fields = fields
+        self.per_thread_bits = per_thread_bits
+
+    def __enter__(self):
+        if test_unmasked:
+            self.fields = []
+        for f in self.fields:
+            f.saved = f.read()
+            if self.per_thread_bits:
+                f.write(f.saved & ~runtime.EVAL_BREAKER_REQUEST_BITS)
+            elif f.saved:
+                f.write(0)
+        return self
+
+    def __exit__(self, *exc):
+        for f in reversed(self.fields):
+            current = f.read()
+            if self.per_thread_bits:
+                f.write(current | (f.saved & runtime.EVAL_BREAKER_REQUEST_BITS))
+            elif f.saved:
+                f.write(current | f.saved)
+        return False
+
+
+class _Borrowed(_Masked):
+    """_Masked, and the GIL's bookkeeping put back after the helper took
+    the GIL and gave it back: last_holder and switch_number, so the
+    program's switching heuristics see exactly the state they left."""
+
+    def __init__(self, fields, per_thread_bits, gil):
+        super().__init__(fields, per_thread_bits)
+        self.gil = gil
+
+    def __enter__(self):
+        self.holder = runtime.Field("last_holder", self.gil.value["last_holder"])
+        self.switches = runtime.Field("switch_number", self.gil.value["switch_number"])
+        self.holder.saved = self.holder.read()
+        self.switches.saved = self.switches.read()
+        return super().__enter__()
+
+    def __exit__(self, *exc):
+        super().__exit__(*exc)
+        if runtime.Field("locked", self.gil.value["locked"]).read() == 0:
+            self.holder.write(self.holder.saved)
+            self.switches.write(self.switches.saved)
+        return False
+
+
+def _gdb_thread(lwp):
+    for t in gdb.selected_inferior().threads():
+        if t.ptid[1] == lwp:
+            return t
+    return None
+
+
+def _thread_label(lwp):
+    t = _gdb_thread(lwp)
+    return "thread %d (LWP %d)" % (t.num, lwp) if t else "LWP %d" % lwp
+
+
+def python_threads_text(rt):
+    found = []
+    for ts in rt.threads:
+        t = _gdb_thread(ts.lwp)
+        if t is not None:
+            found.append((t.num, "%d (LWP %d%s)" % (t.num, ts.lwp, ", holds the GIL" if ts.attached else "")))
+    return ", ".join(text for _, text in sorted(found)) if found else "none"
+
+
+def _gil_plan(thread, force):
+    version = runtime.python_version()
+    if version is None:
+        return Plan(verdict="")  # not CPython 3.11+: the helper says so
+    try:
+        rt = runtime.read(version)
+    except runtime.Unavailable as e:
+        alone = len(gdb.selected_inferior().threads()) == 1
+        if alone:
+            return Plan(verdict="one thread only, so no GIL hand-over can be in progress")
+        if force:
+            gdb.write("py-hook: warning: --force: calling without checking the GIL: %s\n" % e,
+                      gdb.STDERR)
+            return Plan(verdict="unchecked (--force)")
+        raise fail(
+            "cannot check who holds the GIL: %s.  With several threads a call could wait for "
+            "the GIL for good.  Load CPython's debug symbols, or repeat the command with --force "
+            "to call anyway." % e
+        )
+    if not rt.initialized or rt.finalizing:
+        return Plan(verdict="")  # the helper refuses with its own message
+    me = rt.thread_for_lwp(thread.ptid[1])
+    if me is None:
+        raise fail(
+            "thread %d (LWP %d) has no Python thread state: it runs no Python code (a native "
+            "thread such as faulthandler's watchdog).  Python threads: %s; select one with "
+            "'thread N'." % (thread.num, thread.ptid[1], python_threads_text(rt))
+        )
+    gil = rt.gil_for(me)
+    per_thread = version >= runtime.PY_3_13
+    if me.attached:
+        return Plan(0, _Masked(rt.breaker_fields(me), per_thread), "it holds the GIL")
+    if gil is None or not gil.created:
+        return Plan(verdict="")  # no GIL yet or any more: the helper refuses
+    if gil.locked:
+        holder = rt.thread_at(gil.last_holder)
+        who = _thread_label(holder.lwp) if holder else "another thread"
+        hint = ""
+        if holder is not None and _gdb_thread(holder.lwp) is not None:
+            hint = "select it with 'thread %d' to act there, or " % _gdb_thread(holder.lwp).num
+        raise fail(
+            "thread %d does not hold the GIL: %s does.  py-hook never waits for the GIL (the "
+            "other threads stay stopped during a call, so the wait would never end): %slet the "
+            "program run until thread %d holds it (a breakpoint on a C function its Python code "
+            "calls)." % (thread.num, who, hint, thread.num)
+        )
+    problems = []
+    if gil.mutex_owner:
+        problems.append("the GIL's mutex is held by %s" % _thread_label(gil.mutex_owner))
+    if gil.switch_mutex_owner:
+        problems.append("the GIL's switch mutex is held by %s" % _thread_label(gil.switch_mutex_owner))
+    if not gil.cond_ok or not gil.switch_cond_ok:
+        problems.append("a thread woken to take the GIL has not taken it yet")
+    if per_thread and rt.pending_calls_queued(me):
+        problems.append("pending calls are queued, which would run inside the call")
+    if problems:
+        raise fail(
+            "thread %d released the GIL and nobody holds it, but it is being handed over right "
+            "now (%s): taking it could wait for a stopped thread.  Let the program run a little "
+            "and stop again ('continue', then interrupt)." % (thread.num, "; ".join(problems))
+        )
+    return Plan(
+        abi.HOOK_REQ_TAKE_GIL,
+        _Borrowed(rt.breaker_fields(me), per_thread, gil),
+        "it released the GIL (a blocking call) and nobody holds it: py-hook takes it for each "
+        "command and gives it back",
+    )
 
 
 def _refusal(thread, native):
@@ -54,4 +210,4 @@ def plan(thread, force=False):
             % (thread.num, "; ".join(h.describe() for h in native.hazards)),
             gdb.STDERR,
         )
-    return runtime.gil_plan(thread, Plan)
+    return _gil_plan(thread, force)

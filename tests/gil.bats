@@ -1,0 +1,135 @@
+#!/usr/bin/env bats
+# GIL awareness: act when the thread holds the GIL or nobody does; refuse, naming the holder, otherwise; never hang.
+
+load helper
+
+# 3.11 and 3.12 wrap the GIL's fields in _Py_atomic_* structs.
+GIL_VALUE=$("$PY" -c 'import sys; print("._value" if sys.version_info < (3, 13) else "")' 2>/dev/null)
+
+# The GIL as gdb reads it from CPython's own debug information, independent
+# of py-hook's code: one per process on 3.11, the main interpreter's on 3.12+.
+gil() {
+    if "$PY" -c 'import sys; sys.exit(sys.version_info >= (3, 12))'; then
+        echo "_PyRuntime.ceval.gil"
+    else
+        echo "(*_PyRuntime.interpreters.main->ceval.gil)"
+    fi
+}
+
+# Sets the GIL drop request on the selected thread's interpreter or thread
+# state, as a thread waiting for the GIL does after 5 ms.
+drop_request_set() {
+    if "$PY" -c 'import sys; sys.exit(sys.version_info >= (3, 13))'; then
+        printf '%s\n' "set var _PyRuntime.interpreters.main->ceval.gil_drop_request._value = 1" \
+            "set var _PyRuntime.interpreters.main->ceval.eval_breaker._value = 1"
+    else
+        printf '%s\n' "python t = gdb.selected_thread().ptid[1]; gdb.execute('set var \$ts = _PyRuntime.interpreters.main->threads.head')" \
+            "python exec('while int(gdb.parse_and_eval(\"\$ts->native_thread_id\")) != t: gdb.execute(\"set var \$ts = \$ts->next\")')" \
+            "set var \$ts->eval_breaker = \$ts->eval_breaker | 1"
+    fi
+}
+
+drop_request_print() {
+    if "$PY" -c 'import sys; sys.exit(sys.version_info >= (3, 13))'; then
+        printf '%s\n' "printf \"request %d breaker %d\\n\", _PyRuntime.interpreters.main->ceval.gil_drop_request._value, _PyRuntime.interpreters.main->ceval.eval_breaker._value"
+    else
+        printf '%s\n' "printf \"request %d breaker %d\\n\", \$ts->eval_breaker & 1, (\$ts->eval_breaker & 1) != 0"
+    fi
+}
+
+# interrupt_after SECONDS SAMPLE: sends SIGINT to the sample's python
+# process once it runs, as Ctrl-C would.
+interrupt_after() {
+    local seconds=$1 pattern="^$PY $(sample "$2")"
+    (
+        for _ in $(seq 100); do
+            pgrep -f "$pattern" >/dev/null && break
+            sleep 0.1
+        done
+        sleep "$seconds"
+        pkill -INT -f "$pattern"
+    ) 3>&- &
+}
+
+@test "a hung program interrupted with SIGINT (GIL released in sleep): py-hook-set done True, it exits 0; the GIL is as it was" {
+    interrupt_after 1 hung.py
+    local g
+    g=$(gil)
+    gdb_session "$(sample hung.py)" <<EOF
+run
+printf "GIL before: locked %d holder %#lx switches %lu\n", $g.locked${GIL_VALUE}, $g.last_holder${GIL_VALUE}, $g.switch_number
+py-hook-bt
+py-hook-set done True
+printf "GIL after: locked %d holder %#lx switches %lu\n", $g.locked${GIL_VALUE}, $g.last_holder${GIL_VALUE}, $g.switch_number
+continue
+EOF
+    refute_traceback
+    assert_line --partial "received signal SIGINT"
+    assert_line --regexp '^#0  .*/hung.py:[0-9]+ in <module>$'
+    assert_line "done = True  (bool)"
+    before=$(grep '^GIL before:' <<<"$output" | sed 's/^GIL before://')
+    after=$(grep '^GIL after:' <<<"$output" | sed 's/^GIL after://')
+    [ -n "$before" ] || fail "no GIL state printed"
+    [[ "$before" == " locked 0 "* ]] || fail "the GIL was not free at the stop: $before"
+    assert_equal "$after" "$before"
+    assert_line --partial "exited normally"
+    assert_equal "$(program_output)" "hung done after some rounds"
+}
+
+@test "another thread holds the GIL: refused at once naming it, and that thread does not run; acting there works" {
+    interrupt_after 1 busy.py
+    gdb_session "$(sample busy.py)" <<EOF
+run
+thread 2
+pipe info registers | cat > $BATS_TEST_TMPDIR/busy-before
+thread 1
+py-hook-set start 0
+py-hook-bt
+thread 2
+pipe info registers | cat > $BATS_TEST_TMPDIR/busy-after
+break getppid thread 2
+continue
+py-hook-set deadline 0
+delete
+continue
+EOF
+    refute_traceback
+    [[ "$stderr" =~ "thread 1 does not hold the GIL: thread 2 (LWP "[0-9]+") does.".*"select it with 'thread 2' to act there" ]] ||
+        fail "no refusal naming thread 2"
+    [ "$(grep -c 'thread 1 does not hold the GIL' <<<"$stderr")" -eq 2 ] || fail "not both commands refused"
+    diff "$BATS_TEST_TMPDIR/busy-before" "$BATS_TEST_TMPDIR/busy-after" || fail "thread 2 ran during the refused commands"
+    assert_line "deadline = 0  (int)"
+    assert_equal "$(program_output)" "busy stopped early"
+}
+
+@test "a GIL drop request pending on the holder (a thread waits for the GIL): the edit neither hangs nor hands over, and the request stays" {
+    gdb_session "$(sample busy.py)" --poll < <(printf '%s\n' "break getppid" run \
+        "$(drop_request_set)" "$(drop_request_print)" "py-hook-set deadline 0" "$(drop_request_print)" \
+        "py-hook-bt" delete continue)
+    refute_traceback
+    assert_line "deadline = 0  (int)"
+    [ "$(grep -c '^request 1 breaker 1$' <<<"$output")" -eq 2 ] || fail "the drop request was not pending before and after"
+    assert_line --regexp '^#0  .*/busy.py:[0-9]+ in busy$'
+    assert_equal "$(program_output)" "busy stopped early"
+}
+
+@test "control: without clearing the eval breaker the same call hangs in the GIL hand-over (so the test above can fail)" {
+    gdb_session "$(sample busy.py)" --poll < <(printf '%s\n' "break getppid" run \
+        "$(drop_request_set)" "python import pyhook.safety; pyhook.safety.test_unmasked = True" \
+        "set py-hook call-timeout 3" "py-hook-set deadline 0" kill)
+    refute_traceback
+    [[ "$stderr" == *"did not return within 3 s"* ]] || fail "the unmasked call did not hang"
+}
+
+@test "a ctypes.CDLL call (GIL released around it): the edit lands, and errno is still the program's" {
+    gdb_session "$(sample hygiene.py)" --released <<EOF
+break getppid
+run
+py-hook-bt
+py-hook-set a 1000
+continue
+EOF
+    refute_traceback
+    assert_line "a = 1000  (int)"
+    assert_equal "$(program_output)" "$(printf 'errno 1234\na 1000\ncaught ValueError(%s) original\ngc True' "'boom'")"
+}
