@@ -37,6 +37,7 @@ channel_get (void)
     {
       channel.magic = HOOK_CHANNEL_MAGIC;
       channel.abi_version = HOOK_ABI_VERSION;
+      channel.helper_version = HOOK_HELPER_VERSION;
       channel.request_addr = (uintptr_t) request_area;
       channel.request_capacity = sizeof request_area;
       channel.message_addr = (uintptr_t) message;

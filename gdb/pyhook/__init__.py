@@ -8,9 +8,9 @@ import os
 
 import gdb
 
-from . import cmd_locals, cmd_stack, inferior, selection, settings
-
 VERSION = "0.2.0"
+
+from . import cmd_locals, cmd_stack, cmd_status, inferior, selection, settings  # noqa: E402
 
 _registered = False
 
@@ -47,7 +47,7 @@ def register(here):
     if _registered:
         return
     _registered = True
-    commands = cmd_stack.COMMANDS + cmd_locals.COMMANDS
+    commands = cmd_stack.COMMANDS + cmd_locals.COMMANDS + cmd_status.COMMANDS
     for cls in commands:
         cls.NAME_FOR_HELP = getattr(cls, "NAME", None) or cls.USAGE.split()[0]
         cls()

@@ -182,6 +182,11 @@ def _channel_for(inferior):
     return channel
 
 
+def handshake_only(inferior):
+    """The channel of INFERIOR's helper (one handshake, cached); raises PyHookError."""
+    return _channel_for(inferior)
+
+
 def _on_inferior_call(event):
     if isinstance(event, gdb.InferiorCallPostEvent):
         try:

@@ -100,7 +100,7 @@ def _gdb_thread(lwp):
     return None
 
 
-def _thread_label(lwp):
+def thread_label(lwp):
     t = _gdb_thread(lwp)
     return "thread %d (LWP %d)" % (t.num, lwp) if t else "LWP %d" % lwp
 
@@ -150,7 +150,7 @@ def _gil_plan(thread, force):
         return Plan(verdict="")  # no GIL yet or any more: the helper refuses
     if gil.locked:
         holder = rt.thread_at(gil.last_holder)
-        who = _thread_label(holder.lwp) if holder else "another thread"
+        who = thread_label(holder.lwp) if holder else "another thread"
         hint = ""
         if holder is not None and _gdb_thread(holder.lwp) is not None:
             hint = "select it with 'thread %d' to act there, or " % _gdb_thread(holder.lwp).num
@@ -162,9 +162,9 @@ def _gil_plan(thread, force):
         )
     problems = []
     if gil.mutex_owner:
-        problems.append("the GIL's mutex is held by %s" % _thread_label(gil.mutex_owner))
+        problems.append("the GIL's mutex is held by %s" % thread_label(gil.mutex_owner))
     if gil.switch_mutex_owner:
-        problems.append("the GIL's switch mutex is held by %s" % _thread_label(gil.switch_mutex_owner))
+        problems.append("the GIL's switch mutex is held by %s" % thread_label(gil.switch_mutex_owner))
     if not gil.cond_ok or not gil.switch_cond_ok:
         problems.append("a thread woken to take the GIL has not taken it yet")
     if per_thread and rt.pending_calls_queued(me):

@@ -1,0 +1,193 @@
+"""py-hook-status: what py-hook sees and what it can do at this stop.
+
+Everything but the helper's handshake (which runs no Python code and
+allocates nothing) is read from memory, so the command works at any stop,
+including the ones where the other commands refuse.
+"""
+
+import os
+
+import gdb
+
+from . import VERSION, abi, context, inferior, runtime, safety
+from .errors import PyHookError, fail
+
+
+def _python_text(version):
+    if version is None:
+        return "not found (no Py_Version symbol: not CPython 3.11 or later)"
+    major, minor, micro = version >> 24, (version >> 16) & 0xFF, (version >> 8) & 0xFF
+    level = {0xA: "a", 0xB: "b", 0xC: "rc"}.get((version >> 4) & 0xF, "")
+    serial = version & 0xF
+    text = "CPython %d.%d.%d%s" % (major, minor, micro, "%s%d" % (level, serial) if level else "")
+    debug = _has_symbol("_Py_RefTotal") or _has_symbol("_Py_NegativeRefcount")
+    text += ", %s build" % ("debug (Py_DEBUG)" if debug else "release")
+    where = _library_of("Py_Version")
+    text += ", %s" % ("in " + where if where else "linked into the executable")
+    return text
+
+
+def _has_symbol(name):
+    try:
+        gdb.parse_and_eval("(unsigned long) &%s" % name)
+        return True
+    except gdb.error:
+        return False
+
+
+def _library_of(name):
+    try:
+        return gdb.solib_name(int(gdb.parse_and_eval("(unsigned long) &%s" % name)))
+    except gdb.error:
+        return None
+
+
+def _helper_text(inf):
+    try:
+        channel = inferior.handshake_only(inf)
+    except PyHookError as e:
+        return "not usable: %s" % str(e).replace("py-hook: ", "", 1).split("\n")[0]
+    path = _library_of("hook_handshake") or "libhookhelper.so"
+    text = "libhookhelper.so %s (ABI %d), %s" % (
+        abi.version_text(channel.helper_version), channel.abi_version, path)
+    if channel.in_flight:
+        text += "; an earlier call is unfinished (in-flight flags 0x%x)" % channel.in_flight
+    return text
+
+
+def _waiting_for_gil(thread):
+    """The function name in THREAD's innermost frames that shows it waits for the GIL."""
+    selected = gdb.selected_thread()
+    try:
+        selected_frame = gdb.selected_frame()
+    except gdb.error:
+        selected_frame = None
+    try:
+        thread.switch()
+        frame = gdb.newest_frame()
+        blocked_in = frame.name()
+        level = 0
+        while frame is not None and level < 32:
+            name = frame.name() or ""
+            if name in ("take_gil", "_PyEval_AcquireLock", "PyEval_AcquireLock"):
+                return "waits for it", blocked_in
+            if name == "_PyEval_EvalFrameDefault":
+                break
+            frame = frame.older()
+            level += 1
+        return None, blocked_in
+    except gdb.error:
+        return None, None
+    finally:
+        selected.switch()
+        if selected_frame is not None and selected_frame.is_valid():
+            selected_frame.select()
+
+
+def _gil_column(rt, ts, thread):
+    if ts is None:
+        return "-"
+    if ts.attached:
+        return "holds it"
+    state, where = _waiting_for_gil(thread)
+    if state:
+        return state
+    return "released it" + (" (in %s)" % where if where else "")
+
+
+class PyHookStatus(gdb.Command):
+    """Show what py-hook sees in the process and what it can do at this stop.
+
+Usage: py-hook-status
+Shows the helper library and its version, the Python version and build,
+whether the interpreter is initialized or shutting down, the GIL, and every
+thread: gdb number, OS thread id (LWP), name, whether it has a Python
+thread state, and whether it holds the GIL, waits for it, or released it
+around a blocking call.  Ends with the verdict for the selected thread:
+what py-hook can do there now, and why.  Reads memory only (apart from the
+helper's handshake, which runs no Python code and allocates nothing), so it
+works wherever the other commands refuse."""
+
+    USAGE = "py-hook-status"
+
+    def __init__(self):
+        super().__init__("py-hook-status", gdb.COMMAND_STATUS)
+
+    def invoke(self, arg, from_tty):
+        if arg.strip():
+            raise fail("py-hook-status takes no arguments\nUsage: py-hook-status")
+        inf, selected = inferior.require_stopped_process()
+        out = ["py-hook %s, process %d" % (VERSION, inf.pid)]
+        out.append("Helper: %s" % _helper_text(inf))
+        version = runtime.python_version()
+        out.append("Python: %s" % _python_text(version))
+        rt, why_not = None, None
+        if version is not None:
+            try:
+                rt = runtime.read(version)
+            except runtime.Unavailable as e:
+                why_not = str(e)
+        if rt is None:
+            if why_not:
+                out.append("Interpreter state: unknown: %s" % why_not)
+        else:
+            out.append("Interpreter: %s, %s; %d interpreter%s, %d Python thread state%s" % (
+                "initialized" if rt.initialized else "NOT initialized yet",
+                "SHUTTING DOWN" if rt.finalizing else "not finalizing",
+                len(rt.interpreters), "" if len(rt.interpreters) == 1 else "s",
+                len(rt.threads), "" if len(rt.threads) == 1 else "s"))
+            for interp in rt.interpreters:
+                out.append("GIL%s: %s" % (
+                    "" if len(rt.interpreters) == 1 else " of interpreter 0x%x" % interp.address,
+                    self._gil_text(rt, interp)))
+            collecting = any(i.gc_collecting for i in rt.interpreters)
+            out.append("Garbage collection: %s" % ("IN PROGRESS" if collecting else "not running"))
+        out.append("Threads:")
+        out.append("    %-4s %-8s %-16s %-7s %s" % ("#", "LWP", "name", "Python", "GIL"))
+        for thread in sorted(inf.threads(), key=lambda t: t.num):
+            lwp = thread.ptid[1]
+            ts = rt.thread_for_lwp(lwp) if rt else None
+            has = "?" if rt is None else ("yes" if ts else "no")
+            gil = _gil_column(rt, ts, thread) if rt else "?"
+            out.append("  %s %-4d %-8d %-16s %-7s %s" % (
+                "*" if thread.num == selected.num else " ", thread.num, lwp,
+                (thread.name or "")[:16], has, gil))
+        out.append(self._verdict(selected))
+        gdb.write("\n".join(out) + "\n")
+
+    @staticmethod
+    def _gil_text(rt, interp):
+        gil = interp.gil
+        if gil is None or not gil.created:
+            return "not created"
+        if gil.locked:
+            holder = rt.thread_at(gil.last_holder)
+            return "held by %s (switches so far: %d)" % (
+                safety.thread_label(holder.lwp) if holder else "a thread state at 0x%x" % gil.last_holder,
+                gil.switch_number)
+        busy = []
+        if gil.mutex_owner or gil.switch_mutex_owner:
+            busy.append("its mutexes are held")
+        if not gil.cond_ok or not gil.switch_cond_ok:
+            busy.append("a woken waiter has not taken it yet")
+        return "free%s (switches so far: %d)" % (
+            " but being handed over: " + ", ".join(busy) if busy else "", gil.switch_number)
+
+    @staticmethod
+    def _verdict(selected):
+        head = "Selected thread %d: " % selected.num
+        native = context.examine()
+        if native.hazards:
+            return head + "py-hook refuses to call into it (--force overrides): it is inside " + \
+                "; ".join(h.describe() for h in native.hazards) + "."
+        try:
+            plan = safety.plan(selected, force=False)
+        except PyHookError as e:
+            return head + "py-hook refuses to call into it: " + str(e).replace("py-hook: ", "", 1)
+        if not plan.verdict:
+            return head + "py-hook leaves the decision to the helper (the interpreter is not " \
+                "running normally); a command will say why it cannot act."
+        return head + "py-hook can read and edit its Python frames now: " + plan.verdict + "."
+
+
+COMMANDS = (PyHookStatus,)
