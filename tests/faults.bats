@@ -29,6 +29,8 @@ EOF
         fail "no fault report"
     [[ "$stderr" == *"undid what the call had begun: resumed the garbage collector, put the thread's pending exception back."*"py-hook stays usable"* ]] ||
         fail "no recovery report"
+    [[ "$stderr" == *"The thread's Python state (GIL, innermost frame) is as it was before the call."* ]] ||
+        fail "no integrity report"
     assert_line "a = 1000  (int)"
     diff "$BATS_TEST_TMPDIR/before" "$BATS_TEST_TMPDIR/after" || fail "registers changed"
     assert_equal "$(program_output)" "$(printf '1000\n1001\n101')"

@@ -119,6 +119,10 @@ EOF
         "set py-hook call-timeout 3" "py-hook-set deadline 0" kill)
     refute_traceback
     [[ "$stderr" == *"did not return within 3 s"* ]] || fail "the unmasked call did not hang"
+    # Interrupted inside the GIL hand-over, the thread lost the GIL: py-hook
+    # must say so rather than claim the program can go on.
+    [[ "$stderr" == *"WARNING: the interrupted call left the thread's Python state changed (GIL held: True -> False"* ]] ||
+        fail "no warning about the damaged state"
 }
 
 @test "a ctypes.CDLL call (GIL released around it): the edit lands, and errno is still the program's" {

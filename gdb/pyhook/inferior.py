@@ -379,12 +379,26 @@ def call(entry_point, flags=0, first_frame=0, max_frames=0, value_limit=200, nam
             % (len(expr), channel.request_capacity - abi.REQUEST.size - 2)
         )
     inferior.write_memory(channel.request_addr, payload)
+    before = plan.fingerprint()
     try:
         with plan.guard:
             status = _call("int", channel.entry[entry_point], channel.request_addr, entry_point)
     except _CallFailed as failure:
         if failure.unwound and _process_alive(inferior):
-            raise _recover(inferior, channel, failure)
+            error = _recover(inferior, channel, failure)
+            after = plan.fingerprint()
+            if before is not None and after is not None:
+                if after == before:
+                    error = fail(str(error).replace("py-hook: ", "", 1) + "\nThe thread's Python "
+                                 "state (GIL, innermost frame) is as it was before the call.")
+                else:
+                    error = fail(str(error).replace("py-hook: ", "", 1).replace(
+                        "  The program can continue; py-hook stays usable.", "") +
+                        "\nWARNING: the interrupted call left the thread's Python state changed "
+                        "(GIL held: %s -> %s, innermost frame 0x%x -> 0x%x); continuing may crash "
+                        "the program.  'kill' it, or detach knowing that." % (
+                            before[0], after[0], before[1], after[1]))
+            raise error
         forget()
         raise fail(failure.describe())
     fields = abi.CHANNEL.unpack(bytes(inferior.read_memory(channel.address, abi.CHANNEL.size)))

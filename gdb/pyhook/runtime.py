@@ -91,6 +91,14 @@ class ThreadState:
         else:
             self.attached = None  # 3.11: known from the runtime's current tstate
 
+    def current_frame(self):
+        """Address of the innermost _PyInterpreterFrame the thread runs, or 0."""
+        direct = _field(self.value, "current_frame")
+        if direct is not None:
+            return int(direct)
+        cframe = self.value["cframe"]
+        return int(cframe["current_frame"]) if int(cframe) else 0
+
 
 class Gil:
     """struct _gil_runtime_state."""

@@ -24,10 +24,24 @@ from .errors import fail
 class Plan:
     """How to make one call: request flags and a guard around the call."""
 
-    def __init__(self, flags=0, guard=None, verdict=""):
+    def __init__(self, flags=0, guard=None, verdict="", tstate=None):
         self.flags = flags
         self.guard = guard or contextlib.nullcontext()
         self.verdict = verdict
+        self.tstate = tstate
+
+    def fingerprint(self):
+        """(holds the GIL, innermost Python frame) of the thread, from memory;
+        None when it cannot be read.  Compared before and after a call that
+        failed, to tell whether the failure left the thread's state changed."""
+        if self.tstate is None:
+            return None
+        try:
+            rt = runtime.read()
+            me = rt.thread_at(self.tstate.address)
+            return None if me is None else (me.attached, me.current_frame())
+        except (runtime.Unavailable, gdb.error):
+            return None
 
 
 # Tests only: True turns _Masked off, to show the hang it prevents.
@@ -145,7 +159,7 @@ def _gil_plan(thread, force):
     gil = rt.gil_for(me)
     per_thread = version >= runtime.PY_3_13
     if me.attached:
-        return Plan(0, _Masked(rt.breaker_fields(me), per_thread), "it holds the GIL")
+        return Plan(0, _Masked(rt.breaker_fields(me), per_thread), "it holds the GIL", me)
     if gil is None or not gil.created:
         return Plan(verdict="")  # no GIL yet or any more: the helper refuses
     if gil.locked:
@@ -180,6 +194,7 @@ def _gil_plan(thread, force):
         _Borrowed(rt.breaker_fields(me), per_thread, gil),
         "it released the GIL (a blocking call) and nobody holds it: py-hook takes it for each "
         "command and gives it back",
+        me,
     )
 
 

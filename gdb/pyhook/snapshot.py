@@ -79,16 +79,30 @@ def frame(index, with_locals=False, force=False):
     return take(index, 1, with_locals, force).frames[0]
 
 
+def _source_bytes(what, text):
+    if "\0" in text:
+        raise fail(
+            "%s contains a NUL byte, which Python source cannot hold; inside a string literal "
+            "write it as \\x00" % what
+        )
+    try:
+        return text.encode("utf-8")
+    except UnicodeEncodeError as e:
+        raise fail("%s is not valid UTF-8 text (%s); retype it" % (what, e.reason))
+
+
 def assign(index, name, expr, force=False):
     """Evaluates EXPR in frame INDEX and stores it in NAME; returns the Variable."""
+    name_bytes = _source_bytes("NAME", name)
+    expr_bytes = _source_bytes("EXPR", expr)
     reply = inferior.call(
         "hook_apply_locals",
         force=force,
         first_frame=index,
         max_frames=1,
         value_limit=value_limit(),
-        name=name.encode("utf-8", "surrogateescape"),
-        expr=expr.encode("utf-8", "surrogateescape"),
+        name=name_bytes,
+        expr=expr_bytes,
     )
     _, _, stored = _parse(reply)
     if stored is None:
