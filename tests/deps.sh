@@ -18,7 +18,11 @@ need bats-assert test -f /usr/lib/bats/bats-assert/load.bash
 need python3.11 test -x /usr/bin/python3.11
 # python3.11-dbg: debug symbols for /usr/bin/python3.11 and python3.11d.
 need python3.11-dbg test -x /usr/bin/python3.11d
+# libc6-dbg: glibc's internal names (_int_malloc...) for tests that stop
+# inside the allocator; py-hook itself needs only glibc's exported names.
+need libc6-dbg sh -c "dpkg-query -W -f='\${Status}' libc6-dbg 2>/dev/null | grep -q 'ok installed'"
 need strace command -v strace
+need procps command -v pkill
 need gcc command -v cc
 need make command -v make
 need binutils command -v nm
