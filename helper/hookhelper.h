@@ -115,6 +115,9 @@ struct hook_channel {
    PyEval_RestoreThread and gives it back with PyEval_SaveThread.  Ignored
    when the thread holds the GIL already.  */
 #define HOOK_REQ_TAKE_GIL 0x2u
+/* hook_snapshot: instead of frames, list the threads the threading module
+   knows (T records), for their names.  */
+#define HOOK_REQ_THREADS 0x4u
 /* Test-only: fault (SIGSEGV) inside the entry point after it has saved the
    thread's state, as a crash in CPython would.  Honoured only when the
    process was started with HOOKHELPER_TEST_FAULT=1 in its environment,
@@ -144,6 +147,8 @@ struct hook_request {
      S <name> <kind> <type> <len> <value> <cut>   hook_apply_locals: stored
      N <reason>                              that frame's variables are not
                                              listed, and why
+     T <native-id> <ident> <name>            HOOK_REQ_THREADS: a thread of
+                                             threading._active
      E <frames-total>                        last line of every reply
 
    <kind> is arg, local, cell or free (local for every name of a module or

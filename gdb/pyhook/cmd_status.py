@@ -9,7 +9,7 @@ import os
 
 import gdb
 
-from . import VERSION, abi, context, inferior, runtime, safety
+from . import VERSION, abi, context, inferior, runtime, safety, snapshot
 from .errors import PyHookError, fail
 
 
@@ -142,6 +142,16 @@ works wherever the other commands refuse."""
                     self._gil_text(rt, interp)))
             collecting = any(i.gc_collecting for i in rt.interpreters)
             out.append("Garbage collection: %s" % ("IN PROGRESS" if collecting else "not running"))
+        verdict, can_call = self._verdict(selected)
+        names, names_note = {}, None
+        if can_call:
+            try:
+                names = snapshot.thread_names()
+            except PyHookError as e:
+                names_note = str(e).replace("py-hook: ", "", 1).split("\n")[0]
+        else:
+            names_note = "Python thread names need a call into the selected thread, which " \
+                "py-hook does not make here; OS names are shown"
         out.append("Threads:")
         out.append("    %-4s %-8s %-16s %-7s %s" % ("#", "LWP", "name", "Python", "GIL"))
         for thread in sorted(inf.threads(), key=lambda t: t.num):
@@ -149,10 +159,13 @@ works wherever the other commands refuse."""
             ts = rt.thread_for_lwp(lwp) if rt else None
             has = "?" if rt is None else ("yes" if ts else "no")
             gil = _gil_column(rt, ts, thread) if rt else "?"
+            name = names.get(lwp) or thread.name or ""
             out.append("  %s %-4d %-8d %-16s %-7s %s" % (
                 "*" if thread.num == selected.num else " ", thread.num, lwp,
-                (thread.name or "")[:16], has, gil))
-        out.append(self._verdict(selected))
+                name[:16], has, gil))
+        if names_note:
+            out.append("  (%s)" % names_note)
+        out.append(verdict)
         gdb.write("\n".join(out) + "\n")
 
     @staticmethod
@@ -179,15 +192,15 @@ works wherever the other commands refuse."""
         native = context.examine()
         if native.hazards:
             return head + "py-hook refuses to call into it (--force overrides): it is inside " + \
-                "; ".join(h.describe() for h in native.hazards) + "."
+                "; ".join(h.describe() for h in native.hazards) + ".", False
         try:
             plan = safety.plan(selected, force=False)
         except PyHookError as e:
-            return head + "py-hook refuses to call into it: " + str(e).replace("py-hook: ", "", 1)
+            return head + "py-hook refuses to call into it: " + str(e).replace("py-hook: ", "", 1), False
         if not plan.verdict:
             return head + "py-hook leaves the decision to the helper (the interpreter is not " \
-                "running normally); a command will say why it cannot act."
-        return head + "py-hook can read and edit its Python frames now: " + plan.verdict + "."
+                "running normally); a command will say why it cannot act.", False
+        return head + "py-hook can read and edit its Python frames now: " + plan.verdict + ".", True
 
 
 COMMANDS = (PyHookStatus,)

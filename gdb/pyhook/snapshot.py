@@ -36,6 +36,16 @@ class Snapshot:
         self.python_version = python_version
 
 
+def thread_names():
+    """{native thread id: Python thread name} from the threading module."""
+    reply = inferior.call("hook_snapshot", flags=abi.HOOK_REQ_THREADS, value_limit=value_limit())
+    names = {}
+    for tag, fields in reply.records():
+        if tag == "T" and len(fields) == 3:
+            names[int(fields[0])] = fields[2]
+    return names
+
+
 def _parse(reply):
     frames, total, stored = [], None, None
     for tag, fields in reply.records():
