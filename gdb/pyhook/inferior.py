@@ -27,6 +27,7 @@ import ctypes
 import os
 import signal
 import threading
+import time
 
 import gdb
 
@@ -240,33 +241,57 @@ class _Signals:
 class _Watchdog:
     """Interrupts a call that runs longer than the call-timeout setting.
 
-    A timer thread sends SIGINT to the one thread that runs the call (the
-    others are stopped); gdb intercepts it and, with unwindonsignal on,
-    unwinds the call.  SIGINT is not passed on to the program."""
+    One timer thread, started on first use, sends SIGINT to the one thread
+    that runs the call (the others are stopped); gdb intercepts it and, with
+    unwindonsignal on, unwinds the call.  SIGINT is not passed on to the
+    program.  The timer thread never touches gdb's API."""
+
+    _lock = threading.Condition()
+    _armed = None  # (deadline, pid, lwp, watchdog) while a call runs
+    _thread = None
 
     def __init__(self, thread):
         self.pid, self.lwp = thread.ptid[0], thread.ptid[1]
         self.fired = False
         self.seconds = settings.call_timeout()
-        self.timer = None
 
-    def _fire(self):
-        self.fired = True
-        try:
-            _tgkill(self.pid, self.lwp, signal.SIGINT)
-        except OSError:
-            pass
+    @classmethod
+    def _run(cls):
+        with cls._lock:
+            while True:
+                if cls._armed is None:
+                    cls._lock.wait()
+                    continue
+                deadline, pid, lwp, dog = cls._armed
+                left = deadline - time.monotonic()
+                if left > 0:
+                    cls._lock.wait(left)
+                    continue
+                cls._armed = None
+                dog.fired = True
+                try:
+                    _tgkill(pid, lwp, signal.SIGINT)
+                except OSError:
+                    pass
 
     def __enter__(self):
         if self.seconds:
-            self.timer = threading.Timer(self.seconds, self._fire)
-            self.timer.daemon = True
-            self.timer.start()
+            cls = type(self)
+            with cls._lock:
+                if cls._thread is None:
+                    cls._thread = threading.Thread(target=cls._run, name="py-hook watchdog",
+                                                   daemon=True)
+                    cls._thread.start()
+                cls._armed = (time.monotonic() + self.seconds, self.pid, self.lwp, self)
+                cls._lock.notify()
         return self
 
     def __exit__(self, *exc):
-        if self.timer is not None:
-            self.timer.cancel()
+        if self.seconds:
+            cls = type(self)
+            with cls._lock:
+                cls._armed = None
+                cls._lock.notify()
         return False
 
 
@@ -379,7 +404,7 @@ def call(entry_point, flags=0, first_frame=0, max_frames=0, value_limit=200, nam
             % (len(expr), channel.request_capacity - abi.REQUEST.size - 2)
         )
     inferior.write_memory(channel.request_addr, payload)
-    before = plan.fingerprint()
+    before = plan.fingerprint(fresh=False)
     try:
         with plan.guard:
             status = _call("int", channel.entry[entry_point], channel.request_addr, entry_point)

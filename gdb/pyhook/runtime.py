@@ -236,12 +236,24 @@ class Runtime:
         return n
 
 
+_version_cache = (None, None)
+
+
 def python_version():
-    """PY_VERSION_HEX of the target, from Py_Version (no debug info needed), or None."""
+    """PY_VERSION_HEX of the target, from Py_Version (no debug info needed), or None.
+
+    Cached per process and set of loaded objfiles: it cannot change otherwise."""
+    global _version_cache
+    inferior = gdb.selected_inferior()
+    key = (inferior.pid, len(gdb.objfiles()))
+    if _version_cache[0] == key:
+        return _version_cache[1]
     try:
-        return int(gdb.parse_and_eval("*(unsigned int *) &Py_Version")) & 0xFFFFFFFF
+        version = int(gdb.parse_and_eval("*(unsigned int *) &Py_Version")) & 0xFFFFFFFF
     except gdb.error:
-        return None
+        version = None
+    _version_cache = (key, version)
+    return version
 
 
 def read(version=None):

@@ -30,12 +30,18 @@ class Plan:
         self.verdict = verdict
         self.tstate = tstate
 
-    def fingerprint(self):
+    def fingerprint(self, fresh=True):
         """(holds the GIL, innermost Python frame) of the thread, from memory;
         None when it cannot be read.  Compared before and after a call that
-        failed, to tell whether the failure left the thread's state changed."""
+        failed, to tell whether the failure left the thread's state changed.
+        FRESH=False uses the reading the plan was made from."""
         if self.tstate is None:
             return None
+        if not fresh:
+            try:
+                return (self.tstate.attached, self.tstate.current_frame())
+            except gdb.error:
+                return None
         try:
             rt = runtime.read()
             me = rt.thread_at(self.tstate.address)
