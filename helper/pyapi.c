@@ -166,10 +166,18 @@ load (void)
             HOOK_ERR_NOT_PYTHON,
             "this process has no CPython interpreter (no Py_IsInitialized "
             "symbol); py-hook works on python processes only");
+      /* Py_GetVersion formats into a static buffer: no allocation.  */
+      const char *(*get_version) (void)
+          = (const char *(*) (void)) dlsym (RTLD_DEFAULT, "Py_GetVersion");
+      const char *text = get_version ? get_version () : NULL;
+      int len = 0;
+      while (text && text[len] && text[len] != ' ' && len < 32)
+        len++;
       return channel_fail (HOOK_ERR_UNSUPPORTED_PYTHON,
-                           "this CPython is older than 3.11 (it has no "
-                           "Py_Version); py-hook supports CPython 3.11 to "
-                           "3.13");
+                           "CPython %.*s is not supported (older than 3.11: "
+                           "it has no Py_Version); py-hook supports CPython "
+                           "3.11 to 3.13",
+                           text ? len : 1, text ? text : "?");
     }
   api.version = *version;
   if (api.version < PY_MIN_VERSION || api.version >= PY_END_VERSION)

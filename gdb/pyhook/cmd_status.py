@@ -15,11 +15,15 @@ from .errors import PyHookError, fail
 
 def _python_text(version):
     if version is None:
-        return "not found (no Py_Version symbol: not CPython 3.11 or later)"
+        if _has_symbol("Py_GetVersion"):
+            return "CPython older than 3.11 (no Py_Version): NOT SUPPORTED, py-hook supports 3.11 to 3.13"
+        return "not found (no CPython C API in this process)"
     major, minor, micro = version >> 24, (version >> 16) & 0xFF, (version >> 8) & 0xFF
     level = {0xA: "a", 0xB: "b", 0xC: "rc"}.get((version >> 4) & 0xF, "")
     serial = version & 0xF
     text = "CPython %d.%d.%d%s" % (major, minor, micro, "%s%d" % (level, serial) if level else "")
+    if not runtime.supported(version):
+        return text + ": NOT SUPPORTED, py-hook supports 3.11 to 3.13"
     debug = _has_symbol("_Py_RefTotal") or _has_symbol("_Py_NegativeRefcount")
     text += ", %s build" % ("debug (Py_DEBUG)" if debug else "release")
     where = _library_of("Py_Version")
@@ -122,7 +126,7 @@ works wherever the other commands refuse."""
         version = runtime.python_version()
         out.append("Python: %s" % _python_text(version))
         rt, why_not = None, None
-        if version is not None:
+        if runtime.supported(version):
             try:
                 rt = runtime.read(version)
             except runtime.Unavailable as e:
@@ -198,6 +202,9 @@ works wherever the other commands refuse."""
         except PyHookError as e:
             return head + "py-hook refuses to call into it: " + str(e).replace("py-hook: ", "", 1), False
         if not plan.verdict:
+            if not runtime.supported(runtime.python_version()):
+                return head + "py-hook cannot act: this is not a CPython it supports (3.11 to " \
+                    "3.13).", False
             return head + "py-hook leaves the decision to the helper (the interpreter is not " \
                 "running normally); a command will say why it cannot act.", False
         return head + "py-hook can read and edit its Python frames now: " + plan.verdict + ".", True

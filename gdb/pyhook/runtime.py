@@ -18,8 +18,14 @@ import struct
 
 import gdb
 
+PY_3_11 = 0x030B0000
 PY_3_12 = 0x030C0000
 PY_3_13 = 0x030D0000
+PY_END = 0x030E0000  # first version py-hook does not know
+
+
+def supported(version):
+    return version is not None and PY_3_11 <= version < PY_END
 
 # 3.13's per-thread eval breaker: the low byte holds the request bits (GIL
 # drop request, signals, pending calls, async exception, GC scheduled...),

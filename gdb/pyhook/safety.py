@@ -136,8 +136,8 @@ def python_threads_text(rt):
 
 def _gil_plan(thread, force):
     version = runtime.python_version()
-    if version is None:
-        return Plan(verdict="")  # not CPython 3.11+: the helper says so
+    if not runtime.supported(version):
+        return Plan(verdict="")  # not CPython 3.11 to 3.13: the helper says so by name
     try:
         rt = runtime.read(version)
     except runtime.Unavailable as e:

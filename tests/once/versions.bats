@@ -1,0 +1,24 @@
+#!/usr/bin/env bats
+# CPython versions py-hook does not support are refused by name, and the program runs on unharmed.
+
+load ../helper
+
+OLD_PY=$(pyenv root 2>/dev/null || echo "$HOME/.pyenv")/versions/3.10.13/bin/python3.10
+
+@test "CPython 3.10 is refused by its version, py-hook-status says NOT SUPPORTED, and the program finishes" {
+    [ -x "$OLD_PY" ] || skip "no CPython 3.10 to test with ($OLD_PY is missing; pyenv install 3.10.13)"
+    PY=$OLD_PY gdb_session "$(sample seed.py)" <<EOF
+break getppid
+run
+py-hook-bt
+py-hook-set a 1000
+py-hook-status
+continue
+EOF
+    refute_traceback
+    [ "$(grep -c 'py-hook: CPython 3.10.13 is not supported (older than 3.11: it has no Py_Version); py-hook supports CPython 3.11 to 3.13 \[HOOK_ERR_UNSUPPORTED_PYTHON\]' <<<"$stderr")" -eq 2 ] ||
+        fail "not refused by name"
+    assert_line "Python: CPython older than 3.11 (no Py_Version): NOT SUPPORTED, py-hook supports 3.11 to 3.13"
+    assert_line "Selected thread 1: py-hook cannot act: this is not a CPython it supports (3.11 to 3.13)."
+    assert_equal "$(program_output)" "$(printf '1\n2\n101')"
+}
