@@ -32,18 +32,12 @@ def _python_text(version):
 
 
 def _has_symbol(name):
-    try:
-        gdb.parse_and_eval("(unsigned long) &%s" % name)
-        return True
-    except gdb.error:
-        return False
+    return inferior.symbol_address(name) is not None
 
 
 def _library_of(name):
-    try:
-        return gdb.solib_name(int(gdb.parse_and_eval("(unsigned long) &%s" % name)))
-    except gdb.error:
-        return None
+    address = inferior.symbol_address(name)
+    return gdb.solib_name(address) if address is not None else None
 
 
 def _helper_text(inf):

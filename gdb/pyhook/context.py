@@ -124,15 +124,12 @@ WHY = {
 _MAX_FRAMES = 4096
 
 
-_KNOWN = None
+_KNOWN = _C_ALLOCATOR | _LOADER | _FORK
 
 
 def _plain(name):
     """NAME without a compiler suffix (.isra.0, .lto_priv.0, .cold) and
     without glibc's alias prefixes (__GI___libc_malloc, ___dlopen, __GI__Fork)."""
-    global _KNOWN
-    if _KNOWN is None:
-        _KNOWN = _C_ALLOCATOR | _LOADER | _FORK
     name = name.split(".", 1)[0]
     if name in _KNOWN:
         return name

@@ -8,9 +8,10 @@ helper owns, so no string literal ever appears in a call expression.
 
 While a call runs, gdb settings are adjusted and restored afterwards, also
 on error:
-- scheduler-locking on: only the selected thread runs during the call.  The
-  helper never waits for the GIL (it refuses when the thread does not hold
-  it), so this cannot hang.
+- scheduler-locking on: only the selected thread runs during the call.
+  Nothing in a call may wait for another thread, which is why safety.plan
+  decides about the GIL before every call (see docs/safety.md), and a
+  watchdog interrupts a call that outlives `py-hook call-timeout`.
 - unwindonsignal on: a crash inside the call is unwound instead of leaving
   the target stopped inside the helper.
 - the user's breakpoints are disabled: one inside code the call runs would
@@ -125,7 +126,8 @@ def require_stopped_process():
     return inferior, thread
 
 
-def _symbol_address(name):
+def symbol_address(name):
+    """Address of symbol NAME in the target (minimal symbols suffice), or None."""
     try:
         return int(gdb.parse_and_eval("(unsigned long) &%s" % name))
     except gdb.error:
@@ -155,7 +157,7 @@ def _channel_for(inferior):
     if _channel is not None and _channel.pid == inferior.pid:
         return _channel
     _channel = None
-    handshake = _symbol_address("hook_handshake") if _helper_loaded() else None
+    handshake = symbol_address("hook_handshake") if _helper_loaded() else None
     if handshake is None:
         raise _not_loaded_error(inferior)
     try:
@@ -176,7 +178,7 @@ def _channel_for(inferior):
             % (_LIB, inferior.pid, channel.abi_version, abi.HOOK_ABI_VERSION, library_path())
         )
     for name in abi.ENTRY_POINTS:
-        channel.entry[name] = _symbol_address(name)
+        channel.entry[name] = symbol_address(name)
         if channel.entry[name] is None:
             raise fail("%s in process %d lacks %s; rebuild it (make)" % (_LIB, inferior.pid, name))
     _channel = channel
@@ -353,27 +355,40 @@ class _CallFailed(Exception):
         return "the call into %s (%s) failed: %s" % (_LIB, self.what, first)
 
 
-def _recover(inferior, channel, failure):
-    """After an unwound call: let the helper undo what the call had begun."""
+def _after_unwound(inferior, channel, failure, plan, before):
+    """The error for a call gdb unwound: the helper undoes what the call had
+    begun, and the thread's state is compared with BEFORE."""
+    lines = [failure.describe() + "."]
+    undone = False
     try:
         status = _call("int", channel.entry["hook_recover"], 0, "hook_recover")
     except _CallFailed as again:
         forget()
-        return fail(
-            "%s.\nUndoing it failed too (%s): the program's Python state may be damaged. "
-            "Detach or kill it rather than continue." % (failure.describe(), again.describe())
-        )
-    message = _read_message(inferior, channel)
-    if status != abi.HOOK_OK:
-        return fail("%s.\nThe helper could not undo it: %s [%s]" % (
-            failure.describe(), message, abi.status_name(status)))
-    if message.startswith("undone: "):
-        done = "The helper undid what the call had begun: " + message[len("undone: "):]
+        lines.append("Undoing it failed too (%s): the program's Python state may be damaged. "
+                     "Detach or kill it rather than continue." % again.describe())
     else:
-        done = "The call had not changed anything yet"
-    return fail(
-        "%s.\n%s.  The program can continue; py-hook stays usable." % (failure.describe(), done)
-    )
+        message = _read_message(inferior, channel)
+        if status != abi.HOOK_OK:
+            lines.append("The helper could not undo it: %s [%s]" % (message, abi.status_name(status)))
+        elif message.startswith("undone: "):
+            lines.append("The helper undid what the call had begun: %s." % message[len("undone: "):])
+            undone = True
+        else:
+            lines.append("The call had not changed anything yet.")
+            undone = True
+    after = plan.fingerprint()
+    known = before is not None and after is not None
+    if known and after != before:
+        lines.append(
+            "WARNING: the interrupted call left the thread's Python state changed (GIL held: "
+            "%s -> %s, innermost frame 0x%x -> 0x%x); continuing may crash the program.  'kill' "
+            "it, or detach knowing that." % (before[0], after[0], before[1], after[1]))
+    elif undone:
+        lines[-1] += "  The program can continue; py-hook stays usable."
+        if known:
+            lines.append("The thread's Python state (GIL, innermost frame) is as it was before "
+                         "the call.")
+    return fail("\n".join(lines))
 
 
 def _read_message(inferior, channel):
@@ -410,20 +425,7 @@ def call(entry_point, flags=0, first_frame=0, max_frames=0, value_limit=200, nam
             status = _call("int", channel.entry[entry_point], channel.request_addr, entry_point)
     except _CallFailed as failure:
         if failure.unwound and _process_alive(inferior):
-            error = _recover(inferior, channel, failure)
-            after = plan.fingerprint()
-            if before is not None and after is not None:
-                if after == before:
-                    error = fail(str(error).replace("py-hook: ", "", 1) + "\nThe thread's Python "
-                                 "state (GIL, innermost frame) is as it was before the call.")
-                else:
-                    error = fail(str(error).replace("py-hook: ", "", 1).replace(
-                        "  The program can continue; py-hook stays usable.", "") +
-                        "\nWARNING: the interrupted call left the thread's Python state changed "
-                        "(GIL held: %s -> %s, innermost frame 0x%x -> 0x%x); continuing may crash "
-                        "the program.  'kill' it, or detach knowing that." % (
-                            before[0], after[0], before[1], after[1]))
-            raise error
+            raise _after_unwound(inferior, channel, failure, plan, before)
         forget()
         raise fail(failure.describe())
     fields = abi.CHANNEL.unpack(bytes(inferior.read_memory(channel.address, abi.CHANNEL.size)))

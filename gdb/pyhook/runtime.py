@@ -145,8 +145,8 @@ def _cond_signal_cannot_wait(cond):
     wrefs = int(d["__wrefs"])
     if wrefs >> 3 == 0:
         return True
-    wseq = _int(_field(d, "__wseq", "__value64")) if _field(d, "__wseq", "__value64") is not None else int(d["__wseq"])
-    g1 = (wseq & 1) ^ 1
+    wseq = _field(d, "__wseq", "__value64")  # a union since glibc 2.35
+    g1 = (int(wseq if wseq is not None else d["__wseq"]) & 1) ^ 1
     return (int(d["__g1_orig_size"]) & 3) == 0 and (int(d["__g_refs"][g1]) >> 1) == 0
 
 

@@ -48,23 +48,24 @@ continue
 EOF
 }
 
-@test "sys.gettotalrefcount() (_Py_RefTotal) after 1000 py-hook-bt --full + py-hook-set cycles differs by at most 2" {
-    cycles_session
+# assert_figure PREFIX LIMIT: the session printed "PREFIX before X after Y
+# delta D ..." and |D| is at most LIMIT; the program ran to its normal end.
+assert_figure() {
     refute_traceback
-    line=$(grep '^refs before' <<<"$output") || fail "no refcount figures"
+    line=$(grep "^$1 before" <<<"$output") || fail "no '$1' figures"
     echo "# $line" >&3
     delta=$(awk '{print $7}' <<<"$line")
-    [ "${delta#-}" -le 2 ] || fail "reference count changed by $delta: $line"
+    [ "${delta#-}" -le "$2" ] || fail "$1 changed by $delta: $line"
     # 999 % 7 == 5: the last edit is what the program prints.
     assert_equal "$(program_output)" "$(printf '5\n6\n101')"
 }
 
+@test "sys.gettotalrefcount() (_Py_RefTotal) after 1000 py-hook-bt --full + py-hook-set cycles differs by at most 2" {
+    cycles_session
+    assert_figure refs 2
+}
+
 @test "the target's resident memory does not grow over 1000 cycles (at most 64 KiB)" {
     cycles_session
-    refute_traceback
-    line=$(grep '^rss before' <<<"$output") || fail "no memory figures"
-    echo "# $line" >&3
-    delta=$(awk '{print $7}' <<<"$line")
-    [ "$delta" -le 64 ] || fail "resident memory grew by $delta KiB: $line"
-    assert_equal "$(program_output)" "$(printf '5\n6\n101')"
+    assert_figure rss 64
 }
