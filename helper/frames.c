@@ -249,6 +249,87 @@ namespace_variables (const struct py_api *api, py_object *locals,
       frames_value_record (api, 'V', k, "local", v, limit);
 }
 
+/* The namespace of a body frame, read from the interpreter frame behind
+   FRAME (borrowed), or NULL.  3.12 and 3.13 lay both out alike: the
+   PyFrameObject has its object header, f_back, then f_frame; the
+   _PyInterpreterFrame starts with the code, previous, f_funcobj,
+   f_globals, f_builtins, f_locals.  The read is trusted only when the two
+   fields before f_locals hold what PyFrame_GetGlobals and
+   PyFrame_GetBuiltins return.  */
+static py_object *
+body_namespace (const struct py_api *api, py_object *frame)
+{
+  if (api->version < 0x030c0000ul)
+    return NULL;
+  py_object *const *iframe
+      = *(py_object *const **) ((char *) frame + 3 * sizeof (void *));
+  if (iframe == NULL)
+    return NULL;
+  py_object *globals = api->PyFrame_GetGlobals (frame);
+  py_object *builtins = api->PyFrame_GetBuiltins (frame);
+  int trusted = globals != NULL && builtins != NULL && iframe[3] == globals
+                && iframe[4] == builtins && iframe[5] != NULL;
+  if (globals)
+    api->Py_DecRef (globals);
+  if (builtins)
+    api->Py_DecRef (builtins);
+  if (!trusted)
+    api->PyErr_Clear ();
+  return trusted ? iframe[5] : NULL;
+}
+
+int
+frames_namespace (const struct py_api *api, py_object *frame, py_object **ns,
+                  py_object **hidden)
+{
+  *ns = *hidden = NULL;
+  py_object *view = api->PyFrame_GetLocals (frame);
+  if (view == NULL)
+    return error_to_message (api, HOOK_ERR_INTERNAL,
+                             "reading the frame's locals failed");
+  py_object *real = body_namespace (api, frame);
+  if (real == NULL || real == view)
+    {
+      *ns = view;
+      return HOOK_OK;
+    }
+  api->Py_IncRef (real);
+  *ns = real;
+  *hidden = view;
+  return HOOK_OK;
+}
+
+/* A body frame's variables: the inlined comprehension's own first (3.13's
+   proxy holds only those), then the namespace.  */
+static int
+body_variables (const struct py_api *api, py_object *frame,
+                const struct code_vars *cv, size_t limit)
+{
+  py_object *ns, *hidden;
+  int status = frames_namespace (api, frame, &ns, &hidden);
+  if (status != HOOK_OK)
+    return status;
+  if (hidden != NULL && api->version >= 0x030d0000ul)
+    for (py_ssize i = 0; i < api->PyTuple_Size (cv->varnames); i++)
+      {
+        py_object *name = api->PyTuple_GetItem (cv->varnames, i);
+        py_object *value = api->PyObject_GetItem (hidden, name);
+        if (value == NULL)
+          {
+            api->PyErr_Clear (); /* not bound now: not shown */
+            continue;
+          }
+        frames_value_record (api, 'V', name, "local", value, limit);
+        api->Py_DecRef (value);
+      }
+  namespace_variables (api, hidden != NULL && api->version < 0x030d0000ul
+                                ? hidden : ns, limit);
+  api->Py_DecRef (ns);
+  if (hidden)
+    api->Py_DecRef (hidden);
+  return HOOK_OK;
+}
+
 static int
 frame_record (const struct py_api *api, py_object *frame, uint32_t index,
               int with_locals, size_t limit)
@@ -279,16 +360,16 @@ frame_record (const struct py_api *api, py_object *frame, uint32_t index,
           reply_field_str (channel_get_message ());
           reply_end_record ();
         }
+      else if (status == HOOK_OK && !cv.optimized)
+        status = body_variables (api, frame, &cv, limit);
       else if (status == HOOK_OK)
         {
           py_object *locals = api->PyFrame_GetLocals (frame);
           if (locals == NULL)
             status = error_to_message (api, HOOK_ERR_INTERNAL,
                                        "reading the frame's locals failed");
-          else if (cv.optimized)
-            function_variables (api, &cv, locals, limit);
           else
-            namespace_variables (api, locals, limit);
+            function_variables (api, &cv, locals, limit);
           if (locals != NULL)
             api->Py_DecRef (locals);
         }

@@ -37,6 +37,7 @@ struct py_api {
   int (*PyFrame_GetLineNumber) (py_object *);
   py_object *(*PyFrame_GetLocals) (py_object *);
   py_object *(*PyFrame_GetGlobals) (py_object *);
+  py_object *(*PyFrame_GetBuiltins) (py_object *);
   void (*PyFrame_LocalsToFast) (py_object *, int); /* absent on 3.13+ use */
 
   py_object *(*PyCode_GetVarnames) (py_object *);
@@ -189,6 +190,15 @@ void frames_value_record (const struct py_api *API, char TAG, py_object *NAME,
    or 0 with the channel message set to the reason.  */
 int frames_locals_safe (const struct py_api *API,
                         const struct code_vars *CV);
+/* Where a module or class body (a frame of non-optimized code) keeps its
+   variables.  *NS gets the namespace the code reads and writes (new
+   reference).  *HIDDEN gets, while a comprehension inlined into the body
+   runs (PEP 709, 3.12+), the view PyFrame_GetLocals hands out instead
+   (new reference): on 3.12 a copy of the namespace plus the comprehension's
+   variables, on 3.13 a proxy of only those variables (PEP 667); else NULL.
+   Returns HOOK_OK, or a status with the channel message set.  */
+int frames_namespace (const struct py_api *API, py_object *FRAME,
+                      py_object **NS, py_object **HIDDEN);
 /* The P record that opens every reply.  */
 void reply_prologue (const struct py_api *API);
 

@@ -112,53 +112,116 @@ evaluate (const struct py_api *api, py_object *frame, const char *expr,
   return value;
 }
 
+/* The mapping a write of NAME goes to in a frame of non-optimized code
+   (new reference in *TARGET), or a refusal.  */
+static int
+body_target (const struct py_api *api, py_object *frame, py_object *name,
+             py_object **target)
+{
+  py_object *ns, *hidden;
+  int status = frames_namespace (api, frame, &ns, &hidden);
+  if (status != HOOK_OK)
+    return status;
+  *target = ns;
+  if (hidden != NULL)
+    {
+      /* A comprehension inlined into this body runs: its variables live
+         in fast slots, everything else in the namespace.  */
+      py_object *code = api->PyFrame_GetCode (frame);
+      py_object *fast = api->PyCode_GetVarnames (code);
+      int is_fast = fast != NULL && names_index (api, fast, name) >= 0;
+      api->PyErr_Clear ();
+      if (fast)
+        api->Py_DecRef (fast);
+      api->Py_DecRef (code);
+      /* 3.12 hands out a copy; 3.13's proxy keeps writes of these names
+         to itself in a body frame (observed on 3.13.0), unlike in a
+         function frame.  */
+      if (is_fast)
+        status = channel_fail (
+            HOOK_ERR_WRITE_FAILED,
+            "this is a variable of a comprehension that runs inlined in "
+            "this module or class body (PEP 709), and CPython offers no "
+            "way to write it there; stop inside a function, or after the "
+            "comprehension; nothing was changed");
+    }
+  if (status == HOOK_OK && pyapi_type (*target) != api->dict_type)
+    /* A class body's namespace from a metaclass __prepare__: storing
+       would run the program's own mapping code.  */
+    status = channel_fail (
+        HOOK_ERR_WRITE_FAILED,
+        "this body's namespace is not a plain dict (a metaclass made it), "
+        "so storing into it would run the program's own code; select "
+        "another frame; nothing was changed");
+  if (hidden)
+    api->Py_DecRef (hidden);
+  if (status != HOOK_OK)
+    {
+      api->Py_DecRef (*target);
+      *target = NULL;
+    }
+  return status;
+}
+
+/* Stores VALUE as NAME into FRAME and reads it back.  *SEEN_IN gets the
+   mapping to read NAME from for the reply (new reference).  */
 static int
 store (const struct py_api *api, py_object *frame, int optimized,
-       py_object *name, py_object *value)
+       py_object *name, py_object *value, py_object **seen_in)
 {
-  py_object *locals = api->PyFrame_GetLocals (frame);
-  if (locals == NULL)
-    return error_to_message (api, HOOK_ERR_WRITE_FAILED,
-                             "reading the frame's locals failed");
-  if (!optimized && pyapi_type (locals) != api->dict_type)
+  py_object *target;
+  *seen_in = NULL;
+  if (optimized)
     {
-      /* 3.13: a module or class body running an inlined comprehension
-         hands out a proxy whose writes of its own names never reach the
-         namespace; so would a custom mapping's, if it has its own rules. */
-      api->Py_DecRef (locals);
-      return channel_fail (
-          HOOK_ERR_WRITE_FAILED,
-          "this frame's namespace is not a plain dict right now (a "
-          "comprehension runs inside it, or it is a custom mapping), so a "
-          "write might not reach the code; stop after the comprehension, "
-          "or select another frame; nothing was changed");
+      target = api->PyFrame_GetLocals (frame);
+      if (target == NULL)
+        return error_to_message (api, HOOK_ERR_WRITE_FAILED,
+                                 "reading the frame's locals failed");
     }
-  int rc = api->PyObject_SetItem (locals, name, value);
-  if (rc == 0 && api->version < PY_3_13 && api->PyFrame_LocalsToFast)
+  else
+    {
+      int status = body_target (api, frame, name, &target);
+      if (status != HOOK_OK)
+        return status;
+    }
+  int rc = api->PyObject_SetItem (target, name, value);
+  if (rc == 0 && optimized && api->version < PY_3_13
+      && api->PyFrame_LocalsToFast)
     api->PyFrame_LocalsToFast (frame, 0);
-  api->Py_DecRef (locals);
   if (rc != 0)
-    return error_to_message (api, HOOK_ERR_WRITE_FAILED,
-                             "storing the value failed");
+    {
+      api->Py_DecRef (target);
+      return error_to_message (api, HOOK_ERR_WRITE_FAILED,
+                               "storing the value failed");
+    }
   if (api->PyErr_Occurred ())
-    return error_to_message (api, HOOK_ERR_WRITE_FAILED,
-                             "copying the value into the frame failed");
+    {
+      api->Py_DecRef (target);
+      return error_to_message (api, HOOK_ERR_WRITE_FAILED,
+                               "copying the value into the frame failed");
+    }
   /* Read back through a fresh view: the running code sees the same.  */
-  locals = api->PyFrame_GetLocals (frame);
-  py_object *seen = locals ? api->PyObject_GetItem (locals, name) : NULL;
-  if (locals)
-    api->Py_DecRef (locals);
+  py_object *fresh = target;
+  if (optimized)
+    {
+      api->Py_DecRef (target);
+      fresh = api->PyFrame_GetLocals (frame);
+    }
+  py_object *seen = fresh ? api->PyObject_GetItem (fresh, name) : NULL;
   if (seen)
     api->Py_DecRef (seen);
   if (seen != value)
     {
       api->PyErr_Clear ();
+      if (fresh)
+        api->Py_DecRef (fresh);
       return channel_fail (
           HOOK_ERR_WRITE_FAILED,
           "the value did not reach the frame (on 3.12 a frame with inlined "
           "comprehension variables hands out a copy of its locals); "
           "nothing was changed");
     }
+  *seen_in = fresh;
   return HOOK_OK;
 }
 
@@ -192,18 +255,15 @@ impl_apply_locals (const struct hook_request *req)
     }
   if (status == HOOK_OK)
     value = evaluate (api, frame, expr, &status);
+  py_object *seen_in = NULL;
   if (status == HOOK_OK)
-    status = store (api, frame, optimized, name, value);
+    status = store (api, frame, optimized, name, value, &seen_in);
   if (status == HOOK_OK)
     {
-      py_object *locals = api->PyFrame_GetLocals (frame);
       reply_prologue (api);
-      if (locals)
-        {
-          frames_variable_record (api, 'S', locals, name, kind,
-                                  req->value_limit);
-          api->Py_DecRef (locals);
-        }
+      frames_variable_record (api, 'S', seen_in, name, kind,
+                              req->value_limit);
+      api->Py_DecRef (seen_in);
       reply_raw ("E", 1);
       reply_field_num (-1);
       reply_end_record ();

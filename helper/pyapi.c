@@ -45,6 +45,7 @@ static const struct symbol symbols[] = {
   FN (PyFrame_GetLineNumber, "PyFrame_GetLineNumber"),
   FN (PyFrame_GetLocals, "PyFrame_GetLocals"),
   FN (PyFrame_GetGlobals, "PyFrame_GetGlobals"),
+  FN (PyFrame_GetBuiltins, "PyFrame_GetBuiltins"),
   OPT (PyFrame_LocalsToFast, "PyFrame_LocalsToFast"),
   FN (PyCode_GetVarnames, "PyCode_GetVarnames"),
   FN (PyCode_GetCellvars, "PyCode_GetCellvars"),

@@ -9,7 +9,9 @@ import math
 import os
 
 os.getppid()  # a first stop before any pow(), for tests that need one
-values = [math.pow(1.0 + i / 7.0, 2.5 + i / 3.0) for i in range(5)]
+values = []
+for i in range(5):  # a loop, not a comprehension: i is a plain module global
+    values.append(math.pow(1.0 + i / 7.0, 2.5 + i / 3.0))
 total = math.fsum(values)
 print(" ".join(repr(v) for v in values))
 print(repr(total))
