@@ -50,6 +50,13 @@ $(BUILD)/obj/entry_S.o: helper/entry.S
 $(HELPER): $(HELPER_OBJS) helper/libhookhelper.map
 	$(CC) $(CFLAGS) $(HELPER_LDFLAGS) -o $@ $(HELPER_OBJS) -ldl
 
+# The loader stub py-hook-inject writes into a process; gdb/pyhook/inject.py
+# carries these bytes, tests/once/stub.bats checks they match.
+$(BUILD)/inject.bin: helper/inject.S
+	@mkdir -p $(BUILD)/obj
+	$(CC) -c -o $(BUILD)/obj/inject.o $<
+	objcopy -O binary -j .text $(BUILD)/obj/inject.o $@
+
 deps:
 	@sh tests/deps.sh
 

@@ -10,7 +10,7 @@ import gdb
 
 VERSION = "0.2.0"
 
-from . import cmd_locals, cmd_stack, cmd_status, inferior, selection, settings  # noqa: E402
+from . import cmd_locals, cmd_stack, cmd_status, inferior, inject, selection, settings  # noqa: E402
 
 _registered = False
 
@@ -26,8 +26,9 @@ def _overview(commands):
         lines.append("%-15s -- %s" % (cls.NAME_FOR_HELP, cls.__doc__.splitlines()[0]))
     lines += [
         "",
-        "The target must run with libhookhelper.so preloaded.  Type 'help COMMAND' for each",
-        "command's usage; 'show py-hook' for the settings.",
+        "The target needs libhookhelper.so: preloaded (LD_PRELOAD), or loaded into a",
+        "running process with py-hook-inject.  Type 'help COMMAND' for each command's",
+        "usage; 'show py-hook' for the settings.",
     ]
     return "\n".join(lines)
 
@@ -47,7 +48,7 @@ def register(here):
     if _registered:
         return
     _registered = True
-    commands = cmd_stack.COMMANDS + cmd_locals.COMMANDS + cmd_status.COMMANDS
+    commands = cmd_stack.COMMANDS + cmd_locals.COMMANDS + cmd_status.COMMANDS + inject.COMMANDS
     for cls in commands:
         cls.NAME_FOR_HELP = getattr(cls, "NAME", None) or cls.USAGE.split()[0]
         cls()

@@ -134,21 +134,27 @@ def symbol_address(name):
         return None
 
 
-def _helper_loaded():
+def helper_objfile():
+    """File name of the helper loaded in the selected process, or None."""
     for objfile in gdb.objfiles():
         if objfile.is_valid() and os.path.basename(objfile.filename or "").startswith(_LIB):
-            return True
-    return False
+            return objfile.filename
+    return None
+
+
+def _helper_loaded():
+    return helper_objfile() is not None
 
 
 def _not_loaded_error(inferior):
     lib = library_path()
     return fail(
         "%s is not loaded in process %d, so py-hook cannot reach its Python frames.\n"
-        "Start the program with the helper preloaded, then attach:\n"
+        "Load it now with:\n"
+        "  py-hook-inject\n"
+        "or start the program with it preloaded next time:\n"
         "  LD_PRELOAD=%s python3 app.py      (then: gdb -p PID)\n"
-        "or, in gdb before 'run':\n"
-        "  set environment LD_PRELOAD=%s" % (_LIB, inferior.pid, lib, lib)
+        "  or, in gdb before 'run': set environment LD_PRELOAD=%s" % (_LIB, inferior.pid, lib, lib)
     )
 
 
@@ -307,7 +313,12 @@ _SYS_TGKILL = 234  # x86-64
 
 
 def _call(return_type, address, argument, what):
-    expr = "((%s (*)(unsigned long)) 0x%x)(0x%x)" % (return_type, address, argument)
+    """Calls the function at ADDRESS with ARGUMENT (an int, or a tuple of
+    ints for several arguments), all passed as unsigned long."""
+    args = argument if isinstance(argument, tuple) else (argument,)
+    expr = "((%s (*)(%s)) 0x%x)(%s)" % (
+        return_type, ", ".join(["unsigned long"] * len(args)), address,
+        ", ".join("0x%x" % (a & 0xFFFFFFFFFFFFFFFF) for a in args))
     signals = _Signals()
     watchdog = _Watchdog(gdb.selected_thread())
     with _CallSettings():
