@@ -37,7 +37,7 @@ EOF
 
 @test "before Py_Initialize, commands refuse: the interpreter is not initialized yet" {
     gdb_session "$(sample seed.py)" <<EOF
-break main
+break Py_BytesMain
 run
 py-hook-bt
 py-hook-set a 1

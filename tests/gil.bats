@@ -16,10 +16,33 @@ gil() {
     fi
 }
 
+# gil_print LABEL: a gdb command printing "LABEL: locked L holder H switches
+# N".  Without debug information (PYHOOK_NODEBUG_DIR) gdb cannot type
+# _PyRuntime, so the fields are read through py-hook's built-in layout,
+# which tests/layout.bats proves equal to the debug information's.
+gil_print() {
+    if [ -n "${PYHOOK_NODEBUG_DIR:-}" ]; then
+        echo "python from pyhook import runtime; g = runtime.read().interpreters[0].gil; print('$1: locked %d holder %#x switches %d' % (g.locked, g.last_holder, g.switch_number))"
+    else
+        local g
+        g=$(gil)
+        echo "printf \"$1: locked %d holder %#lx switches %lu\\n\", $g.locked${GIL_VALUE}, $g.last_holder${GIL_VALUE}, $g.switch_number"
+    fi
+}
+
+# The selected thread's interpreter (nodebug: through py-hook's layout).
+PY_RT='from pyhook import runtime; rt = runtime.read(); me = rt.thread_for_lwp(gdb.selected_thread().ptid[1])'
+
 # Sets the GIL drop request on the selected thread's interpreter or thread
 # state, as a thread waiting for the GIL does after 5 ms.
 drop_request_set() {
-    if "$PY" -c 'import sys; sys.exit(sys.version_info >= (3, 13))'; then
+    if [ -n "${PYHOOK_NODEBUG_DIR:-}" ]; then
+        if "$PY" -c 'import sys; sys.exit(sys.version_info >= (3, 13))'; then
+            echo "python $PY_RT; me.interp.field('gil_drop_request').write(1); me.interp.field('eval_breaker').write(1)"
+        else
+            echo "python $PY_RT; f = me.field('eval_breaker'); f.write(f.read() | 1)"
+        fi
+    elif "$PY" -c 'import sys; sys.exit(sys.version_info >= (3, 13))'; then
         printf '%s\n' "set var _PyRuntime.interpreters.main->ceval.gil_drop_request._value = 1" \
             "set var _PyRuntime.interpreters.main->ceval.eval_breaker._value = 1"
     else
@@ -30,7 +53,13 @@ drop_request_set() {
 }
 
 drop_request_print() {
-    if "$PY" -c 'import sys; sys.exit(sys.version_info >= (3, 13))'; then
+    if [ -n "${PYHOOK_NODEBUG_DIR:-}" ]; then
+        if "$PY" -c 'import sys; sys.exit(sys.version_info >= (3, 13))'; then
+            echo "python $PY_RT; print('request %d breaker %d' % (me.interp.field('gil_drop_request').read(), me.interp.field('eval_breaker').read()))"
+        else
+            echo "python $PY_RT; b = me.field('eval_breaker').read() & 1; print('request %d breaker %d' % (b, b))"
+        fi
+    elif "$PY" -c 'import sys; sys.exit(sys.version_info >= (3, 13))'; then
         printf '%s\n' "printf \"request %d breaker %d\\n\", _PyRuntime.interpreters.main->ceval.gil_drop_request._value, _PyRuntime.interpreters.main->ceval.eval_breaker._value"
     else
         printf '%s\n' "printf \"request %d breaker %d\\n\", \$ts->eval_breaker & 1, (\$ts->eval_breaker & 1) != 0"
@@ -53,14 +82,12 @@ interrupt_after() {
 
 @test "a hung program interrupted with SIGINT (GIL released in sleep): py-hook-set done True, it exits 0; the GIL is as it was" {
     interrupt_after 1 hung.py
-    local g
-    g=$(gil)
     gdb_session "$(sample hung.py)" <<EOF
 run
-printf "GIL before: locked %d holder %#lx switches %lu\n", $g.locked${GIL_VALUE}, $g.last_holder${GIL_VALUE}, $g.switch_number
+$(gil_print "GIL before")
 py-hook-bt
 py-hook-set done True
-printf "GIL after: locked %d holder %#lx switches %lu\n", $g.locked${GIL_VALUE}, $g.last_holder${GIL_VALUE}, $g.switch_number
+$(gil_print "GIL after")
 continue
 EOF
     refute_traceback

@@ -31,10 +31,15 @@ setup() {
 
 # Runs gdb with the given arguments; no preload, no py-hook unless asked.
 # A test may set GDB_WRAPPER=(strace ...) to run gdb under another program.
+# With PYHOOK_NODEBUG_DIR set (tests/run.sh does, for PYTHONS entries that
+# end in :nodebug), gdb looks for separate debug files there only: the
+# interpreter's debug symbols are hidden, as without python3.11-dbg.
 GDB_WRAPPER=()
+GDB_INIT=()
+[ -z "${PYHOOK_NODEBUG_DIR:-}" ] || GDB_INIT=(-iex "set debug-file-directory $PYHOOK_NODEBUG_DIR")
 gdb_raw() {
     local -a argv=(timeout -k 5 "$GDB_TIMEOUT" env -u PYTHONPATH -u PYTHONHOME
-        -u PYTHONSTARTUP -u PYTHONSAFEPATH "${GDB_WRAPPER[@]}" gdb -nx -batch "$@")
+        -u PYTHONSTARTUP -u PYTHONSAFEPATH "${GDB_WRAPPER[@]}" gdb -nx -batch "${GDB_INIT[@]}" "$@")
     run --separate-stderr "${argv[@]}"
     printf '# command:'
     printf ' %q' "${argv[@]}"
@@ -72,6 +77,23 @@ refute_traceback() {
     refute_output --partial "Python Exception"
     [[ "$stderr" != *"Traceback"* && "$stderr" != *"Python Exception"* ]] ||
         fail "gdb printed a Python traceback: $stderr"
+}
+
+# code_location FUNCTION: where `break`/`tbreak` can stop in FUNCTION of the
+# interpreter.  Normally its name; with the interpreter's debug symbols
+# hidden (PYHOOK_NODEBUG_DIR) a static function has no name gdb knows, so
+# its address, looked up by a separate gdb that has the symbols (Debian's
+# python3.11 is not position-independent: the address is the run-time one).
+code_location() {
+    if [ -z "${PYHOOK_NODEBUG_DIR:-}" ]; then
+        echo "$1"
+        return
+    fi
+    local address
+    address=$(timeout 60 gdb -nx -batch -ex "info address $1" "$PY" 2>/dev/null |
+        sed -n 's/.* is a function at address \(0x[0-9a-f]*\)\.$/\1/p')
+    [ -n "$address" ] || { echo "no address for $1 in $PY" >&2; return 1; }
+    echo "*$address"
 }
 
 # The sample under samples/, by file name.

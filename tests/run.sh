@@ -3,8 +3,10 @@
 # tests/once/*.bats (interpreter-independent) once.  Prints a summary per
 # interpreter and ends with the line `N passed, N failed, N skipped`.
 #
-# Interpreters: the arguments, else $PYTHONS, else Debian's python3.11 and
-# pyenv's 3.11.7.  One that is not installed is reported as skipped.
+# Interpreters: the arguments, else $PYTHONS, else Debian's python3.11 (with
+# its debug symbols, and again as without python3.11-dbg: PATH:nodebug),
+# its debug build python3.11d, and pyenv's 3.11.7, 3.12.1 and 3.13.0.  One
+# that is not installed is reported as skipped, with the reason.
 set -u
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 export PYHOOK_ROOT="$ROOT"
@@ -15,7 +17,9 @@ elif [ -n "${PYTHONS:-}" ]; then
     set -- $PYTHONS
 else
     pyenv_root=$(pyenv root 2>/dev/null || echo "$HOME/.pyenv")
-    set -- /usr/bin/python3.11 "$pyenv_root/versions/3.11.7/bin/python3"
+    set -- /usr/bin/python3.11 /usr/bin/python3.11:nodebug /usr/bin/python3.11d \
+        "$pyenv_root/versions/3.11.7/bin/python3" "$pyenv_root/versions/3.12.1/bin/python3" \
+        "$pyenv_root/versions/3.13.0/bin/python3"
 fi
 
 results=$(mktemp -d)
@@ -46,15 +50,27 @@ run_suite() {
     total_skip=$((total_skip + skip))
 }
 
-for py in "$@"; do
+for entry in "$@"; do
+    py=${entry%:nodebug}
+    nodebug=
+    label="python $py"
+    if [ "$py" != "$entry" ]; then
+        nodebug="$ROOT/build/nodebug"
+        label="python $py without its debug symbols"
+    fi
     if [ ! -x "$py" ]; then
-        echo "python $py: skipped (not installed)" >>"$summary"
+        echo "$label: skipped (not installed)" >>"$summary"
+        total_skip=$((total_skip + 1))
+        continue
+    fi
+    if [ -n "$nodebug" ] && ! sh "$ROOT/tests/nodebug.sh" "$nodebug"; then
+        echo "$label: skipped (could not build a debug-file directory without python3.11-dbg)" >>"$summary"
         total_skip=$((total_skip + 1))
         continue
     fi
     version=$("$py" -c 'import sys; print(sys.version.split()[0])' 2>/dev/null || echo "?")
-    echo "# ---- tests/*.bats with $py (Python $version)"
-    PYHOOK_PYTHON="$py" run_suite "python $py ($version)" "$ROOT"/tests/*.bats
+    echo "# ---- tests/*.bats with $label (Python $version)"
+    PYHOOK_PYTHON="$py" PYHOOK_NODEBUG_DIR="$nodebug" run_suite "$label ($version)" "$ROOT"/tests/*.bats
 done
 
 echo "# ---- tests/once/*.bats (interpreter-independent)"

@@ -71,7 +71,7 @@ EOF
 
 @test "before Py_Initialize: not initialized, no thread states; the program then runs normally" {
     gdb_session "$(sample seed.py)" <<EOF
-break main
+break Py_BytesMain
 run
 py-hook-status
 continue

@@ -134,6 +134,7 @@ works wherever the other commands refuse."""
                 "SHUTTING DOWN" if rt.finalizing else "not finalizing",
                 len(rt.interpreters), "" if len(rt.interpreters) == 1 else "s",
                 len(rt.threads), "" if len(rt.threads) == 1 else "s"))
+            out.append("Runtime state: read from memory with %s" % rt.source)
             for interp in rt.interpreters:
                 out.append("GIL%s: %s" % (
                     "" if len(rt.interpreters) == 1 else " of interpreter 0x%x" % interp.address,

@@ -1,26 +1,26 @@
 """CPython's runtime state, read from the stopped target's memory.
 
-Nothing here calls into the target: every fact comes from memory reads
-typed by CPython's debug information (Debian's python3.X-dbg, or a build
-with -g), so it works at any stop, in a core file too.  Without that debug
-information `read` says so and callers fall back to what the helper alone
-can check.
+Nothing here calls into the target: every fact comes from memory reads at
+offsets from layout.py (CPython's debug information when gdb has it, else
+py-hook's built-in table for the version), so it works at any stop, in a
+core file too, with or without python3.X-dbg.
 
 Field paths differ by version (3.11: one GIL in _PyRuntime.ceval and the
 holder in _PyRuntime.gilstate.tstate_current; 3.12: a GIL per interpreter
-and tstate->_status.active; 3.13: plain fields instead of _Py_atomic
-wrappers, tstate->state, and the eval breaker per thread).  They were
-checked against live processes of Debian 3.11.2, its debug build, and
-pyenv's 3.11.7, 3.12.1 and 3.13.0; see docs/safety.md.
+and tstate->_status.active; 3.13: tstate->state, and the eval breaker per
+thread).  They were checked against live processes of Debian 3.11.2, its
+debug build, and pyenv's 3.11.7, 3.12.1 and 3.13.0; see docs/safety.md.
 """
 
 import struct
 
 import gdb
 
-PY_3_11 = 0x030B0000
-PY_3_12 = 0x030C0000
-PY_3_13 = 0x030D0000
+from . import layout
+
+PY_3_11 = layout.PY_3_11
+PY_3_12 = layout.PY_3_12
+PY_3_13 = layout.PY_3_13
 PY_END = 0x030E0000  # first version py-hook does not know
 
 
@@ -32,93 +32,103 @@ def supported(version):
 # the bits above it the instrumentation version, which must not change.
 EVAL_BREAKER_REQUEST_BITS = 0xFF
 
+_FORMATS = {1: "<B", 2: "<H", 4: "<I", 8: "<Q"}
+
 
 class Unavailable(Exception):
     """CPython's runtime state cannot be read; the message says why."""
 
 
-def _field(value, *names):
-    """VALUE.names[0].names[1]..., or None when a field does not exist."""
-    for name in names:
-        try:
-            value = value[name]
-        except gdb.error:
-            return None
-    return value
-
-
-def _int(value):
-    """An int from a plain field or a 3.11/3.12 _Py_atomic_* wrapper."""
-    if value is None:
-        return None
-    t = value.type.strip_typedefs()
-    if t.code in (gdb.TYPE_CODE_STRUCT, gdb.TYPE_CODE_UNION):
-        return _int(value["_value"])
-    return int(value)
-
-
-def _write_int(value, new):
-    """Stores NEW into the integer field (or atomic wrapper) VALUE."""
-    t = value.type.strip_typedefs()
-    if t.code in (gdb.TYPE_CODE_STRUCT, gdb.TYPE_CODE_UNION):
-        return _write_int(value["_value"], new)
-    size = t.sizeof
-    fmt = {1: "<B", 2: "<H", 4: "<I", 8: "<Q"}[size]
-    new &= (1 << (8 * size)) - 1
-    gdb.selected_inferior().write_memory(int(value.address), struct.pack(fmt, new))
+def _read(address, size):
+    data = bytes(gdb.selected_inferior().read_memory(address, size))
+    return struct.unpack(_FORMATS[size], data)[0]
 
 
 class Field:
     """An integer field at a fixed address, to save, clear and restore."""
 
-    def __init__(self, label, value):
+    def __init__(self, label, address, size, bit=None):
         self.label = label
-        self.value = value
+        self.address = address
+        self.size = size
+        self.bit = bit
         self.saved = None
 
     def read(self):
-        return _int(self.value)
+        value = _read(self.address, self.size)
+        return value if self.bit is None else (value >> self.bit) & 1
 
     def write(self, new):
-        _write_int(self.value, new)
+        assert self.bit is None
+        new &= (1 << (8 * self.size)) - 1
+        gdb.selected_inferior().write_memory(self.address, struct.pack(_FORMATS[self.size], new))
 
 
-class ThreadState:
-    def __init__(self, version, value, interp):
-        self.value = value
-        self.address = int(value.address)
+class _Struct:
+    """A structure at ADDRESS whose fields LAYOUT names, with a PREFIX."""
+
+    def __init__(self, fields, prefix, address):
+        self._fields = fields
+        self._prefix = prefix
+        self.address = address
+
+    def has(self, name):
+        return self._prefix + name in self._fields
+
+    def field(self, name, label=None):
+        f = self._fields[self._prefix + name]
+        return Field(label or name, self.address + f.offset, f.size, f.bit)
+
+    def get(self, name, default=None):
+        """The integer value of field NAME, or DEFAULT where it does not exist."""
+        if not self.has(name):
+            return default
+        return self.field(name).read()
+
+
+def _signed32(value):
+    return value - (1 << 32) if value >= 1 << 31 else value
+
+
+class ThreadState(_Struct):
+    def __init__(self, fields, version, address, interp):
+        super().__init__(fields, "tstate.", address)
         self.interp = interp
-        self.lwp = _int(value["native_thread_id"])
-        self.pthread = _int(value["thread_id"])
+        self.lwp = self.get("native_thread_id")
+        self.pthread = self.get("thread_id")
+        self.next = self.get("next")
         if version >= PY_3_13:
-            self.attached = _int(value["state"]) == 1
+            self.attached = self.get("state") == 1
         elif version >= PY_3_12:
-            self.attached = _int(_field(value, "_status", "active")) == 1
+            self.attached = self.get("active") == 1
         else:
             self.attached = None  # 3.11: known from the runtime's current tstate
 
     def current_frame(self):
         """Address of the innermost _PyInterpreterFrame the thread runs, or 0."""
-        direct = _field(self.value, "current_frame")
-        if direct is not None:
-            return int(direct)
-        cframe = self.value["cframe"]
-        return int(cframe["current_frame"]) if int(cframe) else 0
+        if self.has("current_frame"):
+            return self.get("current_frame")
+        cframe = self.get("cframe")
+        if not cframe:
+            return 0
+        return _Struct(self._fields, "cframe.", cframe).get("current_frame")
 
 
-class Gil:
+class Gil(_Struct):
     """struct _gil_runtime_state."""
 
-    def __init__(self, value):
-        self.value = value
-        self.address = int(value.address)
-        self.locked = _int(value["locked"])
-        self.last_holder = _int(value["last_holder"])
-        self.switch_number = _int(value["switch_number"])
-        self.mutex_owner = _mutex_owner(value["mutex"])
-        self.switch_mutex_owner = _mutex_owner(value["switch_mutex"])
-        self.cond_ok = _cond_signal_cannot_wait(value["cond"])
-        self.switch_cond_ok = _cond_signal_cannot_wait(value["switch_cond"])
+    def __init__(self, fields, address):
+        super().__init__(fields, "gil.", address)
+        self.locked = _signed32(self.get("locked"))
+        self.last_holder = self.get("last_holder")
+        self.switch_number = self.get("switch_number")
+        self.mutex_owner = _mutex_owner(self._member("mutex"))
+        self.switch_mutex_owner = _mutex_owner(self._member("switch_mutex"))
+        self.cond_ok = _cond_signal_cannot_wait(self._member("cond"))
+        self.switch_cond_ok = _cond_signal_cannot_wait(self._member("switch_cond"))
+
+    def _member(self, name):
+        return self.address + self._fields["gil." + name].offset
 
     @property
     def created(self):
@@ -126,73 +136,71 @@ class Gil:
 
 
 def _mutex_owner(mutex):
-    """0 when the pthread mutex is free, else its owner's LWP (or -1 if unknown)."""
-    data = mutex["__data"]
-    if int(data["__lock"]) == 0:
+    """0 when the pthread mutex at MUTEX is free, else its owner's LWP (or -1 if unknown)."""
+    if _read(mutex + layout.MUTEX_LOCK, 4) == 0:
         return 0
-    owner = int(data["__owner"])
+    owner = _signed32(_read(mutex + layout.MUTEX_OWNER, 4))
     return owner if owner > 0 else -1
 
 
 def _cond_signal_cannot_wait(cond):
-    """Whether pthread_cond_signal on COND returns without waiting (glibc 2.3x).
+    """Whether pthread_cond_signal on the condvar at COND returns without
+    waiting (glibc 2.25 and later).
 
     It waits for the condvar's internal lock, and, when it must switch
     groups, for signalled waiters to leave; a waiter stopped by the debugger
     never leaves.  Conservative: no waiters at all, or the internal lock
     free and no waiter still referencing the group to be closed."""
-    d = cond["__data"]
-    wrefs = int(d["__wrefs"])
+    wrefs = _read(cond + layout.COND_WREFS, 4)
     if wrefs >> 3 == 0:
         return True
-    wseq = _field(d, "__wseq", "__value64")  # a union since glibc 2.35
-    g1 = (int(wseq if wseq is not None else d["__wseq"]) & 1) ^ 1
-    return (int(d["__g1_orig_size"]) & 3) == 0 and (int(d["__g_refs"][g1]) >> 1) == 0
+    g1 = (_read(cond + layout.COND_WSEQ, 8) & 1) ^ 1
+    return (_read(cond + layout.COND_G1_ORIG_SIZE, 4) & 3) == 0 and \
+        (_read(cond + layout.COND_G_REFS + 4 * g1, 4) >> 1) == 0
 
 
-class Interpreter:
-    def __init__(self, version, value, runtime):
-        self.value = value
-        self.address = int(value.address)
+class Interpreter(_Struct):
+    def __init__(self, fields, version, address, runtime):
+        super().__init__(fields, "interp.", address)
         self.threads = []
         if version >= PY_3_12:
-            gil = value["ceval"]["gil"]
-            self.gil = Gil(gil.dereference()) if int(gil) else None
+            gil = self.get("gil")
+            self.gil = Gil(fields, gil) if gil else None
         else:
-            self.gil = Gil(runtime["ceval"]["gil"])
-        self.gc_collecting = _int(_field(value, "gc", "collecting"))
+            self.gil = Gil(fields, runtime.address + fields["runtime.gil"].offset)
+        self.gc_collecting = self.get("gc_collecting")
+        self.next = self.get("next")
 
 
-class Runtime:
+class Runtime(_Struct):
     """One reading of _PyRuntime: interpreters, thread states, GILs."""
 
-    def __init__(self, version):
+    def __init__(self, version, fields, address, source):
+        super().__init__(fields, "runtime.", address)
         self.version = version
-        rt = gdb.parse_and_eval("_PyRuntime")
-        self.value = rt
-        self.initialized = _int(rt["initialized"]) == 1
-        self.finalizing = (_int(rt["_finalizing"]) or 0) != 0
+        self.source = source
+        self.initialized = self.get("initialized") == 1
+        self.finalizing = self.get("finalizing") != 0
         self.interpreters = []
         self.threads = []
-        interp = rt["interpreters"]["head"]
+        interp = self.get("interpreters_head")
         guard = 0
-        while int(interp) and guard < 1024:
-            it = Interpreter(version, interp.dereference(), rt)
+        while interp and guard < 1024:
+            it = Interpreter(fields, version, interp, self)
             self.interpreters.append(it)
-            if version >= PY_3_12:
-                self.finalizing = self.finalizing or (_int(_field(interp, "_finalizing")) or 0) != 0
-            ts = interp["threads"]["head"]
+            self.finalizing = self.finalizing or (it.get("finalizing") or 0) != 0
+            ts = it.get("threads_head")
             count = 0
-            while int(ts) and count < 100000:
-                t = ThreadState(version, ts.dereference(), it)
+            while ts and count < 100000:
+                t = ThreadState(fields, version, ts, it)
                 it.threads.append(t)
                 self.threads.append(t)
-                ts = ts["next"]
+                ts = t.next
                 count += 1
-            interp = interp["next"]
+            interp = it.next
             guard += 1
         if version < PY_3_12:
-            current = _int(rt["gilstate"]["tstate_current"]) or 0
+            current = self.get("tstate_current") or 0
             for t in self.threads:
                 t.attached = t.address == current
 
@@ -215,31 +223,49 @@ class Runtime:
         """The request flags that make the eval loop of TSTATE's thread stop
         to hand the GIL over, run signal handlers or pending calls, raise an
         async exception or collect garbage."""
-        rt, interp = self.value, tstate.interp.value
         if self.version >= PY_3_13:
-            return [Field("eval_breaker", tstate.value["eval_breaker"])]
-        paths = [
-            ("gil_drop_request", interp, ("ceval", "gil_drop_request")),
-            ("eval_breaker", interp, ("ceval", "eval_breaker")),
-            ("signals_pending", rt, ("ceval", "signals_pending")),
-            ("pending calls", interp, ("ceval", "pending", "calls_to_do")),
-            ("async_exc", interp, ("ceval", "pending", "async_exc")),
-            ("gc_scheduled", interp, ("ceval", "gc_scheduled")),
-            ("main-thread pending calls", rt, ("ceval", "pending_mainthread", "calls_to_do")),
+            return [tstate.field("eval_breaker")]
+        interp = tstate.interp
+        fields = [
+            interp.field("gil_drop_request"),
+            interp.field("eval_breaker"),
+            self.field("signals_pending"),
+            interp.field("pending_calls_to_do", "pending calls"),
+            interp.field("pending_async_exc", "async_exc"),
         ]
-        fields = []
-        for label, base, path in paths:
-            value = _field(base, *path)
-            if value is not None:
-                fields.append(Field(label, value))
+        if interp.has("gc_scheduled"):
+            fields.append(interp.field("gc_scheduled"))
+        if self.has("mainthread_calls_to_do"):
+            fields.append(self.field("mainthread_calls_to_do", "main-thread pending calls"))
         return fields
 
     def pending_calls_queued(self, tstate):
         """3.13: pending calls that taking the GIL would schedule on this thread."""
-        n = _int(_field(tstate.interp.value, "ceval", "pending", "npending")) or 0
-        if not n:
-            n = _int(_field(self.value, "ceval", "pending_mainthread", "npending")) or 0
-        return n
+        return tstate.interp.get("pending_npending", 0) or self.get("mainthread_npending", 0)
+
+    def check(self):
+        """Raises Unavailable when the reading does not look like a live
+        runtime: the guard against a built-in layout that does not fit."""
+        lwps = {t.ptid[1] for t in gdb.selected_inferior().threads()}
+        problems = []
+        if self.get("initialized") not in (0, 1):
+            problems.append("'initialized' reads %d" % self.get("initialized"))
+        if self.initialized and not self.interpreters:
+            problems.append("no interpreter")
+        for t in self.threads:
+            if t.lwp and t.lwp not in lwps:
+                problems.append("a thread state names LWP %d, not a thread of the process" % t.lwp)
+                break
+        for it in self.interpreters:
+            gil = it.gil
+            if gil is not None and gil.locked not in (-1, 0, 1):
+                problems.append("the GIL's 'locked' reads %d" % gil.locked)
+            elif gil is not None and gil.locked == 1 and gil.last_holder and \
+                    self.thread_at(gil.last_holder) is None:
+                problems.append("the GIL's last holder is no thread state")
+        if problems:
+            raise Unavailable("CPython's runtime state does not read as expected with py-hook's "
+                              "built-in layout (%s)" % "; ".join(problems))
 
 
 _version_cache = (None, None)
@@ -262,20 +288,85 @@ def python_version():
     return version
 
 
+_layout_cache = (None, None)
+
+
+def _debug_build():
+    """Whether the process runs a debug build (Py_REF_DEBUG), whose layout
+    differs from the release build the built-in table describes."""
+    from .inferior import symbol_address
+    return symbol_address("_Py_NegativeRefcount") is not None
+
+
+def _check_debug_offsets(fields, address):
+    """3.13: CPython publishes some offsets at the start of _PyRuntime
+    (_Py_DebugOffsets); those must agree with the built-in table."""
+    if _read(address, 8) != int.from_bytes(b"xdebugpy", "little"):
+        raise Unavailable("_PyRuntime does not start with CPython 3.13's debug offsets")
+    if _read(address + 16, 8):
+        raise Unavailable("this is a free-threaded build (3.13t), which py-hook does not support")
+    published = {  # offset within _Py_DebugOffsets -> table entry
+        32: "runtime.finalizing", 40: "runtime.interpreters_head",
+        64: "interp.next", 72: "interp.threads_head", 112: "interp.gil",
+        168: "tstate.next", 184: "tstate.current_frame", 192: "tstate.thread_id",
+        200: "tstate.native_thread_id",
+    }
+    for at, name in published.items():
+        if _read(address + at, 8) != fields[name].offset:
+            raise Unavailable("CPython's own debug offsets disagree with py-hook's built-in "
+                              "layout (%s)" % name)
+
+
+def _layout(version, address):
+    """(fields, source) for this process; cached like python_version."""
+    global _layout_cache
+    key = (gdb.selected_inferior().pid, len(gdb.objfiles()), version)
+    if _layout_cache[0] == key:
+        return _layout_cache[1]
+    try:
+        gdb.lookup_type("PyThreadState")
+        have_types = True
+    except gdb.error:
+        have_types = False
+    if have_types:
+        try:
+            result = (layout.from_debug_info(version), "CPython's debug information")
+        except layout.Unknown as e:
+            raise Unavailable("CPython's debug information lacks a field py-hook reads (%s)" % e)
+    else:
+        hint = "install python3.%d-dbg, or use a build with -g" % ((version >> 16) & 0xFF)
+        if _debug_build():
+            raise Unavailable("CPython's debug information is not loaded and this is a debug "
+                              "build, whose layout py-hook has no table for (%s)" % hint)
+        try:
+            fields = layout.from_table(version)
+        except layout.Unknown as e:
+            raise Unavailable("CPython's debug information is not loaded and %s (%s)" % (e, hint))
+        if version >= PY_3_13:
+            _check_debug_offsets(fields, address)
+        result = (fields, "py-hook's built-in layout for %d.%d (no debug information)"
+                  % (version >> 24, (version >> 16) & 0xFF))
+    _layout_cache = (key, result)
+    return result
+
+
 def read(version=None):
     """A Runtime, or raises Unavailable with the reason."""
     if version is None:
         version = python_version()
     if version is None:
         raise Unavailable("the process has no Py_Version symbol (not CPython 3.11+)")
+    if not supported(version):
+        raise Unavailable("py-hook does not know the runtime state of this version")
+    from .inferior import symbol_address
+    address = symbol_address("_PyRuntime")
+    if address is None:
+        raise Unavailable("the process has no _PyRuntime symbol")
     try:
-        gdb.lookup_type("PyThreadState")
-    except gdb.error:
-        raise Unavailable(
-            "CPython's debug information is not loaded (install python3.%d-dbg, or use a "
-            "build with -g)" % ((version >> 16) & 0xFF)
-        )
-    try:
-        return Runtime(version)
+        fields, source = _layout(version, address)
+        rt = Runtime(version, fields, address, source)
+        if not source.startswith("CPython"):
+            rt.check()
+        return rt
     except (gdb.error, gdb.MemoryError) as e:
         raise Unavailable("reading _PyRuntime failed: %s" % e)

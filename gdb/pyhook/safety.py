@@ -99,15 +99,15 @@ class _Borrowed(_Masked):
         self.gil = gil
 
     def __enter__(self):
-        self.holder = runtime.Field("last_holder", self.gil.value["last_holder"])
-        self.switches = runtime.Field("switch_number", self.gil.value["switch_number"])
+        self.holder = self.gil.field("last_holder")
+        self.switches = self.gil.field("switch_number")
         self.holder.saved = self.holder.read()
         self.switches.saved = self.switches.read()
         return super().__enter__()
 
     def __exit__(self, *exc):
         super().__exit__(*exc)
-        if runtime.Field("locked", self.gil.value["locked"]).read() == 0:
+        if self.gil.field("locked").read() == 0:
             self.holder.write(self.holder.saved)
             self.switches.write(self.switches.saved)
         return False
@@ -162,6 +162,10 @@ def _gil_plan(thread, force):
             "thread such as faulthandler's watchdog).  Python threads: %s; select one with "
             "'thread N'." % (thread.num, thread.ptid[1], python_threads_text(rt))
         )
+    if me.interp.gc_collecting:
+        # Also where no frame names the collector (no debug symbols): the
+        # collector's own flag, set while it runs on the GIL holder.
+        _collecting(thread, me, force)
     gil = rt.gil_for(me)
     per_thread = version >= runtime.PY_3_13
     if me.attached:
@@ -202,6 +206,24 @@ def _gil_plan(thread, force):
         "command and gives it back",
         me,
     )
+
+
+def _collecting(thread, me, force):
+    """Refuses (or, with FORCE, warns) while the interpreter of ME collects
+    garbage and ME holds the GIL: then ME is the collecting thread."""
+    if not me.attached:
+        return
+    what = "a garbage collection (CPython's collector is running: its 'collecting' flag is set)"
+    if force:
+        gdb.write("py-hook: warning: --force: calling into thread %d although it is inside %s\n"
+                  % (thread.num, what), gdb.STDERR)
+        return
+    raise fail(
+        "not calling into thread %d: it is stopped inside %s: %s\n"
+        "Let the thread leave it first (a breakpoint where Python code runs, such as 'tbreak "
+        "PyObject_Vectorcall' then 'continue'), or repeat the command with --force to call "
+        "anyway, which may deadlock or corrupt the program."
+        % (thread.num, what, context.WHY[context.GC]))
 
 
 def _refusal(thread, native):

@@ -1,0 +1,232 @@
+"""Where the fields of CPython's runtime state are, without debug information.
+
+runtime.py reads _PyRuntime, the interpreters, thread states and GILs as
+plain memory at byte offsets.  The offsets come from, in this order:
+
+1. CPython's debug information when gdb has it (python3.X-dbg, or a build
+   with -g): exact for the build at hand;
+2. else the table below, measured from the debug information of the builds
+   py-hook is tested on, for a non-debug (release) build of that minor
+   version.  tests/layout.bats compares the table with the debug
+   information of every interpreter it runs on.  On 3.13 the offsets that
+   CPython publishes itself in _PyRuntime.debug_offsets are checked against
+   it as well, and a disagreement makes the table unusable.
+
+A Field is (offset, size in bytes, bit) with bit None for whole fields and
+the bit position for a one-bit bitfield (3.12's tstate->_status.active).
+Offsets are relative to the start of the structure named by the prefix:
+runtime._PyRuntimeState, interp.PyInterpreterState, tstate.PyThreadState,
+cframe._PyCFrame, gil.struct _gil_runtime_state.
+"""
+
+import gdb
+
+PY_3_11 = 0x030B0000
+PY_3_12 = 0x030C0000
+PY_3_13 = 0x030D0000
+
+
+class Field:
+    __slots__ = ("offset", "size", "bit")
+
+    def __init__(self, offset, size, bit=None):
+        self.offset, self.size, self.bit = offset, size, bit
+
+    def as_tuple(self):
+        return (self.offset, self.size) if self.bit is None else (self.offset, self.size, self.bit)
+
+    def __repr__(self):
+        return repr(self.as_tuple())
+
+
+# name -> (C type, member path), per minor version.  A name missing from a
+# version does not exist there.
+_COMMON = {
+    "runtime.initialized": ("_PyRuntimeState", "initialized"),
+    "runtime.finalizing": ("_PyRuntimeState", "_finalizing"),
+    "runtime.interpreters_head": ("_PyRuntimeState", "interpreters.head"),
+    "interp.next": ("PyInterpreterState", "next"),
+    "interp.threads_head": ("PyInterpreterState", "threads.head"),
+    "interp.gc_collecting": ("PyInterpreterState", "gc.collecting"),
+    "tstate.next": ("PyThreadState", "next"),
+    "tstate.thread_id": ("PyThreadState", "thread_id"),
+    "tstate.native_thread_id": ("PyThreadState", "native_thread_id"),
+    "gil.locked": ("struct _gil_runtime_state", "locked"),
+    "gil.last_holder": ("struct _gil_runtime_state", "last_holder"),
+    "gil.switch_number": ("struct _gil_runtime_state", "switch_number"),
+    "gil.mutex": ("struct _gil_runtime_state", "mutex"),
+    "gil.switch_mutex": ("struct _gil_runtime_state", "switch_mutex"),
+    "gil.cond": ("struct _gil_runtime_state", "cond"),
+    "gil.switch_cond": ("struct _gil_runtime_state", "switch_cond"),
+}
+
+_BEFORE_3_13 = {
+    "tstate.cframe": ("PyThreadState", "cframe"),
+    "cframe.current_frame": ("_PyCFrame", "current_frame"),
+    "interp.gil_drop_request": ("PyInterpreterState", "ceval.gil_drop_request"),
+    "interp.eval_breaker": ("PyInterpreterState", "ceval.eval_breaker"),
+    "interp.pending_calls_to_do": ("PyInterpreterState", "ceval.pending.calls_to_do"),
+    "interp.pending_async_exc": ("PyInterpreterState", "ceval.pending.async_exc"),
+    "runtime.signals_pending": ("_PyRuntimeState", "ceval.signals_pending"),
+}
+
+SPEC = {
+    PY_3_11: dict(_COMMON, **_BEFORE_3_13, **{
+        "runtime.gil": ("_PyRuntimeState", "ceval.gil"),
+        "runtime.tstate_current": ("_PyRuntimeState", "gilstate.tstate_current"),
+    }),
+    PY_3_12: dict(_COMMON, **_BEFORE_3_13, **{
+        "interp.finalizing": ("PyInterpreterState", "_finalizing"),
+        "interp.gil": ("PyInterpreterState", "ceval.gil"),
+        "interp.gc_scheduled": ("PyInterpreterState", "ceval.gc_scheduled"),
+        "tstate.active": ("PyThreadState", "_status.active"),
+        "runtime.mainthread_calls_to_do": ("_PyRuntimeState", "ceval.pending_mainthread.calls_to_do"),
+    }),
+    PY_3_13: dict(_COMMON, **{
+        "interp.finalizing": ("PyInterpreterState", "_finalizing"),
+        "interp.gil": ("PyInterpreterState", "ceval.gil"),
+        "interp.pending_npending": ("PyInterpreterState", "ceval.pending.npending"),
+        "runtime.mainthread_npending": ("_PyRuntimeState", "ceval.pending_mainthread.npending"),
+        "tstate.state": ("PyThreadState", "state"),
+        "tstate.current_frame": ("PyThreadState", "current_frame"),
+        "tstate.eval_breaker": ("PyThreadState", "eval_breaker"),
+    }),
+}
+
+# Measured with layout.from_debug_info() on Debian's 3.11.2 (python3.11-dbg)
+# and pyenv's 3.11.7, 3.12.1 and 3.13.0 (x86-64, release builds).
+TABLE = {
+    PY_3_11: {
+        "cframe.current_frame": (8, 8),
+        "gil.cond": (32, 48),
+        "gil.last_holder": (8, 8),
+        "gil.locked": (16, 4),
+        "gil.mutex": (80, 40),
+        "gil.switch_cond": (120, 48),
+        "gil.switch_mutex": (168, 40),
+        "gil.switch_number": (24, 8),
+        "interp.eval_breaker": (100, 4),
+        "interp.gc_collecting": (848, 4),
+        "interp.gil_drop_request": (104, 4),
+        "interp.next": (0, 8),
+        "interp.pending_async_exc": (124, 4),
+        "interp.pending_calls_to_do": (120, 4),
+        "interp.threads_head": (16, 8),
+        "runtime.finalizing": (24, 8),
+        "runtime.gil": (360, 208),
+        "runtime.initialized": (16, 4),
+        "runtime.interpreters_head": (40, 8),
+        "runtime.signals_pending": (352, 4),
+        "runtime.tstate_current": (576, 8),
+        "tstate.cframe": (56, 8),
+        "tstate.native_thread_id": (160, 8),
+        "tstate.next": (8, 8),
+        "tstate.thread_id": (152, 8),
+    },
+    PY_3_12: {
+        "cframe.current_frame": (0, 8),
+        "gil.cond": (32, 48),
+        "gil.last_holder": (8, 8),
+        "gil.locked": (16, 4),
+        "gil.mutex": (80, 40),
+        "gil.switch_cond": (120, 48),
+        "gil.switch_mutex": (168, 40),
+        "gil.switch_number": (24, 8),
+        "interp.eval_breaker": (368, 4),
+        "interp.finalizing": (104, 8),
+        "interp.gc_collecting": (312, 4),
+        "interp.gc_scheduled": (396, 4),
+        "interp.gil": (384, 8),
+        "interp.gil_drop_request": (372, 4),
+        "interp.next": (0, 8),
+        "interp.pending_async_exc": (420, 4),
+        "interp.pending_calls_to_do": (416, 4),
+        "interp.threads_head": (72, 8),
+        "runtime.finalizing": (24, 8),
+        "runtime.initialized": (16, 4),
+        "runtime.interpreters_head": (40, 8),
+        "runtime.mainthread_calls_to_do": (2032, 4),
+        "runtime.signals_pending": (2008, 4),
+        "tstate.active": (24, 1, 4),
+        "tstate.cframe": (56, 8),
+        "tstate.native_thread_id": (144, 8),
+        "tstate.next": (8, 8),
+        "tstate.thread_id": (136, 8),
+    },
+    PY_3_13: {
+        "gil.cond": (32, 48),
+        "gil.last_holder": (8, 8),
+        "gil.locked": (16, 4),
+        "gil.mutex": (80, 40),
+        "gil.switch_cond": (120, 48),
+        "gil.switch_mutex": (168, 40),
+        "gil.switch_number": (24, 8),
+        "interp.finalizing": (7384, 8),
+        "interp.gc_collecting": (7600, 4),
+        "interp.gil": (16, 8),
+        "interp.next": (7264, 8),
+        "interp.pending_npending": (44, 4),
+        "interp.threads_head": (7344, 8),
+        "runtime.finalizing": (608, 8),
+        "runtime.initialized": (600, 4),
+        "runtime.interpreters_head": (632, 8),
+        "runtime.mainthread_npending": (2652, 4),
+        "tstate.current_frame": (72, 8),
+        "tstate.eval_breaker": (24, 8),
+        "tstate.native_thread_id": (160, 8),
+        "tstate.next": (8, 8),
+        "tstate.state": (40, 4),
+        "tstate.thread_id": (152, 8),
+    },
+}
+
+# glibc's pthread_mutex_t and pthread_cond_t (x86-64, glibc 2.25 and later):
+# __lock and __owner of the mutex; __wseq, __g_refs, __g1_orig_size and
+# __wrefs of the condition variable.
+MUTEX_LOCK, MUTEX_OWNER = 0, 8
+COND_WSEQ, COND_G_REFS, COND_G1_ORIG_SIZE, COND_WREFS = 0, 16, 32, 36
+
+
+def minor(version):
+    return version & 0xFFFF0000
+
+
+class Unknown(Exception):
+    """The layout of this interpreter's runtime state is not known."""
+
+
+def _resolve(type_name, path):
+    try:
+        t = gdb.lookup_type(type_name)
+    except gdb.error as e:
+        raise Unknown(str(e))
+    bits = 0
+    for name in path.split("."):
+        t = t.strip_typedefs()
+        for f in t.fields():
+            if f.name == name:
+                break
+        else:
+            raise Unknown("%s has no member %s" % (type_name, path))
+        bits += f.bitpos
+        if f.bitsize:
+            return Field(bits // 8, (f.bitsize + 7) // 8, bits % 8)
+        t = f.type
+    return Field(bits // 8, t.strip_typedefs().sizeof)
+
+
+def from_debug_info(version):
+    """The layout from gdb's debug information, or raises Unknown."""
+    spec = SPEC.get(minor(version))
+    if spec is None:
+        raise Unknown("py-hook knows no layout for this version")
+    return {name: _resolve(t, path) for name, (t, path) in spec.items()}
+
+
+def from_table(version):
+    """The built-in layout for VERSION, or raises Unknown."""
+    table = TABLE.get(minor(version))
+    if table is None:
+        raise Unknown("py-hook has no built-in layout for CPython %d.%d"
+                      % (version >> 24, (version >> 16) & 0xFF))
+    return {name: Field(*spec) for name, spec in table.items()}

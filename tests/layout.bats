@@ -1,0 +1,63 @@
+#!/usr/bin/env bats
+# Reading CPython's runtime state without debug information: py-hook's
+# built-in layout table is the layout CPython's debug information describes.
+
+load helper
+
+# gdb commands that print, for the interpreter under test, one line per
+# field: "field NAME table OFFSET,SIZE debug OFFSET,SIZE".
+compare_commands() {
+    cat <<'EOF_'
+set breakpoint pending on
+break getppid
+run
+python from pyhook import layout, runtime
+python v = runtime.python_version(); dbg = layout.from_debug_info(v)
+python tab = layout.TABLE.get(layout.minor(v), {})
+python [print(("field %s table %s debug %s" % (n, tab.get(n), dbg[n].as_tuple())).replace(", ", ",")) for n in sorted(dbg)]
+python print("fields %d table %d" % (len(dbg), len(tab)))
+python print("debug build %s" % runtime._debug_build())
+python from pyhook import inferior
+python v < layout.PY_3_13 or runtime._check_debug_offsets(layout.from_table(v), inferior.symbol_address("_PyRuntime")) or print("3.13 debug offsets agree")
+kill
+EOF_
+}
+
+@test "the runtime layout: the built-in table equals the debug information; without it, status reads with the table" {
+    if [ -n "${PYHOOK_NODEBUG_DIR:-}" ]; then
+        # Debug information hidden: py-hook must fall back to its table and
+        # still tell the GIL holder right.
+        gdb_session "$(sample threads.py)" <<'EOF_'
+break getppid
+run
+py-hook-status
+delete
+continue
+EOF_
+        assert_success
+        refute_traceback
+        assert_line --regexp "^Runtime state: read from memory with py-hook's built-in layout for 3\.[0-9]+ \(no debug information\)$"
+        assert_line --regexp '^  \* [0-9]+ +[0-9]+ +\S+ +yes +holds it$'
+        return 0
+    fi
+    gdb_session "$(sample seed.py)" < <(compare_commands)
+    assert_success
+    refute_traceback
+    local n
+    n=$(grep -c '^field ' <<<"$output")
+    [ "$n" -ge 20 ] || fail "only $n fields compared"
+    assert_line "fields $n table $n"
+    if grep -q '^debug build True$' <<<"$output"; then
+        # A debug build (python3.11d): the table describes release builds and
+        # py-hook never uses it there; only the field list must match.
+        return 0
+    fi
+    assert_line "debug build False"
+    # 3.13 publishes offsets of its own (_Py_DebugOffsets): they agree too.
+    if "$PY" -c 'import sys; sys.exit(sys.version_info < (3, 13))'; then
+        assert_line "3.13 debug offsets agree"
+    fi
+    local mismatches
+    mismatches=$(awk '$1 == "field" && $4 != $6' <<<"$output")
+    [ -z "$mismatches" ] || fail "table and debug information differ: $mismatches"
+}
