@@ -70,13 +70,15 @@ bench: all
 	@sh bench/run.sh
 
 install: all
-	install -d $(DESTDIR)$(libdir) $(DESTDIR)$(datadir)/gdb/pyhook $(DESTDIR)$(docdir)
+	install -d $(DESTDIR)$(bindir) $(DESTDIR)$(libdir) $(DESTDIR)$(datadir)/gdb/pyhook $(DESTDIR)$(docdir)
+	install -m 755 bin/py-hook $(DESTDIR)$(bindir)/py-hook
 	install -m 644 $(HELPER) $(DESTDIR)$(libdir)/libhookhelper.so
 	install -m 644 gdb/py_hook.py $(DESTDIR)$(datadir)/gdb/py_hook.py
 	install -m 644 $(wildcard gdb/pyhook/*.py) $(DESTDIR)$(datadir)/gdb/pyhook/
 	install -m 644 $(DOCS) $(DESTDIR)$(docdir)/
 
 uninstall:
+	rm -f $(DESTDIR)$(bindir)/py-hook
 	rm -f $(DESTDIR)$(libdir)/libhookhelper.so
 	rm -f $(DESTDIR)$(datadir)/gdb/py_hook.py
 	rm -f $(addprefix $(DESTDIR)$(datadir)/gdb/pyhook/,$(notdir $(wildcard gdb/pyhook/*.py)))
