@@ -102,7 +102,7 @@ EOF_
         -ex "tbreak __libc_malloc thread 1" -ex continue -ex py-hook-inject \
         -ex "pipe info sharedlibrary | grep -c libhookhelper" \
         -ex "tbreak getpgrp" -ex continue -ex py-hook-inject -ex "py-hook-set x 2" -ex continue \
-        --args "$PY" "$(sample unsafe.py)" malloc
+        -iex "set args $(sample unsafe.py) malloc > $PROG_OUT 2> $PROG_ERR" "$PY"
     assert_success
     refute_traceback
     [[ "$stderr" == *"not loading the helper now"*"thread 1 is inside the C allocator (frame #0 in "*"--force"* ]] ||
@@ -111,19 +111,19 @@ EOF_
     assert_line "0"
     assert_line --partial "the py-hook commands work now"
     assert_line "x = 2  (int)"
-    assert_line "x 2"
+    assert_equal "$(program_output)" "x 2"
 }
 
 @test "py-hook-inject: bad arguments and a missing library get clear errors, and nothing is loaded" {
     gdb_raw "${PREAMBLE[@]}" -ex "source $ROOT/gdb/py_hook.py" -ex "break getppid" -ex run \
         -ex "py-hook-inject /nonexistent/libhookhelper.so" -ex "py-hook-inject --bogus" \
         -ex "py-hook-inject a b" -ex "pipe info sharedlibrary | grep -c libhookhelper" -ex continue \
-        --args "$PY" "$(sample seed.py)"
+        -iex "set args $(sample seed.py) > $PROG_OUT 2> $PROG_ERR" "$PY"
     assert_success
     refute_traceback
     [[ "$stderr" == *"/nonexistent/libhookhelper.so does not exist"* ]] || fail "missing library not named"
     [[ "$stderr" == *"unknown option '--bogus'"* ]] || fail "bad option not named"
     [[ "$stderr" == *"too many arguments"* ]] || fail "extra argument not named"
     assert_line "0"
-    assert_line "101"
+    assert_equal "$(program_output)" "$(printf '1\n2\n101')"
 }
