@@ -43,7 +43,7 @@ $(BUILD)/obj/%.o: helper/%.c helper/hookhelper.h helper/internal.h
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) $(HELPER_CFLAGS) -c -o $@ $<
 
-$(BUILD)/obj/entry_S.o: helper/entry.S
+$(BUILD)/obj/entry_S.o: helper/entry.S helper/xstate.inc
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) $(HELPER_CFLAGS) -c -o $@ $<
 
@@ -52,7 +52,7 @@ $(HELPER): $(HELPER_OBJS) helper/libhookhelper.map
 
 # The loader stub py-hook-inject writes into a process; gdb/pyhook/inject.py
 # carries these bytes, tests/once/stub.bats checks they match.
-$(BUILD)/inject.bin: helper/inject.S
+$(BUILD)/inject.bin: helper/inject.S helper/xstate.inc
 	@mkdir -p $(BUILD)/obj
 	$(CC) -c -o $(BUILD)/obj/inject.o $<
 	objcopy -O binary -j .text $(BUILD)/obj/inject.o $@

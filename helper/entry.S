@@ -23,6 +23,8 @@
    Between entry and XSAVE, and between XRSTOR and return, only general
    purpose instructions run.  */
 
+#include "xstate.inc"
+
         .text
 
 /* HOOK_SHIM NAME, IMPL: NAME(arg) calls IMPL(arg) with rdi preserved.  */
@@ -41,42 +43,11 @@
         .cfi_offset %rbx, -24
         .cfi_offset %r12, -32
         mov     %rdi, %r12              /* the argument, across CPUID */
-        cld                             /* the ABI's direction flag */
-        mov     $1, %eax
-        xor     %ecx, %ecx
-        cpuid
-        bt      $27, %ecx               /* OSXSAVE */
-        jnc     .Lplain\@
-        mov     $0xd, %eax
-        xor     %ecx, %ecx
-        cpuid                           /* ebx: XSAVE size for XCR0 now */
-        mov     %rsp, %rax
-        sub     %rbx, %rax
-        and     $-64, %rax              /* rax: the save area */
-2:      cmp     %rax, %rsp              /* probe down a page at a time */
-        jbe     3f
-        sub     $4096, %rsp
-        cmp     %rax, %rsp
-        jae     4f
-        mov     %rax, %rsp
-4:      orq     $0, (%rsp)
-        jmp     2b
-3:
-        /* Zero the 64-byte XSAVE header at offset 512.  */
-        xor     %eax, %eax
-        mov     $8, %ecx
-1:      mov     %rax, 504(%rsp,%rcx,8)
-        dec     %ecx
-        jnz     1b
-        mov     $-1, %eax               /* every component XCR0 enables */
-        mov     $-1, %edx
-        xsave64 (%rsp)
+        XSTATE_SAVE .Lplain\@
         mov     %r12, %rdi
         call    \impl
         mov     %rax, %r12              /* the result, across XRSTOR */
-        mov     $-1, %eax
-        mov     $-1, %edx
-        xrstor64 (%rsp)
+        XSTATE_RESTORE
         mov     %r12, %rax
         jmp     .Ldone\@
 .Lplain\@:

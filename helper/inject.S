@@ -14,6 +14,8 @@
    assembled bytes; tests/once/inject.bats checks they equal this file
    assembled (make build/inject.bin).  */
 
+#include "xstate.inc"
+
         .text
         .globl  hook_inject_stub
         .type   hook_inject_stub, @function
@@ -27,41 +29,12 @@ hook_inject_stub:
         mov     %rdi, %r12              /* fn, a0, a1 across CPUID */
         mov     %rsi, %r13
         mov     %rdx, %r14
-        cld
-        mov     $1, %eax
-        xor     %ecx, %ecx
-        cpuid
-        bt      $27, %ecx               /* OSXSAVE */
-        jnc     .Lplain
-        mov     $0xd, %eax
-        xor     %ecx, %ecx
-        cpuid                           /* ebx: XSAVE size for XCR0 now */
-        mov     %rsp, %rax
-        sub     %rbx, %rax
-        and     $-64, %rax              /* rax: the save area */
-2:      cmp     %rax, %rsp              /* probe down a page at a time */
-        jbe     3f
-        sub     $4096, %rsp
-        cmp     %rax, %rsp
-        jae     4f
-        mov     %rax, %rsp
-4:      orq     $0, (%rsp)
-        jmp     2b
-3:      xor     %eax, %eax              /* zero the XSAVE header */
-        mov     $8, %ecx
-1:      mov     %rax, 504(%rsp,%rcx,8)
-        dec     %ecx
-        jnz     1b
-        mov     $-1, %eax
-        mov     $-1, %edx
-        xsave64 (%rsp)
+        XSTATE_SAVE .Lplain
         mov     %r13, %rdi
         mov     %r14, %rsi
         call    *%r12
         mov     %rax, %r12
-        mov     $-1, %eax
-        mov     $-1, %edx
-        xrstor64 (%rsp)
+        XSTATE_RESTORE
         mov     %r12, %rax
         jmp     .Ldone
 .Lplain:

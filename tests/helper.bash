@@ -96,6 +96,21 @@ code_location() {
     echo "*$address"
 }
 
+# wait_for_end [SECONDS]: waits, 30 s at most, for the background program
+# $pid (started by this test's shell) to end; fails if it still runs or
+# exits non-zero.  For programs that loop until an edit ends them.
+wait_for_end() {
+    local i rc=0
+    for i in $(seq $((${1:-30} * 10))); do
+        kill -0 "$pid" 2>/dev/null || break
+        sleep 0.1
+    done
+    kill -0 "$pid" 2>/dev/null && fail "the program still runs ${1:-30} s after the edit and detach"
+    wait "$pid" || rc=$?
+    pid=
+    assert_equal "$rc" 0
+}
+
 # The sample under samples/, by file name.
 sample() {
     echo "$ROOT/samples/$1"

@@ -20,19 +20,6 @@ start_plain_waiter() {
     sleep 0.3
 }
 
-# Waits (bounded) for $pid to end; fails if it does not, or exits non-zero.
-wait_for_end() {
-    local i rc=0
-    for i in $(seq 300); do
-        kill -0 "$pid" 2>/dev/null || break
-        sleep 0.1
-    done
-    kill -0 "$pid" 2>/dev/null && fail "the program still runs 30 s after the edit and detach"
-    wait "$pid" || rc=$?
-    pid=
-    assert_equal "$rc" 0
-}
-
 # Anonymous executable mappings of process $1 (the stub's page would be one).
 exec_anon_maps() {
     awk '$2 ~ /x/ && NF == 5' "/proc/$1/maps" | wc -l
