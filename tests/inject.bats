@@ -101,6 +101,20 @@ EOF_
     assert_equal "$(program_output)" "x 2"
 }
 
+@test "inside the dynamic loader (dlopen of an extension module) py-hook-inject refuses; the program completes" {
+    gdb_raw "${PREAMBLE[@]}" -ex "source $ROOT/gdb/py_hook.py" \
+        -ex "handle SIGUSR1 nostop noprint pass" -ex "break getppid" -ex run -ex delete \
+        -ex "tbreak dlopen thread 1" -ex continue -ex py-hook-inject \
+        -ex "pipe info sharedlibrary | grep -c libhookhelper" -ex continue \
+        -iex "set args $(sample unsafe.py) loader > $PROG_OUT 2> $PROG_ERR" "$PY"
+    assert_success
+    refute_traceback
+    [[ "$stderr" == *"not loading the helper now"*"thread 1 is inside the dynamic loader (frame #0 in "* ]] ||
+        fail "no refusal naming the loader"
+    assert_line "0"
+    assert_equal "$(program_output)" "x 1"
+}
+
 @test "py-hook-inject: bad arguments and a missing library get clear errors, and nothing is loaded" {
     gdb_raw "${PREAMBLE[@]}" -ex "source $ROOT/gdb/py_hook.py" -ex "break getppid" -ex run \
         -ex "py-hook-inject /nonexistent/libhookhelper.so" -ex "py-hook-inject --bogus" \
