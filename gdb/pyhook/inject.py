@@ -22,6 +22,7 @@ the GIL or not, may load it.
 """
 
 import os
+import re
 
 import gdb
 
@@ -90,12 +91,32 @@ def _check_safe(thread, force):
     )
 
 
+def _older_python():
+    """'CPython 3.X (from FILE)' for a process running a CPython too old to
+    have Py_Version (before 3.11), told by its library's or program's name;
+    None when it shows no CPython at all."""
+    if inferior.symbol_address("Py_Initialize") is None:
+        return None
+    names = [o.filename for o in gdb.objfiles() if o.is_valid() and o.filename]
+    names.append(gdb.current_progspace().filename or "")
+    for pattern in (r"libpython(\d+)\.(\d+)", r"python(\d+)\.(\d+)"):
+        for name in names:
+            m = re.search(pattern, os.path.basename(name))
+            if m:
+                return "CPython %s.%s (from %s)" % (m.group(1), m.group(2), os.path.basename(name))
+    return "a CPython older than 3.11"
+
+
 def _check_python(inf):
     version = runtime.python_version()
     if version is None:
+        older = _older_python()
+        if older:
+            raise fail("process %d runs %s, which py-hook does not support (it serves 3.11 to "
+                       "3.13); nothing was loaded" % (inf.pid, older))
         raise fail(
-            "process %d shows no CPython 3.11+ (no Py_Version symbol in it): py-hook serves "
-            "CPython 3.11 to 3.13 only" % inf.pid
+            "process %d shows no CPython in it (no Py_Initialize symbol): py-hook serves "
+            "CPython 3.11 to 3.13 only; nothing was loaded" % inf.pid
         )
     if not runtime.supported(version):
         raise fail(

@@ -3,6 +3,11 @@
 
 load ../helper
 
+teardown() {
+    [ -z "${pid:-}" ] || kill "$pid" 2>/dev/null || true
+    [ -z "${other:-}" ] || kill "$other" 2>/dev/null || true
+}
+
 OLD_PY=$(pyenv root 2>/dev/null || echo "$HOME/.pyenv")/versions/3.10.13/bin/python3.10
 
 @test "CPython 3.10 is refused by its version, py-hook-status says NOT SUPPORTED, and the program finishes" {
@@ -21,4 +26,25 @@ EOF
     assert_line "Python: CPython older than 3.11 (no Py_Version): NOT SUPPORTED, py-hook supports 3.11 to 3.13"
     assert_line "Selected thread 1: py-hook cannot act: this is not a CPython it supports (3.11 to 3.13)."
     assert_equal "$(program_output)" "$(printf '1\n2\n101')"
+}
+
+@test "py-hook-attach on a CPython 3.10 or a non-Python process started without the helper: refused by name, nothing loaded" {
+    [ -x "$OLD_PY" ] || skip "no CPython 3.10 to test with ($OLD_PY is missing; pyenv install 3.10.13)"
+    env -u LD_PRELOAD "$OLD_PY" "$(sample waiter.py)" >"$PROG_OUT" 2>"$PROG_ERR" &
+    pid=$!
+    sleep 60 &
+    other=$!
+    sleep 0.7
+    gdb_raw -ex "source $ROOT/gdb/py_hook.py" -ex "py-hook-attach $pid" \
+        -ex "pipe info sharedlibrary | grep -c libhookhelper" -ex detach
+    [[ "$stderr" == *"py-hook: process $pid runs CPython 3.10 (from libpython3.10.so"*"which py-hook does not support (it serves 3.11 to 3.13); nothing was loaded"* ]] ||
+        fail "3.10 not refused by name"
+    assert_line "0"
+    gdb_raw -ex "source $ROOT/gdb/py_hook.py" -ex "py-hook-attach $other" -ex detach
+    [[ "$stderr" == *"py-hook: process $other shows no CPython in it"* ]] || fail "a non-Python process not named as such"
+    refute_traceback
+    kill -0 "$pid" || fail "the 3.10 program died"
+    grep -q libhookhelper "/proc/$pid/maps" && fail "the helper was loaded into the 3.10 program"
+    kill "$pid" "$other"
+    pid= other=
 }
