@@ -13,8 +13,10 @@ teardown() {
 attach_as_nobody() {
     [ "$(id -u)" -eq 0 ] || skip "needs root to run gdb as another user (runuser)"
     command -v runuser >/dev/null || skip "runuser is not installed (util-linux)"
-    sleep 60 &
-    pid=$!
+    if [ -z "${pid:-}" ]; then
+        sleep 60 &
+        pid=$!
+    fi
     local yama=()
     if [ -n "${1:-}" ]; then
         # Readable by nobody: the bats temporary directories are not.
