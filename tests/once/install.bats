@@ -29,10 +29,10 @@ load ../helper
     cd "$BATS_TEST_TMPDIR"
     gdb_raw "${PREAMBLE[@]}" -ex "set environment LD_PRELOAD=$prefix/lib/libhookhelper.so" \
         -ex "source $prefix/share/py-hook/gdb/py_hook.py" -ex "break getppid" -ex run \
-        -ex "py-hook-set a 1000" -ex continue --args "$PY" app.py
+        -ex "py-hook-set a 1000" -ex continue -iex "set args app.py > $PROG_OUT 2> $PROG_ERR" "$PY"
     assert_success
     assert_line "a = 1000  (int)"
-    assert_line "1001"
+    assert_equal "$(program_output)" "$(printf '1000\n1001\n101')"
 }
 
 @test "the installed launcher, run from outside the source tree, edits a local" {
