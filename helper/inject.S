@@ -11,7 +11,7 @@
    XSAVE area back on AMX CPUs, so the extended state must come back
    unchanged), but position-independent and self-contained: the address
    to call arrives as an argument.  gdb/pyhook/inject.py holds the
-   assembled bytes; tests/once/inject.bats checks they equal this file
+   assembled bytes; tests/once/stub.bats checks they equal this file
    assembled (make build/inject.bin).  */
 
 #include "xstate.inc"

@@ -166,10 +166,7 @@ def _channel_for(inferior):
     handshake = symbol_address("hook_handshake") if _helper_loaded() else None
     if handshake is None:
         raise _not_loaded_error(inferior)
-    try:
-        addr = _call("unsigned long", handshake, abi.HOOK_ABI_VERSION, "hook_handshake")
-    except _CallFailed as failure:
-        raise fail(failure.describe())
+    addr = call_function(handshake, abi.HOOK_ABI_VERSION, "hook_handshake")
     fields = abi.CHANNEL.unpack(bytes(inferior.read_memory(addr, abi.CHANNEL.size)))
     channel = _Channel(inferior.pid, addr, fields)
     if channel.magic != abi.HOOK_CHANNEL_MAGIC:
@@ -312,9 +309,10 @@ def _tgkill(pid, lwp, sig):
 _SYS_TGKILL = 234  # x86-64
 
 
-def _call(return_type, address, argument, what):
+def _call(return_type, address, argument, what, into=_LIB):
     """Calls the function at ADDRESS with ARGUMENT (an int, or a tuple of
-    ints for several arguments), all passed as unsigned long."""
+    ints for several arguments), all passed as unsigned long.  WHAT names
+    the function and INTO where it lives, for messages."""
     args = argument if isinstance(argument, tuple) else (argument,)
     expr = "((%s (*)(%s)) 0x%x)(%s)" % (
         return_type, ", ".join(["unsigned long"] * len(args)), address,
@@ -327,19 +325,28 @@ def _call(return_type, address, argument, what):
             with watchdog:
                 return int(gdb.parse_and_eval(expr))
         except gdb.error as e:
-            raise _CallFailed(str(e), signals.names, what, watchdog)
+            raise _CallFailed(str(e), signals.names, what, into, watchdog)
         except KeyboardInterrupt:
-            raise _CallFailed("interrupted (Ctrl-C)", signals.names, what, watchdog)
+            raise _CallFailed("interrupted (Ctrl-C)", signals.names, what, into, watchdog)
         finally:
             gdb.events.stop.disconnect(signals)
 
 
+def call_function(address, arguments, what, into=_LIB):
+    """_call returning unsigned long; a failure becomes a PyHookError."""
+    try:
+        return _call("unsigned long", address, arguments, what, into)
+    except _CallFailed as failure:
+        raise fail(failure.describe())
+
+
 class _CallFailed(Exception):
-    def __init__(self, text, signals, what, watchdog):
+    def __init__(self, text, signals, what, into, watchdog):
         super().__init__(text)
         self.text = text
         self.signals = signals
         self.what = what
+        self.into = into
         self.timed_out = watchdog.fired
         self.seconds = watchdog.seconds
 
@@ -354,16 +361,16 @@ class _CallFailed(Exception):
                 "the call into %s (%s) did not return within %d s (set py-hook call-timeout): it "
                 "is most likely deadlocked on a lock the stopped program holds; py-hook "
                 "interrupted it with SIGINT (not passed to the program), gdb unwound it and "
-                "restored the registers it had saved before the call" % (_LIB, self.what, self.seconds)
+                "restored the registers it had saved before the call" % (self.into, self.what, self.seconds)
             )
         if self.unwound:
             return (
                 "the call into %s (%s) was stopped by %s inside the target; gdb unwound it and "
                 "restored the registers it had saved before the call (general, floating-point and "
-                "vector registers alike)" % (_LIB, self.what, signal)
+                "vector registers alike)" % (self.into, self.what, signal)
             )
         first = self.text.strip().splitlines()[0] if self.text.strip() else "no reason given"
-        return "the call into %s (%s) failed: %s" % (_LIB, self.what, first)
+        return "the call into %s (%s) failed: %s" % (self.into, self.what, first)
 
 
 def _after_unwound(inferior, channel, failure, plan, before):

@@ -29,7 +29,7 @@ import gdb
 from . import abi, args, context, inferior, runtime
 from .errors import fail, usage
 
-# helper/inject.S, assembled (make build/inject.bin; tests/once/inject.bats
+# helper/inject.S, assembled (make build/inject.bin; tests/once/stub.bats
 # checks the two agree).
 STUB = bytes.fromhex(
     "554889e5534154415541564989fc4989f54989d6fcb80100000031c90fa20fbae11b7370"
@@ -62,8 +62,7 @@ def _hazards_of_other_threads(selected):
         for h in context.examine().hazards:
             if h.kind in _BLOCKING_ELSEWHERE:
                 found.append((t, h))
-    selected.switch()
-    return found
+    return found  # the caller selects its thread and frame again
 
 
 def _check_safe(thread, force):
@@ -152,20 +151,17 @@ def _read_c_string(inf, address, limit=1024):
 
 
 def _call(what, address, arguments):
-    try:
-        return inferior._call("unsigned long", address, arguments, what)
-    except inferior._CallFailed as failure:
-        raise fail(failure.describe().replace(inferior._LIB, "the process", 1))
+    return inferior.call_function(address, arguments, what, "the process")
 
 
-def load(path=None, force=False, quiet=False):
+def load(path=None, force=False):
     """Loads the helper into the selected process unless it is there."""
     inf, thread = inferior.require_stopped_process()
-    if inferior.helper_objfile() is not None:
-        if not quiet:
-            gdb.write("py-hook: %s is already loaded in process %d (%s); nothing to do.\n"
-                      % (inferior._LIB, inf.pid, inferior.helper_objfile()))
-        return False
+    loaded = inferior.helper_objfile()
+    if loaded is not None:
+        gdb.write("py-hook: %s is already loaded in process %d (%s); nothing to do.\n"
+                  % (os.path.basename(loaded), inf.pid, loaded))
+        return
     _check_python(inf)
     library = _library(path)
     _check_safe(thread, force)
@@ -192,11 +188,9 @@ def load(path=None, force=False, quiet=False):
         raise fail("dlopen(%s) failed in process %d: %s" % (library, inf.pid, reason or "no reason given"))
     inferior.forget()
     channel = inferior.handshake_only(inf)
-    if not quiet:
-        gdb.write("py-hook: loaded %s into process %d (helper %s, ABI %d); the py-hook commands "
-                  "work now.\n" % (library, inf.pid, abi.version_text(channel.helper_version),
-                                   channel.abi_version))
-    return True
+    gdb.write("py-hook: loaded %s into process %d (helper %s, ABI %d); the py-hook commands "
+              "work now.\n" % (library, inf.pid, abi.version_text(channel.helper_version),
+                               channel.abi_version))
 
 
 class PyHookInject(gdb.Command):
