@@ -12,7 +12,7 @@ plain memory at byte offsets.  The offsets come from, in this order:
    CPython publishes itself in _PyRuntime.debug_offsets are checked against
    it as well, and a disagreement makes the table unusable.
 
-A Field is (offset, size in bytes, bit) with bit None for whole fields and
+An Offset is (offset, size in bytes, bit) with bit None for whole fields and
 the bit position for a one-bit bitfield (3.12's tstate->_status.active).
 Offsets are relative to the start of the structure named by the prefix:
 runtime._PyRuntimeState, interp.PyInterpreterState, tstate.PyThreadState,
@@ -26,7 +26,7 @@ PY_3_12 = 0x030C0000
 PY_3_13 = 0x030D0000
 
 
-class Field:
+class Offset:
     __slots__ = ("offset", "size", "bit")
 
     def __init__(self, offset, size, bit=None):
@@ -210,9 +210,9 @@ def _resolve(type_name, path):
             raise Unknown("%s has no member %s" % (type_name, path))
         bits += f.bitpos
         if f.bitsize:
-            return Field(bits // 8, (f.bitsize + 7) // 8, bits % 8)
+            return Offset(bits // 8, (f.bitsize + 7) // 8, bits % 8)
         t = f.type
-    return Field(bits // 8, t.strip_typedefs().sizeof)
+    return Offset(bits // 8, t.strip_typedefs().sizeof)
 
 
 def from_debug_info(version):
@@ -229,4 +229,4 @@ def from_table(version):
     if table is None:
         raise Unknown("py-hook has no built-in layout for CPython %d.%d"
                       % (version >> 24, (version >> 16) & 0xFF))
-    return {name: Field(*spec) for name, spec in table.items()}
+    return {name: Offset(*spec) for name, spec in table.items()}

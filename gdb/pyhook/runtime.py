@@ -17,6 +17,7 @@ import struct
 import gdb
 
 from . import layout
+from .inferior import symbol_address
 
 PY_3_11 = layout.PY_3_11
 PY_3_12 = layout.PY_3_12
@@ -294,7 +295,6 @@ _layout_cache = (None, None)
 def _debug_build():
     """Whether the process runs a debug build (Py_REF_DEBUG), whose layout
     differs from the release build the built-in table describes."""
-    from .inferior import symbol_address
     return symbol_address("_Py_NegativeRefcount") is not None
 
 
@@ -358,7 +358,6 @@ def read(version=None):
         raise Unavailable("the process has no Py_Version symbol (not CPython 3.11+)")
     if not supported(version):
         raise Unavailable("py-hook does not know the runtime state of this version")
-    from .inferior import symbol_address
     address = symbol_address("_PyRuntime")
     if address is None:
         raise Unavailable("the process has no _PyRuntime symbol")
