@@ -3,6 +3,16 @@
 
 load ../helper
 
+# Installs into a temporary $prefix, and changes to a directory outside the
+# source tree holding app.py, a copy of samples/seed.py.
+install_with_app() {
+    prefix="$BATS_TEST_TMPDIR/prefix"
+    run make -s -C "$ROOT" install PREFIX="$prefix"
+    assert_success
+    cp "$(sample seed.py)" "$BATS_TEST_TMPDIR/app.py"
+    cd "$BATS_TEST_TMPDIR"
+}
+
 @test "make install puts the launcher, the library, the gdb package and the docs under DESTDIR/PREFIX; uninstall removes exactly those" {
     local dest="$BATS_TEST_TMPDIR/dest"
     run make -s -C "$ROOT" install DESTDIR="$dest" PREFIX=/opt/pyhook
@@ -22,11 +32,7 @@ load ../helper
 }
 
 @test "an installed copy, loaded from outside the source tree, edits a local" {
-    local prefix="$BATS_TEST_TMPDIR/prefix"
-    run make -s -C "$ROOT" install PREFIX="$prefix"
-    assert_success
-    cp "$(sample seed.py)" "$BATS_TEST_TMPDIR/app.py"
-    cd "$BATS_TEST_TMPDIR"
+    install_with_app
     gdb_raw "${PREAMBLE[@]}" -ex "set environment LD_PRELOAD=$prefix/lib/libhookhelper.so" \
         -ex "source $prefix/share/py-hook/gdb/py_hook.py" -ex "break getppid" -ex run \
         -ex "py-hook-set a 1000" -ex continue -iex "set args app.py > $PROG_OUT 2> $PROG_ERR" "$PY"
@@ -36,11 +42,7 @@ load ../helper
 }
 
 @test "the installed launcher, run from outside the source tree, edits a local" {
-    local prefix="$BATS_TEST_TMPDIR/prefix"
-    run make -s -C "$ROOT" install PREFIX="$prefix"
-    assert_success
-    cp "$(sample seed.py)" "$BATS_TEST_TMPDIR/app.py"
-    cd "$BATS_TEST_TMPDIR"
+    install_with_app
     # The installed copy must use the installed files, never the source tree's.
     PYHOOK_GDB_ARGS="-nx -batch" run --separate-stderr \
         timeout -k 5 "$GDB_TIMEOUT" "$prefix/bin/py-hook" run --break getppid \
