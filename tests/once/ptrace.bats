@@ -5,7 +5,7 @@ load ../helper
 
 teardown() {
     [ -z "${pid:-}" ] || kill "$pid" 2>/dev/null || true
-    [ -z "${yama_dir:-}" ] || rm -rf "$yama_dir"
+    [ -z "${nobody_dir:-}" ] || rm -rf "$nobody_dir"
 }
 
 # gdb as user nobody attaching to a process of root: the kernel refuses
@@ -17,16 +17,22 @@ attach_as_nobody() {
         sleep 60 &
         pid=$!
     fi
+    # User nobody cannot read the bats temporary directories, nor a checkout
+    # below a private directory (mktemp -d): give it a readable copy of the
+    # gdb package, and of the fake ptrace_scope file.
+    if [ -z "${nobody_dir:-}" ]; then
+        nobody_dir=$(mktemp -d /tmp/pyhook-nobody.XXXXXX)
+        cp -r "$ROOT/gdb" "$nobody_dir/"
+        chmod -R a+rX "$nobody_dir"
+    fi
     local yama=()
     if [ -n "${1:-}" ]; then
-        # Readable by nobody: the bats temporary directories are not.
-        yama_dir=$(mktemp -d /tmp/pyhook-yama.XXXXXX)
-        chmod 755 "$yama_dir"
-        echo "$1" >"$yama_dir/ptrace_scope"
-        yama=(PYHOOK_TEST_YAMA_FILE="$yama_dir/ptrace_scope")
+        echo "$1" >"$nobody_dir/ptrace_scope"
+        chmod a+r "$nobody_dir/ptrace_scope"
+        yama=(PYHOOK_TEST_YAMA_FILE="$nobody_dir/ptrace_scope")
     fi
     run --separate-stderr timeout 60 runuser -u nobody -- env HOME=/tmp "${yama[@]}" \
-        gdb -nx -batch -ex "source $ROOT/gdb/py_hook.py" -ex "py-hook-attach $pid"
+        gdb -nx -batch -ex "source $nobody_dir/gdb/py_hook.py" -ex "py-hook-attach $pid"
     printf '# status %s\n# stdout\n%s\n# stderr\n%s\n' "$status" "$output" "$stderr"
 }
 
