@@ -27,6 +27,7 @@ static struct
 {
   uint32_t flight;      /* HOOK_FLIGHT_* */
   long thread;          /* kernel thread id of the call */
+  long process;         /* process id of the call: a fork inside it differs */
   void *tstate;         /* the thread state the call runs with */
   struct saved_error saved;
   int gc_was_enabled;
@@ -39,6 +40,24 @@ static long
 this_thread (void)
 {
   return syscall (SYS_gettid);
+}
+
+/* A child forked by EXPR (os.fork() in py-hook-set) runs on in the helper
+   with the parent's stack, whose return address is gdb's call dummy: it
+   would die of SIGSEGV when the entry point returns.  It ends here
+   instead, at once (no atexit handlers, no flushing of the parent's
+   buffers), with HOOK_FORKED_CHILD_STATUS and one line on its stderr.  */
+void
+entry_leave_if_forked (void)
+{
+  if (call.flight == 0 || syscall (SYS_getpid) == call.process)
+    return;
+  static const char line[]
+      = "py-hook: this process was forked by an expression evaluated from "
+        "gdb; it exits at once (status 86)\n";
+  ssize_t ignored = write (2, line, sizeof line - 1);
+  (void) ignored;
+  _exit (HOOK_FORKED_CHILD_STATUS);
 }
 
 struct hook_channel *
@@ -126,7 +145,7 @@ entry_begin (const struct hook_request *req, struct entry_state *st)
           HOOK_ERR_BUSY,
           "an earlier py-hook call on thread %ld has not finished (gdb "
           "stopped inside it, or it faulted); finish or unwind it, then "
-          "recover with hook_recover",
+          "run py-hook-recover on that thread",
           call.thread));
     }
   int take_gil = 0;
@@ -147,6 +166,7 @@ entry_begin (const struct hook_request *req, struct entry_state *st)
     }
   call.saved_errno = saved_errno;
   call.thread = this_thread ();
+  call.process = syscall (SYS_getpid);
   call.tstate = st->tstate;
   call.flight = HOOK_FLIGHT_ACTIVE;
   if (take_gil)
@@ -203,6 +223,7 @@ undo (const struct py_api *api, char *what, size_t size)
 int
 entry_end (struct entry_state *st, int status)
 {
+  entry_leave_if_forked ();
   undo (st->api, NULL, 0);
   status = channel_finish (status);
   channel_get ()->in_flight = 0;
@@ -234,8 +255,24 @@ impl_recover (void)
   pyapi_load (&api); /* succeeded before, or the call would not be here */
   static char what[1024];
   what[0] = '\0';
+  /* The unwound call may have released the GIL (EXPR slept, or waited on
+     a lock) and not taken it back: take it before any other C API call,
+     which would crash without it.  The caller checked that it is free;
+     every other thread is stopped.  */
+  if (api != NULL && call.tstate != NULL && api->current_tstate () == NULL)
+    {
+      api->PyEval_RestoreThread (call.tstate);
+      snprintf (what, sizeof what, "took back the GIL EXPR had released");
+    }
   if (api != NULL)
-    undo (api, what, sizeof what);
+    {
+      size_t len = strlen (what);
+      if (len)
+        what[len++] = ',', what[len++] = ' ', what[len] = '\0';
+      undo (api, what + len, sizeof what - len);
+      if (len && what[len] == '\0')
+        what[len - 2] = '\0';
+    }
   else
     call.flight = 0;
   channel_message ("undone: %s", what[0] ? what : "nothing was changed yet");

@@ -101,6 +101,12 @@ struct hook_channel {
 #define HOOK_FLIGHT_ERROR_SAVED 0x4u  /* it holds the thread's pending exception */
 #define HOOK_FLIGHT_GC_PAUSED 0x8u    /* it paused the garbage collector */
 
+/* Exit status of a child that EXPR forked (os.fork() in py-hook-set): the
+   child cannot return into the debugger's call, which is the parent's, so
+   the entry point ends it at once with this status and a line on its
+   stderr.  */
+#define HOOK_FORKED_CHILD_STATUS 86
+
 /* Bounds of struct hook_request's value_limit; values outside are clamped.  */
 #define HOOK_VALUE_LIMIT_MIN 16u
 #define HOOK_VALUE_LIMIT_MAX 1000000u
@@ -187,7 +193,9 @@ int hook_snapshot (const struct hook_request *REQ);
 int hook_apply_locals (const struct hook_request *REQ);
 
 /* Undoes what an unfinished call left behind, after GDB unwound it (a
-   fault inside the call): gives back a GIL it took, resumes the garbage
+   fault inside the call, or a call that did not return in time): first
+   takes back the GIL if the call released it and did not take it back
+   (EXPR slept or waited on a lock), then gives back a GIL it took, resumes the garbage
    collector, puts the thread's pending exception back, and clears the
    in-flight mark so the entry points work again.  The channel message
    lists what was undone.  Must be called on the thread the call ran on,

@@ -163,6 +163,9 @@ struct entry_state {
    Returns HOOK_OK, or a status with the channel message set; on HOOK_OK the
    caller must end with entry_end.  */
 int entry_begin (const struct hook_request *REQ, struct entry_state *ST);
+/* In a child forked during the call (EXPR ran os.fork()), exits at once
+   with HOOK_FORKED_CHILD_STATUS; returns otherwise.  */
+void entry_leave_if_forked (void);
 /* Undoes entry_begin and publishes STATUS in the channel.  */
 int entry_end (struct entry_state *ST, int STATUS);
 

@@ -103,6 +103,7 @@ evaluate (const struct py_api *api, py_object *frame, const char *expr,
   py_object *value = NULL;
   if (globals && locals)
     value = api->PyEval_EvalCode (code, globals, locals);
+  entry_leave_if_forked (); /* EXPR forked: this may be the child */
   if (value == NULL)
     *status = error_to_message (api, HOOK_ERR_EXPR_RAISED, "EXPR raised");
   py_object *all[] = { code, globals, locals };

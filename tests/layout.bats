@@ -17,8 +17,8 @@ python tab = layout.TABLE.get(layout.minor(v), {})
 python [print(("field %s table %s debug %s" % (n, tab.get(n), dbg[n].as_tuple())).replace(", ", ",")) for n in sorted(dbg)]
 python print("fields %d table %d" % (len(dbg), len(tab)))
 python print("debug build %s" % runtime._debug_build())
-python from pyhook import inferior
-python v < layout.PY_3_13 or runtime._check_debug_offsets(layout.from_table(v), inferior.symbol_address("_PyRuntime")) or print("3.13 debug offsets agree")
+python from pyhook import target
+python v < layout.PY_3_13 or runtime._check_debug_offsets(layout.from_table(v), target.symbol_address("_PyRuntime")) or print("3.13 debug offsets agree")
 kill
 EOF_
 }

@@ -9,7 +9,7 @@ import os
 
 import gdb
 
-from . import VERSION, abi, context, inferior, runtime, safety, snapshot
+from . import VERSION, abi, context, inferior, runtime, safety, snapshot, target
 from .errors import PyHookError, fail
 
 
@@ -32,11 +32,11 @@ def _python_text(version):
 
 
 def _has_symbol(name):
-    return inferior.symbol_address(name) is not None
+    return target.symbol_address(name) is not None
 
 
 def _library_of(name):
-    address = inferior.symbol_address(name)
+    address = target.symbol_address(name)
     return gdb.solib_name(address) if address is not None else None
 
 
@@ -114,7 +114,7 @@ works wherever the other commands refuse."""
     def invoke(self, arg, from_tty):
         if arg.strip():
             raise fail("py-hook-status takes no arguments\nUsage: py-hook-status")
-        inf, selected = inferior.require_stopped_process()
+        inf, selected = target.require_stopped_process()
         out = ["py-hook %s, process %d" % (VERSION, inf.pid)]
         out.append("Helper: %s" % _helper_text(inf))
         version = runtime.python_version()

@@ -12,8 +12,13 @@ on error:
   Nothing in a call may wait for another thread, which is why safety.plan
   decides about the GIL before every call (see docs/safety.md), and a
   watchdog interrupts a call that outlives `py-hook call-timeout`.
-- unwindonsignal on: a crash inside the call is unwound instead of leaving
-  the target stopped inside the helper.
+- unwindonsignal off, SIGINT stopped and never passed to the program,
+  confirm off: a call that does not end by itself (call-timeout, Ctrl-C,
+  a crash) stops inside the call, where py-hook ends it: first the way
+  Python ends code (an asynchronous exception, see _Interrupter), and only
+  if that does not work by unwinding it ('return' from gdb's dummy frame),
+  after which the caller puts the thread's Python state back
+  (call() and _after_unwound).
 - the user's breakpoints are disabled: one inside code the call runs would
   stop the call half-way.
 - a post-call handler reads one vector register.  gdb writes back every
@@ -25,17 +30,16 @@ on error:
 """
 
 import ctypes
-import os
 import signal
 import threading
 import time
 
 import gdb
 
-from . import abi, settings
+from . import abi, runtime, selection, settings
 from .errors import fail, helper_failed
-
-_LIB = "libhookhelper.so"
+from .target import LIBRARY as _LIB
+from .target import helper_objfile, process_alive, require_stopped_process, symbol_address
 
 
 class Reply:
@@ -109,39 +113,6 @@ def forget():
     _channel = None
 
 
-def require_stopped_process():
-    inferior = gdb.selected_inferior()
-    if inferior is None or inferior.pid == 0:
-        raise fail(
-            "there is no process: start the program with 'run' or attach to one with "
-            "'attach PID' first"
-        )
-    thread = gdb.selected_thread()
-    if thread is None or not thread.is_valid():
-        raise fail("no thread is selected: select one with 'thread N'")
-    if thread.is_running():
-        raise fail(
-            "thread %d is running: stop it first (interrupt, or a breakpoint)" % thread.num
-        )
-    return inferior, thread
-
-
-def symbol_address(name):
-    """Address of symbol NAME in the target (minimal symbols suffice), or None."""
-    try:
-        return int(gdb.parse_and_eval("(unsigned long) &%s" % name))
-    except gdb.error:
-        return None
-
-
-def helper_objfile():
-    """File name of the helper loaded in the selected process, or None."""
-    for objfile in gdb.objfiles():
-        if objfile.is_valid() and os.path.basename(objfile.filename or "").startswith(_LIB):
-            return objfile.filename
-    return None
-
-
 def _helper_loaded():
     return helper_objfile() is not None
 
@@ -201,55 +172,111 @@ def _on_inferior_call(event):
             pass  # no SSE registers on this target: nothing to protect
 
 
+def _handling(signal_name):
+    """gdb's handling of SIGNAL_NAME as a 'handle' argument list."""
+    # No Python API reads it; 'info signals' prints one row:
+    # "SIGINT        Yes\tYes\tNo\t\tInterrupt".
+    text = gdb.execute("info signals %s" % signal_name, to_string=True)
+    for line in text.splitlines():
+        words = line.split()
+        if words and words[0] == signal_name and len(words) >= 4:
+            yes = [w == "Yes" for w in words[1:4]]
+            return "%s %s %s" % ("stop" if yes[0] else "nostop", "print" if yes[1] else "noprint",
+                                 "pass" if yes[2] else "nopass")
+    return "stop print nopass"
+
+
 class _CallSettings:
-    """Sets gdb up for one inferior call and puts everything back."""
+    """Sets gdb up for one inferior call and puts everything back, also
+    when the process ends during the call: then at once, from gdb's exit
+    event, because scheduler-locking cannot be set once the process is
+    gone."""
 
     def __enter__(self):
         self.saved = []
-        for name, value in (("scheduler-locking", "on"), ("unwindonsignal", "on")):
+        self.restored = False
+        for name, value in (("scheduler-locking", "on"), ("unwindonsignal", "off"),
+                            ("confirm", "off")):
             old = gdb.parameter(name)
             if isinstance(old, bool):
                 old = "on" if old else "off"
             self.saved.append((name, old))
             gdb.execute("set %s %s" % (name, value), to_string=True)
+        self.sigint = _handling("SIGINT")
+        gdb.execute("handle SIGINT stop print nopass", to_string=True)
         self.disabled = [b for b in gdb.breakpoints() if b.enabled]
         for b in self.disabled:
             b.enabled = False
         gdb.events.inferior_call.connect(_on_inferior_call)
+        gdb.events.exited.connect(self._restore)
         return self
 
-    def __exit__(self, *exc):
-        gdb.events.inferior_call.disconnect(_on_inferior_call)
+    def _restore(self, _event=None):
+        if self.restored:
+            return
+        self.restored = True
         for b in self.disabled:
             if b.is_valid():
                 b.enabled = True
-        for name, old in reversed(self.saved):
-            gdb.execute("set %s %s" % (name, old), to_string=True)
+        commands = ["handle SIGINT %s" % self.sigint]
+        commands += ["set %s %s" % (name, old) for name, old in reversed(self.saved)]
+        for command in commands:
+            try:
+                gdb.execute(command, to_string=True)
+            except gdb.error:
+                pass  # one that cannot be put back must not keep the others from it
+
+    def __exit__(self, *exc):
+        gdb.events.exited.disconnect(self._restore)
+        gdb.events.inferior_call.disconnect(_on_inferior_call)
+        self._restore()
         return False
 
 
 # Tests only: OR'ed into the flags of every request (HOOK_REQ_TEST_FAULT).
 test_flags = 0
 
+# Seconds an interrupted EXPR gets to end by itself after py-hook raised
+# KeyboardInterrupt in it, before gdb unwinds the call.
+GRACE = 3
 
-class _Signals:
-    """Records the signals the thread stops with while a call runs."""
+
+class _Events:
+    """Records what happens to the process while a call runs: the signals
+    its thread stops with, and its exit."""
 
     def __init__(self):
-        self.names = []
+        self.signals = []
+        self.exit_code = None
+        self.exited = False
 
-    def __call__(self, event):
+    def on_stop(self, event):
         if isinstance(event, gdb.SignalEvent):
-            self.names.append(event.stop_signal)
+            self.signals.append(event.stop_signal)
+
+    def on_exit(self, event):
+        self.exited = True
+        self.exit_code = getattr(event, "exit_code", None)
+
+    def __enter__(self):
+        gdb.events.stop.connect(self.on_stop)
+        gdb.events.exited.connect(self.on_exit)
+        return self
+
+    def __exit__(self, *exc):
+        gdb.events.stop.disconnect(self.on_stop)
+        gdb.events.exited.disconnect(self.on_exit)
+        return False
 
 
 class _Watchdog:
     """Interrupts a call that runs longer than the call-timeout setting.
 
     One timer thread, started on first use, sends SIGINT to the one thread
-    that runs the call (the others are stopped); gdb intercepts it and, with
-    unwindonsignal on, unwinds the call.  SIGINT is not passed on to the
-    program.  The timer thread never touches gdb's API."""
+    that runs the call (the others are stopped); gdb stops it there (SIGINT
+    is never passed to the program during a call, see _CallSettings) and
+    py-hook ends the call.  rearm() starts another period, for the grace an
+    interrupted EXPR gets.  The timer thread never touches gdb's API."""
 
     _lock = threading.Condition()
     _armed = None  # (deadline, pid, lwp, watchdog) while a call runs
@@ -257,8 +284,9 @@ class _Watchdog:
 
     def __init__(self, thread):
         self.pid, self.lwp = thread.ptid[0], thread.ptid[1]
-        self.fired = False
+        self.fired = 0
         self.seconds = settings.call_timeout()
+        self.started = time.monotonic()
 
     @classmethod
     def _run(cls):
@@ -273,30 +301,38 @@ class _Watchdog:
                     cls._lock.wait(left)
                     continue
                 cls._armed = None
-                dog.fired = True
+                dog.fired += 1
                 try:
                     _tgkill(pid, lwp, signal.SIGINT)
                 except OSError:
                     pass
 
+    def _arm(self, seconds):
+        cls = type(self)
+        with cls._lock:
+            if cls._thread is None:
+                cls._thread = threading.Thread(target=cls._run, name="py-hook watchdog",
+                                               daemon=True)
+                cls._thread.start()
+            cls._armed = (time.monotonic() + seconds, self.pid, self.lwp, self)
+            cls._lock.notify()
+
+    def rearm(self, seconds):
+        self._arm(seconds)
+
+    def disarm(self):
+        cls = type(self)
+        with cls._lock:
+            cls._armed = None
+            cls._lock.notify()
+
     def __enter__(self):
         if self.seconds:
-            cls = type(self)
-            with cls._lock:
-                if cls._thread is None:
-                    cls._thread = threading.Thread(target=cls._run, name="py-hook watchdog",
-                                                   daemon=True)
-                    cls._thread.start()
-                cls._armed = (time.monotonic() + self.seconds, self.pid, self.lwp, self)
-                cls._lock.notify()
+            self._arm(self.seconds)
         return self
 
     def __exit__(self, *exc):
-        if self.seconds:
-            cls = type(self)
-            with cls._lock:
-                cls._armed = None
-                cls._lock.notify()
+        self.disarm()
         return False
 
 
@@ -309,77 +345,297 @@ def _tgkill(pid, lwp, sig):
 _SYS_TGKILL = 234  # x86-64
 
 
-def _call(return_type, address, argument, what, into=_LIB):
+def _dummy_frame():
+    """gdb's dummy frame of the call the selected thread is inside, or None."""
+    try:
+        frame = gdb.newest_frame()
+    except gdb.error:
+        return None
+    level = 0
+    while frame is not None and level < 100000:
+        if frame.type() == gdb.DUMMY_FRAME:
+            return frame
+        try:
+            frame = frame.older()
+        except gdb.error:
+            return None
+        level += 1
+    return None
+
+
+# Functions a thread waits on a lock in (glibc's and CPython's names).
+_LOCK_WAITS = ("futex", "sem_wait", "sem_clockwait", "sem_timedwait", "pthread_cond_wait",
+               "pthread_cond_timedwait", "pthread_cond_clockwait", "pthread_mutex_lock",
+               "__lll_lock_wait", "PyThread_acquire_lock", "PyMutex_Lock", "take_gil")
+
+
+def _where_stopped():
+    """(innermost named function, the lock-wait function among the innermost
+    frames or None) of the selected thread."""
+    first, lock = None, None
+    try:
+        frame = gdb.newest_frame()
+        for _ in range(16):
+            if frame is None:
+                break
+            name = frame.name()
+            if name and first is None:
+                first = name
+            if name and lock is None and any(w in name for w in _LOCK_WAITS):
+                lock = name
+            frame = frame.older()
+    except gdb.error:
+        pass
+    return first, lock
+
+
+# System calls that only wait: making them return "done" early is harmless.
+_SLEEPS = {35: "nanosleep", 230: "clock_nanosleep"}
+# -EINTR and the kernel's restart codes: the thread is inside the system call.
+_IN_SYSCALL = {-4, -512, -513, -514, -516}
+
+
+def _wake_from_sleep():
+    """If the selected thread is inside a sleep system call, makes it
+    return as if the time were up; returns the call's name, or None."""
+    try:
+        frame = gdb.newest_frame()
+        number = int(frame.read_register("orig_rax"))
+        result = int(frame.read_register("rax"))
+        if number in _SLEEPS and result in _IN_SYSCALL:
+            gdb.execute("set var $rax = 0", to_string=True)
+            return _SLEEPS[number]
+    except (gdb.error, ValueError):
+        pass
+    return None
+
+
+class _Interrupter:
+    """Ends a running EXPR the way Python ends code: from the thread's
+    stop inside the call, KeyboardInterrupt is posted as the thread's
+    asynchronous exception (runtime.AsyncException), so the bytecode loop
+    raises it between two instructions and Python unwinds EXPR's frames,
+    running their finally blocks and releasing what they hold; the helper
+    then returns normally with "EXPR raised".  A thread asleep in
+    time.sleep is woken so it gets there.  C code that runs long without
+    returning to the loop (sum(range(10**12))) or blocks elsewhere (a lock)
+    is not reached by this; GRACE seconds later the call is unwound."""
+
+    def __init__(self, tstate):
+        self.tstate = tstate
+        self.posted = None
+        self.cause = None  # why the call was interrupted, in words
+
+    def interrupt(self):
+        """What was done, in words, or None when nothing could be."""
+        if self.tstate is None or self.posted is not None:
+            return None
+        try:
+            exc = runtime.read_pointer(symbol_address("PyExc_KeyboardInterrupt"))
+            posted = runtime.AsyncException(self.tstate, exc)
+            if not exc or not posted.post():
+                return None
+        except (gdb.error, TypeError):
+            return None
+        self.posted = posted
+        woke = _wake_from_sleep()
+        return "raised KeyboardInterrupt inside it%s" % (
+            " (waking it from %s)" % woke if woke else "")
+
+    def withdraw(self):
+        if self.posted is not None:
+            try:
+                self.posted.withdraw()
+            except gdb.error:
+                pass
+
+
+class _CallFailed(Exception):
+    """A call that did not return normally: the process ended during it
+    (ended), or it was unwound (unwound), or gdb refused it."""
+
+    def __init__(self, text, what, into, events, watchdog, unwound=False, where=(None, None),
+                 tried=None):
+        super().__init__(text)
+        self.text = text
+        self.what = what
+        self.into = into
+        self.events = events
+        self.timed_out = watchdog.fired > 0
+        self.seconds = watchdog.seconds
+        self.unwound = unwound
+        self.where = where
+        self.tried = tried
+
+    @property
+    def ended(self):
+        return self.events.exited
+
+    def _how_it_ran(self):
+        function, lock = self.where
+        if lock:
+            return "waiting on a lock (in %s)" % lock
+        if function:
+            return "in %s" % function
+        return "running"
+
+    def describe(self):
+        call = "the call into %s (%s)" % (self.into, self.what)
+        if self.ended:
+            code = self.events.exit_code
+            how = "exited with status %d" % code if code is not None else \
+                "was killed (%s)" % (self.events.signals[-1] if self.events.signals else
+                                     "by a signal")
+            return "the program %s during %s; gdb reported: %s" % (
+                how, call, _first_line(self.text))
+        if not self.unwound:
+            return "%s failed: %s" % (call, _first_line(self.text))
+        signal_name = self.events.signals[0] if self.events.signals else "a signal"
+        tried = "; py-hook %s, but it did not end within %d s" % (self.tried, GRACE) \
+            if self.tried else ""
+        if self.timed_out:
+            cause = "was still running after %d s (set py-hook call-timeout), %s%s" % (
+                self.seconds, self._how_it_ran(), tried)
+        elif signal_name == "SIGINT":
+            cause = "was interrupted by SIGINT (Ctrl-C, or a SIGINT sent to the program; not " \
+                "passed to it) while %s%s" % (self._how_it_ran(), tried)
+        else:
+            cause = "was stopped by %s inside the target" % signal_name
+        return ("%s %s; gdb unwound it and restored the registers it had saved before the call "
+                "(general, floating-point and vector registers alike)" % (call, cause))
+
+
+def _first_line(text):
+    text = (text or "").strip()
+    return text.splitlines()[0] if text else "no reason given"
+
+
+def _call(return_type, address, argument, what, into=_LIB, interrupter=None):
     """Calls the function at ADDRESS with ARGUMENT (an int, or a tuple of
     ints for several arguments), all passed as unsigned long.  WHAT names
-    the function and INTO where it lives, for messages."""
+    the function and INTO where it lives, for messages.
+
+    Returns (value, None) when the call returned, or (None, TRIED) when it
+    was interrupted, INTERRUPTER ended it the Python way (TRIED says how)
+    and it then ran to its end: its return value is lost then, the helper's
+    entry points leave their status in the channel.  Raises _CallFailed
+    otherwise."""
     args = argument if isinstance(argument, tuple) else (argument,)
     expr = "((%s (*)(%s)) 0x%x)(%s)" % (
         return_type, ", ".join(["unsigned long"] * len(args)), address,
         ", ".join("0x%x" % (a & 0xFFFFFFFFFFFFFFFF) for a in args))
-    signals = _Signals()
+    inferior = gdb.selected_inferior()
     watchdog = _Watchdog(gdb.selected_thread())
-    with _CallSettings():
-        gdb.events.stop.connect(signals)
-        try:
-            with watchdog:
-                return int(gdb.parse_and_eval(expr))
-        except gdb.error as e:
-            raise _CallFailed(str(e), signals.names, what, into, watchdog)
-        except KeyboardInterrupt:
-            raise _CallFailed("interrupted (Ctrl-C)", signals.names, what, into, watchdog)
-        finally:
-            gdb.events.stop.disconnect(signals)
+    with _CallSettings(), selection.held(), _Events() as events:
+        with watchdog:
+            try:
+                return int(gdb.parse_and_eval(expr)), None
+            except (gdb.error, KeyboardInterrupt) as e:
+                text = "interrupted (Ctrl-C)" if isinstance(e, KeyboardInterrupt) else str(e)
+            watchdog.disarm()
+            if not process_alive(inferior) or _dummy_frame() is None:
+                raise _CallFailed(text, what, into, events, watchdog)
+            where = _where_stopped()
+            first_signal = events.signals[-1] if events.signals else None
+            tried = None
+            if interrupter is not None and (watchdog.fired or first_signal == "SIGINT"):
+                interrupter.cause = (
+                    "was still running after %d s (set py-hook call-timeout)" % watchdog.seconds
+                    if watchdog.fired else "was interrupted by SIGINT (Ctrl-C, or a SIGINT sent "
+                    "to the program; not passed to it)")
+                tried = interrupter.interrupt()
+            if tried:
+                watchdog.rearm(GRACE)
+                try:
+                    gdb.execute("signal 0", to_string=True)
+                except (gdb.error, KeyboardInterrupt) as e:
+                    text = str(e) or text
+                watchdog.disarm()
+                if not process_alive(inferior):
+                    raise _CallFailed(text, what, into, events, watchdog)
+                if _dummy_frame() is None:
+                    return None, tried
+            _unwind()
+            raise _CallFailed(text, what, into, events, watchdog, unwound=True, where=where,
+                              tried=tried)
+
+
+def _ret_instruction():
+    """Address of a byte 0xc3 (x86 'ret') in the target's code: the first
+    one in libc's getpid, a system-call wrapper a few bytes long."""
+    start = symbol_address("getpid")
+    if start is None:
+        raise gdb.error("the process has no getpid to borrow a 'ret' instruction from")
+    code = bytes(gdb.selected_inferior().read_memory(start, 64))
+    at = code.find(b"\xc3")
+    if at < 0:
+        raise gdb.error("no 'ret' instruction near getpid")
+    return start + at
+
+
+def _unwind():
+    """Ends the call the selected thread is inside without running any more
+    of it: the thread returns at once to gdb's return address of the call,
+    with the stack and frame pointers the call's entry point would have
+    returned with, and gdb, on reaching it as after any call, pops its dummy
+    frame and restores every register it saved before the call.  ('return'
+    from the dummy frame refuses when the innermost frame is an inlined
+    function, common in CPython; jumping to the return address directly
+    makes gdb step over its own breakpoint there.)"""
+    dummy = _dummy_frame()
+    pc = int(dummy.pc())
+    sp = int(dummy.read_register("rsp"))
+    fp = int(dummy.read_register("rbp"))
+    ret = _ret_instruction()
+    gdb.selected_inferior().write_memory(sp - 8, pc.to_bytes(8, "little"))
+    gdb.newest_frame().select()
+    # orig_rax -1 first: a thread stopped inside a system call would
+    # otherwise have the kernel restart that call at the new address.
+    for register, value in (("orig_rax", -1), ("rsp", sp - 8), ("rbp", fp), ("pc", ret)):
+        gdb.execute("set var $%s = %d" % (register, value), to_string=True)
+    gdb.execute("signal 0", to_string=True)
+    if _dummy_frame() is not None or int(gdb.newest_frame().pc()) == pc:
+        raise gdb.error("the thread did not return to gdb's call dummy at 0x%x" % pc)
 
 
 def call_function(address, arguments, what, into=_LIB):
     """_call returning unsigned long; a failure becomes a PyHookError."""
     try:
-        return _call("unsigned long", address, arguments, what, into)
+        return _call("unsigned long", address, arguments, what, into)[0]
     except _CallFailed as failure:
         raise fail(failure.describe())
 
 
-class _CallFailed(Exception):
-    def __init__(self, text, signals, what, into, watchdog):
-        super().__init__(text)
-        self.text = text
-        self.signals = signals
-        self.what = what
-        self.into = into
-        self.timed_out = watchdog.fired
-        self.seconds = watchdog.seconds
-
-    @property
-    def unwound(self):
-        return "GDB has restored the context" in self.text
-
-    def describe(self):
-        signal = self.signals[0] if self.signals else "a signal"
-        if self.timed_out and self.unwound:
-            return (
-                "the call into %s (%s) did not return within %d s (set py-hook call-timeout): it "
-                "is most likely deadlocked on a lock the stopped program holds; py-hook "
-                "interrupted it with SIGINT (not passed to the program), gdb unwound it and "
-                "restored the registers it had saved before the call" % (self.into, self.what, self.seconds)
-            )
-        if self.unwound:
-            return (
-                "the call into %s (%s) was stopped by %s inside the target; gdb unwound it and "
-                "restored the registers it had saved before the call (general, floating-point and "
-                "vector registers alike)" % (self.into, self.what, signal)
-            )
-        first = self.text.strip().splitlines()[0] if self.text.strip() else "no reason given"
-        return "the call into %s (%s) failed: %s" % (self.into, self.what, first)
+class _NotRecovered(Exception):
+    pass
 
 
-def _after_unwound(inferior, channel, failure, plan, before):
-    """The error for a call gdb unwound: the helper undoes what the call had
-    begun, and the thread's state is compared with BEFORE."""
+def _after_unwound(inferior, channel, failure, plan, before, saved, thread):
+    """The error for a call gdb unwound: the thread's Python state is put
+    back as it was before the call (SAVED, from memory), the helper undoes
+    what the call had begun, and the result is compared with BEFORE."""
     lines = [failure.describe() + "."]
+    restored = []
+    if plan.tstate is not None and saved:
+        try:
+            restored = plan.tstate.restore(saved)
+        except gdb.error as e:
+            lines.append("Putting the thread's Python state back failed (%s)." % e)
+    if restored:
+        lines.append("py-hook put back the thread's Python state the call had left changed (%s)."
+                     % ", ".join(restored))
     undone = False
+    blocked = plan.gil_unusable()
+    if blocked:
+        # Taking the GIL back (hook_recover) would wait for good.
+        lines.append("The call was unwound inside the GIL's hand-over (%s), so py-hook cannot "
+                     "take the GIL back for the thread." % blocked)
     try:
-        status = _call("int", channel.entry["hook_recover"], 0, "hook_recover")
+        if blocked:
+            raise _NotRecovered()
+        status = _call("int", channel.entry["hook_recover"], 0, "hook_recover")[0]
+    except _NotRecovered:
+        pass
     except _CallFailed as again:
         forget()
         lines.append("Undoing it failed too (%s): the program's Python state may be damaged. "
@@ -414,17 +670,13 @@ def _read_message(inferior, channel):
     return message.split(b"\0", 1)[0].decode("utf-8", "replace")
 
 
-def call(entry_point, flags=0, first_frame=0, max_frames=0, value_limit=200, name=b"", expr=b"",
-         force=False):
-    """Calls ENTRY_POINT with a request; returns a Reply or raises PyHookError.
-
-    FORCE calls even where safety.plan finds the thread's native context
-    unsafe."""
-    from . import safety
-
+def call(entry_point, plan, flags=0, first_frame=0, max_frames=0, value_limit=200, name=b"",
+         expr=b""):
+    """Calls ENTRY_POINT with a request, as PLAN (safety.plan, made by the
+    caller for the selected thread) says; returns a Reply or raises
+    PyHookError."""
     inferior, thread = require_stopped_process()
     channel = _channel_for(inferior)
-    plan = safety.plan(thread, force)
     flags |= plan.flags
     header = abi.REQUEST.pack(
         abi.HOOK_ABI_VERSION, flags | test_flags, first_frame, max_frames, value_limit,
@@ -438,21 +690,32 @@ def call(entry_point, flags=0, first_frame=0, max_frames=0, value_limit=200, nam
         )
     inferior.write_memory(channel.request_addr, payload)
     before = plan.fingerprint(fresh=False)
+    saved = plan.capture()
+    interrupter = _Interrupter(plan.tstate)
     try:
         with plan.guard:
-            status = _call("int", channel.entry[entry_point], channel.request_addr, entry_point)
+            try:
+                status, tried = _call("int", channel.entry[entry_point], channel.request_addr,
+                                      entry_point, interrupter=interrupter)
+            finally:
+                interrupter.withdraw()
     except _CallFailed as failure:
-        if failure.unwound and _process_alive(inferior):
-            raise _after_unwound(inferior, channel, failure, plan, before)
+        if failure.unwound and process_alive(inferior):
+            raise _after_unwound(inferior, channel, failure, plan, before, saved, thread)
         forget()
         raise fail(failure.describe())
     fields = abi.CHANNEL.unpack(bytes(inferior.read_memory(channel.address, abi.CHANNEL.size)))
     reply_addr, reply_len, python_version = fields[4], fields[5], fields[9]
+    if status is None:
+        status = fields[8]  # the call was resumed to its end: its status is in the channel
     if status != abi.HOOK_OK:
-        raise helper_failed(abi.status_name(status), _read_message(inferior, channel))
+        message = _read_message(inferior, channel)
+        if tried:
+            raise fail(
+                "EXPR %s, so py-hook %s; Python unwound EXPR's frames and the helper returned "
+                "normally (%s).  Nothing was stored; what EXPR itself did before stands.  The "
+                "program can continue; py-hook stays usable."
+                % (interrupter.cause, tried, message))
+        raise helper_failed(abi.status_name(status), message)
     text = bytes(inferior.read_memory(reply_addr, reply_len)) if reply_len else b""
     return Reply(text.decode("utf-8", "replace"), python_version)
-
-
-def _process_alive(inferior):
-    return inferior.is_valid() and inferior.pid != 0

@@ -26,7 +26,7 @@ import re
 
 import gdb
 
-from . import abi, args, context, inferior, runtime
+from . import abi, args, context, inferior, runtime, target
 from .errors import fail, usage
 
 # helper/inject.S, assembled (make build/inject.bin; tests/once/stub.bats
@@ -94,7 +94,7 @@ def _older_python():
     """'CPython 3.X (from FILE)' for a process running a CPython too old to
     have Py_Version (before 3.11), told by its library's or program's name;
     None when it shows no CPython at all."""
-    if inferior.symbol_address("Py_Initialize") is None:
+    if target.symbol_address("Py_Initialize") is None:
         return None
     names = [o.filename for o in gdb.objfiles() if o.is_valid() and o.filename]
     names.append(gdb.current_progspace().filename or "")
@@ -136,7 +136,7 @@ def _library(path):
 
 
 def _must(name):
-    address = inferior.symbol_address(name)
+    address = target.symbol_address(name)
     if address is None:
         raise fail("the process has no %s (is it linked against glibc?); cannot load the "
                    "helper into it" % name)
@@ -156,8 +156,8 @@ def _call(what, address, arguments):
 
 def load(path=None, force=False):
     """Loads the helper into the selected process unless it is there."""
-    inf, thread = inferior.require_stopped_process()
-    loaded = inferior.helper_objfile()
+    inf, thread = target.require_stopped_process()
+    loaded = target.helper_objfile()
     if loaded is not None:
         gdb.write("py-hook: %s is already loaded in process %d (%s); nothing to do.\n"
                   % (os.path.basename(loaded), inf.pid, loaded))
@@ -166,8 +166,8 @@ def load(path=None, force=False):
     library = _library(path)
     _check_safe(thread, force)
     mmap, munmap = _must("mmap"), _must("munmap")
-    dlopen = inferior.symbol_address("dlopen") or _must("__libc_dlopen_mode")
-    dlerror = inferior.symbol_address("dlerror")
+    dlopen = target.symbol_address("dlopen") or _must("__libc_dlopen_mode")
+    dlerror = target.symbol_address("dlerror")
     page = _call("mmap", mmap, (0, _PAGE, _PROT_READ_EXEC, _MAP_PRIVATE_ANONYMOUS, -1, 0))
     if page == _MAP_FAILED or page == 0:
         raise fail("mmap of one page failed in process %d; nothing was loaded" % inf.pid)

@@ -58,6 +58,15 @@ _COMMON = {
     "gil.switch_mutex": ("struct _gil_runtime_state", "switch_mutex"),
     "gil.cond": ("struct _gil_runtime_state", "cond"),
     "gil.switch_cond": ("struct _gil_runtime_state", "switch_cond"),
+    # What a call changes in its thread state, put back after an unwound
+    # call (runtime.ThreadState.capture/restore), and the thread's pending
+    # asynchronous exception, set to end an EXPR the Python way.
+    "tstate.async_exc": ("PyThreadState", "async_exc"),
+    "tstate.datastack_chunk": ("PyThreadState", "datastack_chunk"),
+    "tstate.datastack_top": ("PyThreadState", "datastack_top"),
+    "tstate.datastack_limit": ("PyThreadState", "datastack_limit"),
+    "tstate.exc_info": ("PyThreadState", "exc_info"),
+    "tstate.tracing": ("PyThreadState", "tracing"),
 }
 
 _BEFORE_3_13 = {
@@ -74,6 +83,7 @@ SPEC = {
     PY_3_11: dict(_COMMON, **_BEFORE_3_13, **{
         "runtime.gil": ("_PyRuntimeState", "ceval.gil"),
         "runtime.tstate_current": ("_PyRuntimeState", "gilstate.tstate_current"),
+        "tstate.recursion_remaining": ("PyThreadState", "recursion_remaining"),
     }),
     PY_3_12: dict(_COMMON, **_BEFORE_3_13, **{
         "interp.finalizing": ("PyInterpreterState", "_finalizing"),
@@ -81,6 +91,9 @@ SPEC = {
         "interp.gc_scheduled": ("PyInterpreterState", "ceval.gc_scheduled"),
         "tstate.active": ("PyThreadState", "_status.active"),
         "runtime.mainthread_calls_to_do": ("_PyRuntimeState", "ceval.pending_mainthread.calls_to_do"),
+        "tstate.py_recursion_remaining": ("PyThreadState", "py_recursion_remaining"),
+        "tstate.c_recursion_remaining": ("PyThreadState", "c_recursion_remaining"),
+        "tstate.what_event": ("PyThreadState", "what_event"),
     }),
     PY_3_13: dict(_COMMON, **{
         "interp.finalizing": ("PyInterpreterState", "_finalizing"),
@@ -90,6 +103,9 @@ SPEC = {
         "tstate.state": ("PyThreadState", "state"),
         "tstate.current_frame": ("PyThreadState", "current_frame"),
         "tstate.eval_breaker": ("PyThreadState", "eval_breaker"),
+        "tstate.py_recursion_remaining": ("PyThreadState", "py_recursion_remaining"),
+        "tstate.c_recursion_remaining": ("PyThreadState", "c_recursion_remaining"),
+        "tstate.what_event": ("PyThreadState", "what_event"),
     }),
 }
 
@@ -118,10 +134,17 @@ TABLE = {
         "runtime.interpreters_head": (40, 8),
         "runtime.signals_pending": (352, 4),
         "runtime.tstate_current": (576, 8),
+        "tstate.async_exc": (144, 8),
         "tstate.cframe": (56, 8),
+        "tstate.datastack_chunk": (296, 8),
+        "tstate.datastack_limit": (312, 8),
+        "tstate.datastack_top": (304, 8),
+        "tstate.exc_info": (120, 8),
         "tstate.native_thread_id": (160, 8),
         "tstate.next": (8, 8),
+        "tstate.recursion_remaining": (32, 4),
         "tstate.thread_id": (152, 8),
+        "tstate.tracing": (44, 4),
     },
     PY_3_12: {
         "cframe.current_frame": (0, 8),
@@ -148,10 +171,19 @@ TABLE = {
         "runtime.mainthread_calls_to_do": (2032, 4),
         "runtime.signals_pending": (2008, 4),
         "tstate.active": (24, 1, 4),
+        "tstate.async_exc": (128, 8),
+        "tstate.c_recursion_remaining": (36, 4),
         "tstate.cframe": (56, 8),
+        "tstate.datastack_chunk": (232, 8),
+        "tstate.datastack_limit": (248, 8),
+        "tstate.datastack_top": (240, 8),
+        "tstate.exc_info": (104, 8),
         "tstate.native_thread_id": (144, 8),
         "tstate.next": (8, 8),
+        "tstate.py_recursion_remaining": (28, 4),
         "tstate.thread_id": (136, 8),
+        "tstate.tracing": (44, 4),
+        "tstate.what_event": (48, 4),
     },
     PY_3_13: {
         "gil.cond": (32, 48),
@@ -171,12 +203,21 @@ TABLE = {
         "runtime.initialized": (600, 4),
         "runtime.interpreters_head": (632, 8),
         "runtime.mainthread_npending": (2652, 4),
+        "tstate.async_exc": (144, 8),
+        "tstate.c_recursion_remaining": (52, 4),
         "tstate.current_frame": (72, 8),
+        "tstate.datastack_chunk": (232, 8),
+        "tstate.datastack_limit": (248, 8),
+        "tstate.datastack_top": (240, 8),
         "tstate.eval_breaker": (24, 8),
+        "tstate.exc_info": (120, 8),
         "tstate.native_thread_id": (160, 8),
         "tstate.next": (8, 8),
+        "tstate.py_recursion_remaining": (44, 4),
         "tstate.state": (40, 4),
         "tstate.thread_id": (152, 8),
+        "tstate.tracing": (60, 4),
+        "tstate.what_event": (64, 4),
     },
 }
 

@@ -17,7 +17,7 @@ import struct
 import gdb
 
 from . import layout
-from .inferior import symbol_address
+from .target import symbol_address
 
 PY_3_11 = layout.PY_3_11
 PY_3_12 = layout.PY_3_12
@@ -43,6 +43,11 @@ class Unavailable(Exception):
 def _read(address, size):
     data = bytes(gdb.selected_inferior().read_memory(address, size))
     return struct.unpack(_FORMATS[size], data)[0]
+
+
+def read_pointer(address):
+    """The 8-byte value at ADDRESS."""
+    return _read(address, 8)
 
 
 class Field:
@@ -94,6 +99,7 @@ def _signed32(value):
 class ThreadState(_Struct):
     def __init__(self, fields, version, address, interp):
         super().__init__(fields, "tstate.", address)
+        self.version = version
         self.interp = interp
         self.lwp = self.get("native_thread_id")
         self.pthread = self.get("thread_id")
@@ -105,6 +111,29 @@ class ThreadState(_Struct):
         else:
             self.attached = None  # 3.11: known from the runtime's current tstate
 
+    # What a call can leave changed in its thread state when gdb unwinds
+    # it half-way (measured: docs/safety.md), in the order they are put
+    # back.  The GIL (attached state) is not among them: the helper takes
+    # it back with the C API (hook_recover), and the pending exception is
+    # the helper's to restore as well.
+    CALL_STATE = ("cframe", "current_frame", "recursion_remaining", "py_recursion_remaining",
+                  "c_recursion_remaining", "datastack_chunk", "datastack_top",
+                  "datastack_limit", "exc_info", "tracing", "what_event")
+
+    def capture(self):
+        """{field: value} of CALL_STATE, read now."""
+        return {name: self.get(name) for name in self.CALL_STATE if self.has(name)}
+
+    def restore(self, saved):
+        """Writes SAVED (from capture) back; returns the names that differed."""
+        changed = []
+        for name, value in saved.items():
+            f = self.field(name)
+            if f.read() != value:
+                f.write(value)
+                changed.append(name)
+        return changed
+
     def current_frame(self):
         """Address of the innermost _PyInterpreterFrame the thread runs, or 0."""
         if self.has("current_frame"):
@@ -113,6 +142,79 @@ class ThreadState(_Struct):
         if not cframe:
             return 0
         return _Struct(self._fields, "cframe.", cframe).get("current_frame")
+
+
+# 3.13: the bit of tstate->eval_breaker that makes the thread raise its
+# async_exc (_PY_ASYNC_EXCEPTION_BIT).
+ASYNC_EXCEPTION_BIT = 1 << 3
+
+
+def _immortal(refcnt):
+    """3.12+: an immortal object's reference count reads negative as int32."""
+    return refcnt & 0x80000000 != 0
+
+
+class AsyncException:
+    """Makes a thread raise an exception between two bytecodes, as
+    PyThreadState_SetAsyncExc does, by memory writes alone: the thread is
+    inside a call py-hook made and must not be called into again.
+
+    post() stores a new reference to the exception type EXC in the
+    thread's async_exc and sets the eval-breaker request that makes the
+    bytecode loop look at it; the loop raises it, clears the request and
+    drops the reference.  withdraw() takes it back if the loop never got
+    there (the call ended first, or was unwound)."""
+
+    def __init__(self, tstate, exc):
+        self.tstate = tstate
+        self.exc = exc
+        self.posted = False
+
+    def _refcount(self, delta):
+        f = Field("ob_refcnt", self.exc, 8)
+        value = f.read()
+        if self.tstate.version >= PY_3_12 and _immortal(value):
+            return
+        f.write(value + delta)
+
+    def _request(self, on):
+        ts, interp = self.tstate, self.tstate.interp
+        if ts.version >= PY_3_13:
+            f = ts.field("eval_breaker")
+            f.write(f.read() | ASYNC_EXCEPTION_BIT if on else f.read() & ~ASYNC_EXCEPTION_BIT)
+            return
+        interp.field("pending_async_exc").write(1 if on else 0)
+        # eval_breaker is the OR of every request: recomputed without ours.
+        pending = any(interp.get(name, 0) for name in
+                      ("gil_drop_request", "pending_calls_to_do", "gc_scheduled"))
+        pending = pending or any(interp.runtime.get(name, 0) for name in
+                                 ("signals_pending", "mainthread_calls_to_do"))
+        interp.field("eval_breaker").write(1 if on or pending else 0)
+
+    def post(self):
+        """Returns False, doing nothing, when an async exception of the
+        program's own is pending already."""
+        slot = self.tstate.field("async_exc")
+        if slot.read():
+            return False
+        self._refcount(+1)
+        slot.write(self.exc)
+        self._request(True)
+        self.posted = True
+        return True
+
+    def withdraw(self):
+        """Whether the exception was still pending (and is now withdrawn)."""
+        if not self.posted:
+            return False
+        self.posted = False
+        slot = self.tstate.field("async_exc")
+        if slot.read() != self.exc:
+            return False  # raised: the loop cleared the slot and the request
+        slot.write(0)
+        self._request(False)
+        self._refcount(-1)
+        return True
 
 
 class Gil(_Struct):
@@ -164,6 +266,7 @@ class Interpreter(_Struct):
     def __init__(self, fields, version, address, runtime):
         super().__init__(fields, "interp.", address)
         self.threads = []
+        self.runtime = runtime
         if version >= PY_3_12:
             gil = self.get("gil")
             self.gil = Gil(fields, gil) if gil else None

@@ -30,6 +30,32 @@ class Plan:
         self.verdict = verdict
         self.tstate = tstate
 
+    def capture(self):
+        """What the call may change in the thread's state (runtime.ThreadState
+        .capture), read now; None when the thread state is unknown."""
+        if self.tstate is None:
+            return None
+        try:
+            return self.tstate.capture()
+        except gdb.error:
+            return None
+
+    def gil_unusable(self):
+        """Why the thread, when it does not hold the GIL now, could not take
+        it without waiting (a mutex held, a condition variable with a
+        waiter that will never leave); None when it could, or holds it."""
+        if self.tstate is None:
+            return None
+        try:
+            rt = runtime.read()
+            me = rt.thread_at(self.tstate.address)
+            gil = rt.gil_for(me) if me is not None else None
+        except (runtime.Unavailable, gdb.error):
+            return None
+        if gil is None or me.attached:
+            return None
+        return "; ".join(_gil_busy(gil)) or None
+
     def fingerprint(self, fresh=True):
         """(holds the GIL, innermost Python frame) of the thread, from memory;
         None when it cannot be read.  Compared before and after a call that
@@ -184,13 +210,7 @@ def _gil_plan(thread, force):
             "program run until thread %d holds it (a breakpoint on a C function its Python code "
             "calls)." % (thread.num, who, hint, thread.num)
         )
-    problems = []
-    if gil.mutex_owner:
-        problems.append("the GIL's mutex is held by %s" % thread_label(gil.mutex_owner))
-    if gil.switch_mutex_owner:
-        problems.append("the GIL's switch mutex is held by %s" % thread_label(gil.switch_mutex_owner))
-    if not gil.cond_ok or not gil.switch_cond_ok:
-        problems.append("a thread woken to take the GIL has not taken it yet")
+    problems = _gil_busy(gil)
     if per_thread and rt.pending_calls_queued(me):
         problems.append("pending calls are queued, which would run inside the call")
     if problems:
@@ -206,6 +226,18 @@ def _gil_plan(thread, force):
         "command and gives it back",
         me,
     )
+
+
+def _gil_busy(gil):
+    """What would make taking the free GIL wait, in words."""
+    problems = []
+    if gil.mutex_owner:
+        problems.append("the GIL's mutex is held by %s" % thread_label(gil.mutex_owner))
+    if gil.switch_mutex_owner:
+        problems.append("the GIL's switch mutex is held by %s" % thread_label(gil.switch_mutex_owner))
+    if not gil.cond_ok or not gil.switch_cond_ok:
+        problems.append("a thread woken to take the GIL has not taken it yet")
+    return problems
 
 
 def _collecting(thread, me, force):

@@ -1,6 +1,9 @@
 """Python frames and variables as the helper reports them."""
 
-from . import abi, inferior
+import gdb
+
+from . import abi, inferior, safety
+from .target import require_stopped_process
 from .errors import fail
 from .settings import value_limit
 
@@ -38,12 +41,21 @@ class Snapshot:
 
 def thread_names():
     """{native thread id: Python thread name} from the threading module."""
-    reply = inferior.call("hook_snapshot", flags=abi.HOOK_REQ_THREADS, value_limit=value_limit())
+    reply = inferior.call("hook_snapshot", _plan(False), flags=abi.HOOK_REQ_THREADS,
+                          value_limit=value_limit())
     names = {}
     for tag, fields in reply.records():
         if tag == "T" and len(fields) == 3:
             names[int(fields[0])] = fields[2]
     return names
+
+
+def _plan(force):
+    """The safety plan for a call into the selected thread (raises PyHookError
+    when py-hook may not call there)."""
+    _, thread = require_stopped_process()
+    inferior.handshake_only(gdb.selected_inferior())
+    return safety.plan(thread, force)
 
 
 def _parse(reply):
@@ -75,7 +87,7 @@ def take(first=0, count=0, with_locals=False, force=False):
     """Frames first .. first+count-1 (count 0: all) of the selected thread."""
     reply = inferior.call(
         "hook_snapshot",
-        force=force,
+        _plan(force),
         flags=abi.HOOK_REQ_LOCALS if with_locals else 0,
         first_frame=first,
         max_frames=count,
@@ -107,7 +119,7 @@ def assign(index, name, expr, force=False):
     expr_bytes = _source_bytes("EXPR", expr)
     reply = inferior.call(
         "hook_apply_locals",
-        force=force,
+        _plan(force),
         first_frame=index,
         max_frames=1,
         value_limit=value_limit(),

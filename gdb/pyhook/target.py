@@ -1,0 +1,50 @@
+"""Read-only questions about the target: is there a stopped process, where
+is a symbol, is the helper loaded.  Nothing here writes to the target or
+calls into it; every other module may import this one.
+"""
+
+import os
+
+import gdb
+
+from .errors import fail
+
+LIBRARY = "libhookhelper.so"
+
+
+def require_stopped_process():
+    """(inferior, thread) of the selected stopped process, or raises PyHookError."""
+    inferior = gdb.selected_inferior()
+    if inferior is None or inferior.pid == 0:
+        raise fail(
+            "there is no process: start the program with 'run' or attach to one with "
+            "'attach PID' first"
+        )
+    thread = gdb.selected_thread()
+    if thread is None or not thread.is_valid():
+        raise fail("no thread is selected: select one with 'thread N'")
+    if thread.is_running():
+        raise fail(
+            "thread %d is running: stop it first (interrupt, or a breakpoint)" % thread.num
+        )
+    return inferior, thread
+
+
+def process_alive(inferior):
+    return inferior.is_valid() and inferior.pid != 0
+
+
+def symbol_address(name):
+    """Address of symbol NAME in the target (minimal symbols suffice), or None."""
+    try:
+        return int(gdb.parse_and_eval("(unsigned long) &%s" % name))
+    except gdb.error:
+        return None
+
+
+def helper_objfile():
+    """File name of the helper loaded in the selected process, or None."""
+    for objfile in gdb.objfiles():
+        if objfile.is_valid() and os.path.basename(objfile.filename or "").startswith(LIBRARY):
+            return objfile.filename
+    return None
