@@ -10,7 +10,7 @@ import gdb
 
 VERSION = "0.2.0"
 
-from . import cmd_locals, cmd_stack, cmd_status, inferior, inject, selection, settings  # noqa: E402
+from . import cmd_locals, cmd_stack, cmd_status, inferior, inject, selection, settings, target  # noqa: E402
 
 _registered = False
 
@@ -65,3 +65,5 @@ def register(here):
     settings.register()
     selection.register()
     gdb.events.exited.connect(lambda _e: inferior.forget())
+    # exec: same process id, a new image at new addresses (ASLR).
+    gdb.events.clear_objfiles.connect(target.new_image)

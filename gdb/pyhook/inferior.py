@@ -39,7 +39,7 @@ import gdb
 from . import abi, runtime, selection, settings
 from .errors import fail, helper_failed
 from .target import LIBRARY as _LIB
-from .target import helper_objfile, process_alive, require_stopped_process, symbol_address
+from .target import epoch, helper_objfile, process_alive, require_stopped_process, symbol_address
 
 
 class Reply:
@@ -89,6 +89,7 @@ class _Channel:
             self.in_flight,
         ) = fields
         self.pid = pid
+        self.epoch = epoch()
         self.address = address
         self.entry = {}
 
@@ -131,7 +132,7 @@ def _not_loaded_error(inferior):
 
 def _channel_for(inferior):
     global _channel
-    if _channel is not None and _channel.pid == inferior.pid:
+    if _channel is not None and _channel.pid == inferior.pid and _channel.epoch == epoch():
         return _channel
     _channel = None
     handshake = symbol_address("hook_handshake") if _helper_loaded() else None
@@ -249,6 +250,12 @@ class _Events:
         self.signals = []
         self.exit_code = None
         self.exited = False
+        self.epoch = epoch()
+
+    @property
+    def exec_ran(self):
+        """Whether the process replaced its program (exec) during the call."""
+        return epoch() != self.epoch
 
     def on_stop(self, event):
         if isinstance(event, gdb.SignalEvent):
@@ -486,9 +493,16 @@ class _CallFailed(Exception):
             how = "exited with status %d" % code if code is not None else \
                 "was killed (%s)" % (self.events.signals[-1] if self.events.signals else
                                      "by a signal")
+            if self.events.exec_ran:
+                return ("the program replaced itself with exec during %s (EXPR ran exec), and the "
+                        "new program ran on and %s; gdb reported: %s" % (
+                            call, how, _first_line(self.text)))
             return "the program %s during %s; gdb reported: %s" % (
                 how, call, _first_line(self.text))
         if not self.unwound:
+            if self.events.exec_ran:
+                return ("the program replaced itself with exec during %s (EXPR ran exec); the "
+                        "new program runs on; gdb reported: %s" % (call, _first_line(self.text)))
             return "%s failed: %s" % (call, _first_line(self.text))
         signal_name = self.events.signals[0] if self.events.signals else "a signal"
         tried = "; py-hook %s, but it did not end within %d s" % (self.tried, GRACE) \
@@ -625,7 +639,9 @@ def _after_unwound(inferior, channel, failure, plan, before, saved, thread):
         lines.append("py-hook put back the thread's Python state the call had left changed (%s)."
                      % ", ".join(restored))
     undone = False
-    blocked = plan.gil_unusable()
+    # The helper takes the GIL back if the call released it, and gives it
+    # back only if the thread had released it before the call.
+    blocked = plan.gil_unusable(give_back=before is not None and not before[0])
     if blocked:
         # Taking the GIL back (hook_recover) would wait for good.
         lines.append("The call was unwound inside the GIL's hand-over (%s), so py-hook cannot "

@@ -17,7 +17,7 @@ import struct
 import gdb
 
 from . import layout
-from .target import symbol_address
+from .target import epoch, symbol_address
 
 PY_3_11 = layout.PY_3_11
 PY_3_12 = layout.PY_3_12
@@ -381,7 +381,7 @@ def python_version():
     Cached per process and set of loaded objfiles: it cannot change otherwise."""
     global _version_cache
     inferior = gdb.selected_inferior()
-    key = (inferior.pid, len(gdb.objfiles()))
+    key = (inferior.pid, len(gdb.objfiles()), epoch())
     if _version_cache[0] == key:
         return _version_cache[1]
     try:
@@ -423,7 +423,7 @@ def _check_debug_offsets(fields, address):
 def _layout(version, address):
     """(fields, source) for this process; cached like python_version."""
     global _layout_cache
-    key = (gdb.selected_inferior().pid, len(gdb.objfiles()), version)
+    key = (gdb.selected_inferior().pid, len(gdb.objfiles()), epoch(), version)
     if _layout_cache[0] == key:
         return _layout_cache[1]
     try:

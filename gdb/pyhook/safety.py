@@ -40,10 +40,11 @@ class Plan:
         except gdb.error:
             return None
 
-    def gil_unusable(self):
+    def gil_unusable(self, give_back):
         """Why the thread, when it does not hold the GIL now, could not take
-        it without waiting (a mutex held, a condition variable with a
-        waiter that will never leave); None when it could, or holds it."""
+        it without waiting (a mutex held, or a waiter on the condition
+        variable taking it signals that will never leave) and, with
+        GIVE_BACK, give it back; None when it could, or holds it."""
         if self.tstate is None:
             return None
         try:
@@ -54,7 +55,7 @@ class Plan:
             return None
         if gil is None or me.attached:
             return None
-        return "; ".join(_gil_busy(gil)) or None
+        return "; ".join(_gil_busy(gil, give_back)) or None
 
     def fingerprint(self, fresh=True):
         """(holds the GIL, innermost Python frame) of the thread, from memory;
@@ -228,14 +229,16 @@ def _gil_plan(thread, force):
     )
 
 
-def _gil_busy(gil):
-    """What would make taking the free GIL wait, in words."""
+def _gil_busy(gil, give_back=True):
+    """What would make taking the free GIL wait, in words; with GIVE_BACK,
+    also what would make giving it back wait.  Taking it signals the switch
+    condition variable, giving it back the other one."""
     problems = []
     if gil.mutex_owner:
         problems.append("the GIL's mutex is held by %s" % thread_label(gil.mutex_owner))
     if gil.switch_mutex_owner:
         problems.append("the GIL's switch mutex is held by %s" % thread_label(gil.switch_mutex_owner))
-    if not gil.cond_ok or not gil.switch_cond_ok:
+    if not gil.switch_cond_ok or (give_back and not gil.cond_ok):
         problems.append("a thread woken to take the GIL has not taken it yet")
     return problems
 

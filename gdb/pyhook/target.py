@@ -11,6 +11,20 @@ from .errors import fail
 
 LIBRARY = "libhookhelper.so"
 
+# Bumped whenever the process's image changes under the same process id
+# (exec: gdb clears the objfiles and loads the new program's), so that
+# every address or fact cached about the old image is dropped.
+_epoch = 0
+
+
+def epoch():
+    return _epoch
+
+
+def new_image(_event=None):
+    global _epoch
+    _epoch += 1
+
 
 def require_stopped_process():
     """(inferior, thread) of the selected stopped process, or raises PyHookError."""
