@@ -48,7 +48,7 @@ $(BUILD)/obj/entry_S.o: helper/entry.S helper/xstate.inc
 	$(CC) $(CFLAGS) $(HELPER_CFLAGS) -c -o $@ $<
 
 $(HELPER): $(HELPER_OBJS) helper/libhookhelper.map
-	$(CC) $(CFLAGS) $(HELPER_LDFLAGS) -o $@ $(HELPER_OBJS) -ldl
+	$(CC) $(CFLAGS) $(HELPER_LDFLAGS) -o $@ $(HELPER_OBJS)
 
 # The loader stub py-hook-inject writes into a process; gdb/pyhook/inject.py
 # carries these bytes, tests/once/stub.bats checks they match.

@@ -91,6 +91,10 @@ channel_reset (void)
 {
   channel_get ();
   message[0] = '\0';
+  /* A large reply of the last call gives its memory back now at the
+     latest (GDB asks for it at once with HOOK_REQ_RELEASE).  */
+  if (reply.cap > REPLY_INITIAL)
+    reply_release ();
   reply_reset ();
 }
 
@@ -136,6 +140,18 @@ reply_reset (void)
 {
   reply.len = 0;
   reply.failed = 0;
+}
+
+void
+reply_release (void)
+{
+  if (reply.base != NULL)
+    munmap (reply.base, reply.cap);
+  reply.base = NULL;
+  reply.cap = reply.len = 0;
+  reply.failed = 0;
+  channel.reply_addr = 0;
+  channel.reply_len = 0;
 }
 
 int

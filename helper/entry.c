@@ -21,8 +21,6 @@
 
 #include "internal.h"
 
-#define PY_3_12 0x030c0000ul
-
 static struct
 {
   uint32_t flight;      /* HOOK_FLIGHT_* */
@@ -96,14 +94,17 @@ preflight (const struct py_api *api, uint32_t flags, void **tstate,
            int *take_gil)
 {
   *take_gil = 0;
+  /* Finalizing first: Py_FinalizeEx clears 'initialized' right after it
+     marks the runtime as finalizing.  */
+  if (api->Py_IsFinalizing ())
+    return channel_fail (HOOK_ERR_NOT_INITIALIZED,
+                         "the Python interpreter is shutting down "
+                         "(finalizing); Python frames can no longer be "
+                         "inspected or changed safely");
   if (!api->Py_IsInitialized ())
     return channel_fail (HOOK_ERR_NOT_INITIALIZED,
                          "the Python interpreter is not initialized yet; "
                          "continue to a stop after Py_Initialize");
-  if (api->Py_IsFinalizing ())
-    return channel_fail (HOOK_ERR_NOT_INITIALIZED,
-                         "the Python interpreter is shutting down; Python "
-                         "frames can no longer be inspected safely");
   void *mine = api->PyGILState_GetThisThreadState ();
   void *current = api->current_tstate ();
   int per_thread = api->version >= PY_3_12;
@@ -179,6 +180,11 @@ entry_begin (const struct hook_request *req, struct entry_state *st)
   call.flight |= HOOK_FLIGHT_ERROR_SAVED;
   call.gc_was_enabled = st->api->PyGC_Disable ();
   call.flight |= HOOK_FLIGHT_GC_PAUSED;
+  /* The program's sys.settrace / sys.setprofile functions must not see
+     the helper's own code (EXPR, <py-hook>): tracing is suspended for the
+     call, as CPython does while a trace function itself runs.  */
+  st->api->PyThreadState_EnterTracing (st->tstate);
+  call.flight |= HOOK_FLIGHT_TRACING;
   if (req->flags & HOOK_REQ_TEST_FAULT)
     *(volatile int *) 0 = 1; /* what a crash inside CPython looks like */
   return HOOK_OK;
@@ -196,6 +202,11 @@ undo (const struct py_api *api, char *what, size_t size)
       len += (size_t) snprintf (what + len, size - len, "%s%s",              \
                                 len ? ", " : "", (text));                    \
   while (0)
+  if (call.flight & HOOK_FLIGHT_TRACING)
+    {
+      api->PyThreadState_LeaveTracing (call.tstate);
+      NOTE ("resumed the thread's tracing");
+    }
   if (call.flight & HOOK_FLIGHT_GC_PAUSED)
     {
       if (call.gc_was_enabled)
@@ -218,6 +229,21 @@ undo (const struct py_api *api, char *what, size_t size)
   errno = call.saved_errno;
   call.flight = 0;
   call.tstate = NULL;
+}
+
+void
+entry_gc_for_expr (const struct py_api *api)
+{
+  if ((call.flight & HOOK_FLIGHT_GC_PAUSED) && call.gc_was_enabled)
+    api->PyGC_Enable ();
+  call.flight &= ~HOOK_FLIGHT_GC_PAUSED;
+}
+
+void
+entry_gc_after_expr (const struct py_api *api)
+{
+  call.gc_was_enabled = api->PyGC_Disable ();
+  call.flight |= HOOK_FLIGHT_GC_PAUSED;
 }
 
 int

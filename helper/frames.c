@@ -5,6 +5,7 @@
    are not yet complete, and gives the frame objects that the locals API
    needs.  */
 
+#include <errno.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -200,7 +201,7 @@ frames_variable_record (const struct py_api *api, char tag, py_object *locals,
 int
 frames_locals_safe (const struct py_api *api, const struct code_vars *cv)
 {
-  if (cv->optimized || api->version >= 0x030d0000ul
+  if (cv->optimized || api->version >= PY_3_13
       || (api->PyTuple_Size (cv->cellvars) == 0
           && api->PyTuple_Size (cv->freevars) == 0))
     return 1;
@@ -234,14 +235,28 @@ function_variables (const struct py_api *api, const struct code_vars *cv,
     }
 }
 
-/* A module or class body: its namespace is a mapping.  Only a real dict
-   is walked; iterating another mapping would run its code.  */
+/* A module or class body: its namespace is a mapping.  A dict, or a
+   subclass of dict (a metaclass's __prepare__), is walked with PyDict_Next,
+   which reads its storage and calls none of its methods; any other mapping
+   is not read (that would run its code), and an N record says so.  */
 static void
 namespace_variables (const struct py_api *api, py_object *locals,
                      size_t limit)
 {
-  if (pyapi_type (locals) != api->dict_type)
-    return;
+  py_object *type = pyapi_type (locals);
+  if (type != api->dict_type && !api->PyType_IsSubtype (type, api->dict_type))
+    {
+      char why[256];
+      snprintf (why, sizeof why,
+                "this body's namespace is a %s from a metaclass's "
+                "__prepare__, not a dict; reading it would run the "
+                "program's code",
+                api->PyType_Name (type) ? api->PyType_Name (type) : "mapping");
+      reply_raw ("N", 1);
+      reply_field_str (why);
+      reply_end_record ();
+      return;
+    }
   py_ssize pos = 0;
   py_object *k, *v;
   while (api->PyDict_Next (locals, &pos, &k, &v))
@@ -249,33 +264,101 @@ namespace_variables (const struct py_api *api, py_object *locals,
       frames_value_record (api, 'V', k, "local", v, limit);
 }
 
-/* The namespace of a body frame, read from the interpreter frame behind
-   FRAME (borrowed), or NULL.  3.12 and 3.13 lay both out alike: the
-   PyFrameObject has its object header, f_back, then f_frame; the
-   _PyInterpreterFrame starts with the code, previous, f_funcobj,
-   f_globals, f_builtins, f_locals.  The read is trusted only when the two
-   fields before f_locals hold what PyFrame_GetGlobals and
-   PyFrame_GetBuiltins return.  */
-static py_object *
-body_namespace (const struct py_api *api, py_object *frame)
+/* The interpreter frame behind FRAME and the index of its f_locals slot,
+   trusted only when the two fields before it hold what
+   PyFrame_GetGlobals and PyFrame_GetBuiltins return.  Both 3.11 and 3.12
+   lay out a PyFrameObject as its object header, f_back, then f_frame; the
+   _PyInterpreterFrame starts with f_func, f_globals, f_builtins, f_locals
+   on 3.11 and with f_code, previous, f_funcobj, f_globals, f_builtins,
+   f_locals on 3.12 and 3.13 (f_executable first there).  */
+static py_object **
+interp_frame_locals (const struct py_api *api, py_object *frame)
 {
-  if (api->version < 0x030c0000ul)
-    return NULL;
-  py_object *const *iframe
-      = *(py_object *const **) ((char *) frame + 3 * sizeof (void *));
+  size_t at = api->version >= PY_3_12 ? 5 : 3;
+  py_object **iframe
+      = *(py_object ***) ((char *) frame + 3 * sizeof (void *));
   if (iframe == NULL)
     return NULL;
   py_object *globals = api->PyFrame_GetGlobals (frame);
   py_object *builtins = api->PyFrame_GetBuiltins (frame);
-  int trusted = globals != NULL && builtins != NULL && iframe[3] == globals
-                && iframe[4] == builtins && iframe[5] != NULL;
+  int trusted = globals != NULL && builtins != NULL
+                && iframe[at - 2] == globals && iframe[at - 1] == builtins;
   if (globals)
     api->Py_DecRef (globals);
   if (builtins)
     api->Py_DecRef (builtins);
   if (!trusted)
     api->PyErr_Clear ();
-  return trusted ? iframe[5] : NULL;
+  return trusted ? &iframe[at] : NULL;
+}
+
+py_object **
+frames_locals_slot (const struct py_api *api, py_object *frame)
+{
+  /* 3.13 keeps no dict of a function's locals (PEP 667).  */
+  return api->version >= PY_3_13 ? NULL : interp_frame_locals (api, frame);
+}
+
+void
+locals_keep (const struct py_api *api, py_object *frame,
+             struct locals_kept *kept)
+{
+  kept->slot = frames_locals_slot (api, frame);
+  kept->copy = NULL;
+  kept->had_dict = kept->slot != NULL && *kept->slot != NULL;
+  /* PyFrame_GetLocals also sets the frame object's f_fast_as_locals (after
+     the header, f_back, f_frame, f_trace, an int f_lineno and two chars),
+     which makes a later PyFrame_LocalsToFast copy the dict back.  */
+  kept->fast_as_locals = kept->slot != NULL
+                             ? (char *) frame + 5 * sizeof (void *) + 6
+                             : NULL;
+  kept->fast_as_locals_was = kept->fast_as_locals ? *kept->fast_as_locals : 0;
+  if (kept->had_dict && pyapi_type (*kept->slot) == api->dict_type)
+    {
+      kept->copy = api->PyDict_Copy (*kept->slot);
+      if (kept->copy == NULL)
+        api->PyErr_Clear ();
+    }
+}
+
+void
+locals_put_back (const struct py_api *api, struct locals_kept *kept)
+{
+  if (kept->slot == NULL)
+    return;
+  py_object *now = *kept->slot;
+  if (!kept->had_dict && now != NULL)
+    {
+      /* The dict was made for the helper: drop it.  Its values are the
+         frame's own, still referenced from the frame, so none is freed
+         and no finalizer runs.  */
+      *kept->slot = NULL;
+      api->Py_DecRef (now);
+    }
+  else if (kept->copy != NULL && now != NULL
+           && pyapi_type (now) == api->dict_type)
+    {
+      /* Back to what the program last saw through locals().  */
+      api->PyDict_Clear (now);
+      if (api->PyDict_Update (now, kept->copy) != 0)
+        api->PyErr_Clear ();
+    }
+  if (kept->copy != NULL)
+    api->Py_DecRef (kept->copy);
+  kept->copy = NULL;
+  *kept->fast_as_locals = kept->fast_as_locals_was;
+}
+
+/* The namespace of a body frame, read from the interpreter frame behind
+   FRAME (borrowed), or NULL; see frames_locals_slot.  On 3.11 the view
+   PyFrame_GetLocals returns is the namespace itself.  */
+static py_object *
+body_namespace (const struct py_api *api, py_object *frame)
+{
+  if (api->version < PY_3_12)
+    return NULL;
+  py_object **slot = interp_frame_locals (api, frame);
+  return slot != NULL ? *slot : NULL;
 }
 
 int
@@ -309,7 +392,7 @@ body_variables (const struct py_api *api, py_object *frame,
   int status = frames_namespace (api, frame, &ns, &hidden);
   if (status != HOOK_OK)
     return status;
-  if (hidden != NULL && api->version >= 0x030d0000ul)
+  if (hidden != NULL && api->version >= PY_3_13)
     for (py_ssize i = 0; i < api->PyTuple_Size (cv->varnames); i++)
       {
         py_object *name = api->PyTuple_GetItem (cv->varnames, i);
@@ -322,7 +405,7 @@ body_variables (const struct py_api *api, py_object *frame,
         frames_value_record (api, 'V', name, "local", value, limit);
         api->Py_DecRef (value);
       }
-  namespace_variables (api, hidden != NULL && api->version < 0x030d0000ul
+  namespace_variables (api, hidden != NULL && api->version < PY_3_13
                                 ? hidden : ns, limit);
   api->Py_DecRef (ns);
   if (hidden)
@@ -364,6 +447,8 @@ frame_record (const struct py_api *api, py_object *frame, uint32_t index,
         status = body_variables (api, frame, &cv, limit);
       else if (status == HOOK_OK)
         {
+          struct locals_kept kept;
+          locals_keep (api, frame, &kept);
           py_object *locals = api->PyFrame_GetLocals (frame);
           if (locals == NULL)
             status = error_to_message (api, HOOK_ERR_INTERNAL,
@@ -372,6 +457,7 @@ frame_record (const struct py_api *api, py_object *frame, uint32_t index,
             function_variables (api, &cv, locals, limit);
           if (locals != NULL)
             api->Py_DecRef (locals);
+          locals_put_back (api, &kept);
         }
       code_vars_release (api, &cv);
     }
@@ -392,6 +478,17 @@ reply_prologue (const struct py_api *api)
 int
 impl_snapshot (const struct hook_request *req)
 {
+  if (req == channel_request_area () && req->abi_version == HOOK_ABI_VERSION
+      && (req->flags & HOOK_REQ_RELEASE))
+    {
+      /* No Python, no GIL: only the helper's own memory.  */
+      int saved_errno = errno;
+      channel_get ();
+      channel_reset ();
+      reply_release ();
+      errno = saved_errno;
+      return channel_finish (HOOK_OK);
+    }
   struct entry_state st;
   int status = entry_begin (req, &st);
   if (status != HOOK_OK)

@@ -100,6 +100,8 @@ struct hook_channel {
 #define HOOK_FLIGHT_GIL_TAKEN 0x2u    /* it took the GIL (HOOK_REQ_TAKE_GIL) */
 #define HOOK_FLIGHT_ERROR_SAVED 0x4u  /* it holds the thread's pending exception */
 #define HOOK_FLIGHT_GC_PAUSED 0x8u    /* it paused the garbage collector */
+#define HOOK_FLIGHT_TRACING 0x10u     /* it suspended the thread's tracing and
+                                         profiling functions */
 
 /* Exit status of a child that EXPR forked (os.fork() in py-hook-set): the
    child cannot return into the debugger's call, which is the parent's, so
@@ -124,6 +126,10 @@ struct hook_channel {
 /* hook_snapshot: instead of frames, list the threads the threading module
    knows (T records), for their names.  */
 #define HOOK_REQ_THREADS 0x4u
+/* hook_snapshot: release the memory of the last reply (a large reply
+   leaves its pages resident until then) and return at once.  Runs no
+   Python code; the thread need not hold the GIL.  */
+#define HOOK_REQ_RELEASE 0x8u
 /* Test-only: fault (SIGSEGV) inside the entry point after it has saved the
    thread's state, as a crash in CPython would.  Honoured only when the
    process was started with HOOKHELPER_TEST_FAULT=1 in its environment,

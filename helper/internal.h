@@ -15,6 +15,13 @@
 typedef struct py_object py_object;
 typedef long py_ssize;
 
+/* PY_VERSION_HEX of the minor versions whose differences the helper
+   handles; compared with struct py_api's version.  */
+#define PY_3_11 0x030b0000ul
+#define PY_3_12 0x030c0000ul
+#define PY_3_13 0x030d0000ul
+#define PY_3_14 0x030e0000ul
+
 /* --- pyapi.c: the CPython C API, found at run time ------------------- */
 
 struct py_api {
@@ -28,6 +35,9 @@ struct py_api {
   void *(*current_tstate) (void);
   int (*PyGC_Disable) (void);
   int (*PyGC_Enable) (void);
+  int (*PyGC_IsEnabled) (void);
+  void (*PyThreadState_EnterTracing) (void *tstate);
+  void (*PyThreadState_LeaveTracing) (void *tstate);
   py_object *(*PyThreadState_GetFrame) (void *tstate);
   void (*PyEval_RestoreThread) (void *tstate);
   void *(*PyEval_SaveThread) (void);
@@ -75,6 +85,9 @@ struct py_api {
   py_ssize (*PyTuple_Size) (py_object *);
   py_object *(*PyTuple_GetItem) (py_object *, py_ssize);
   py_ssize (*PyDict_Size) (py_object *);
+  py_object *(*PyDict_Copy) (py_object *);
+  void (*PyDict_Clear) (py_object *);
+  int (*PyDict_Update) (py_object *, py_object *);
   py_object *(*PyDict_GetItemString) (py_object *, const char *);
   py_object *(*PyImport_GetModuleDict) (void);
   py_object *(*PyModule_GetDict) (py_object *);
@@ -126,6 +139,8 @@ int channel_finish (int STATUS);
 /* Reply text.  The reply grows in mmap'ed memory; reply_failed is set once
    a write did not fit, and channel_finish turns that into HOOK_ERR_NO_MEMORY.  */
 void reply_reset (void);
+/* Unmaps the reply memory; the next reply maps it again.  */
+void reply_release (void);
 void reply_raw (const char *S, size_t N);
 void reply_field (const char *S, size_t N); /* TAB, then S escaped */
 void reply_field_str (const char *S);
@@ -139,6 +154,27 @@ int reply_failed (void);
 void render_fields (const struct py_api *API, py_object *O, size_t LIMIT);
 
 /* --- frames.c: walking the stack ------------------------------------- */
+
+/* On 3.11 and 3.12, PyFrame_GetLocals fills the frame's f_locals dict with
+   references to its locals, which would keep an object the program deletes
+   alive until that dict is next refreshed.  locals_keep records the dict's
+   state before the helper reads or writes through it; locals_put_back
+   restores it exactly (no dict if there was none, else its old contents),
+   so reading changes nothing.  On 3.13 (a proxy, no dict) both do nothing. */
+struct locals_kept {
+  py_object **slot;     /* the interpreter frame's f_locals, or NULL */
+  py_object *copy;      /* its contents before (new reference), or NULL */
+  int had_dict;
+  char *fast_as_locals; /* the frame object's f_fast_as_locals flag */
+  char fast_as_locals_was;
+};
+/* Only for frames of optimized (function) code.  */
+void locals_keep (const struct py_api *API, py_object *FRAME,
+                  struct locals_kept *KEPT);
+void locals_put_back (const struct py_api *API, struct locals_kept *KEPT);
+/* The interpreter frame's f_locals slot of FRAME (3.11, 3.12), or NULL
+   when it cannot be located with confidence.  */
+py_object **frames_locals_slot (const struct py_api *API, py_object *FRAME);
 
 /* Code object facts needed to list and check variables.  */
 struct code_vars {
@@ -166,6 +202,11 @@ int entry_begin (const struct hook_request *REQ, struct entry_state *ST);
 /* In a child forked during the call (EXPR ran os.fork()), exits at once
    with HOOK_FORKED_CHILD_STATUS; returns otherwise.  */
 void entry_leave_if_forked (void);
+/* While EXPR runs, the collector is in the program's own state (EXPR is
+   the program's code: gc.disable() in it must stand); the helper's pause
+   resumes before EXPR and starts again after it, from the state EXPR left.  */
+void entry_gc_for_expr (const struct py_api *API);
+void entry_gc_after_expr (const struct py_api *API);
 /* Undoes entry_begin and publishes STATUS in the channel.  */
 int entry_end (struct entry_state *ST, int STATUS);
 

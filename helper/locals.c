@@ -18,7 +18,6 @@
 #include "internal.h"
 
 #define PY_EVAL_INPUT 258 /* Py_eval_input */
-#define PY_3_13 0x030d0000ul
 #define MAX_LISTED_NAMES 2000 /* bytes of variable names in a message */
 
 /* The frame's variable names, for a "NAME is not a variable" message.  */
@@ -48,9 +47,24 @@ list_names (const struct py_api *api, const struct code_vars *cv, char *buf,
       }
 }
 
+/* Whether NAME is a global of FRAME's module: the helpful hint when a
+   function frame has no variable of that name.  */
 static int
-check_name (const struct py_api *api, py_object *code, py_object *name,
-            const char *utf8, const char **kind, int *optimized)
+is_global (const struct py_api *api, py_object *frame, const char *utf8)
+{
+  py_object *globals = api->PyFrame_GetGlobals (frame);
+  int found = globals != NULL && pyapi_type (globals) == api->dict_type
+              && api->PyDict_GetItemString (globals, utf8) != NULL;
+  if (globals)
+    api->Py_DecRef (globals);
+  api->PyErr_Clear ();
+  return found;
+}
+
+static int
+check_name (const struct py_api *api, py_object *frame, py_object *code,
+            py_object *name, const char *utf8, const char **kind,
+            int *optimized)
 {
   if (name == NULL)
     return error_to_message (api, HOOK_ERR_NOT_A_VARIABLE,
@@ -72,11 +86,20 @@ check_name (const struct py_api *api, py_object *code, py_object *name,
     {
       static char names[MAX_LISTED_NAMES];
       list_names (api, &cv, names, sizeof names);
-      status = channel_fail (
-          HOOK_ERR_NOT_A_VARIABLE,
-          "'%s' is not a variable of this frame, so assigning it would have "
-          "no effect on the running code; its variables are: %s",
-          utf8, names[0] ? names : "(none)");
+      if (is_global (api, frame, utf8))
+        status = channel_fail (
+            HOOK_ERR_NOT_A_VARIABLE,
+            "'%s' is not a variable of this frame but a global of its "
+            "module: select the module's frame (the <module> line of "
+            "py-hook-bt, with py-hook-frame N) and set it there; this "
+            "frame's variables are: %s",
+            utf8, names[0] ? names : "(none)");
+      else
+        status = channel_fail (
+            HOOK_ERR_NOT_A_VARIABLE,
+            "'%s' is not a variable of this frame, so assigning it would "
+            "have no effect on the running code; its variables are: %s",
+            utf8, names[0] ? names : "(none)");
     }
   code_vars_release (api, &cv);
   return status;
@@ -102,8 +125,12 @@ evaluate (const struct py_api *api, py_object *frame, const char *expr,
   py_object *locals = api->PyFrame_GetLocals (frame);
   py_object *value = NULL;
   if (globals && locals)
-    value = api->PyEval_EvalCode (code, globals, locals);
-  entry_leave_if_forked (); /* EXPR forked: this may be the child */
+    {
+      entry_gc_for_expr (api);
+      value = api->PyEval_EvalCode (code, globals, locals);
+      entry_leave_if_forked (); /* EXPR forked: this may be the child */
+      entry_gc_after_expr (api);
+    }
   if (value == NULL)
     *status = error_to_message (api, HOOK_ERR_EXPR_RAISED, "EXPR raised");
   py_object *all[] = { code, globals, locals };
@@ -162,6 +189,41 @@ body_target (const struct py_api *api, py_object *frame, py_object *name,
       *target = NULL;
     }
   return status;
+}
+
+/* Whether a value stored as NAME would reach the running code, decided
+   before EXPR runs.  A body frame: body_target's refusals.  A function
+   frame on 3.12 with inlined-comprehension variables hidden: its locals
+   view is a copy, which the read-back would only catch after EXPR ran.  */
+static int
+check_target (const struct py_api *api, py_object *frame, int optimized,
+              py_object *name)
+{
+  if (!optimized)
+    {
+      py_object *target = NULL;
+      int status = body_target (api, frame, name, &target);
+      if (target)
+        api->Py_DecRef (target);
+      return status;
+    }
+  py_object **slot = frames_locals_slot (api, frame);
+  if (slot == NULL)
+    return HOOK_OK;
+  py_object *view = api->PyFrame_GetLocals (frame);
+  if (view == NULL)
+    return error_to_message (api, HOOK_ERR_WRITE_FAILED,
+                             "reading the frame's locals failed");
+  int copy = view != *slot;
+  api->Py_DecRef (view);
+  if (copy)
+    return channel_fail (
+        HOOK_ERR_WRITE_FAILED,
+        "this frame runs an inlined comprehension (PEP 709), and CPython 3.12 "
+        "hands out a copy of its locals meanwhile, so a value could not "
+        "reach the frame; stop after the comprehension; EXPR was not run and "
+        "nothing was changed");
+  return HOOK_OK;
 }
 
 /* Stores VALUE as NAME into FRAME and reads it back.  *SEEN_IN gets the
@@ -252,8 +314,16 @@ impl_apply_locals (const struct hook_request *req)
   if (status == HOOK_OK)
     {
       name = api->PyUnicode_FromStringAndSize (name_utf8, req->name_len);
-      status = check_name (api, code, name, name_utf8, &kind, &optimized);
+      status
+          = check_name (api, frame, code, name, name_utf8, &kind, &optimized);
     }
+  struct locals_kept kept = { 0 };
+  if (status == HOOK_OK && optimized)
+    locals_keep (api, frame, &kept);
+  /* Everything that can refuse NAME is checked before EXPR runs: EXPR is
+     the program's code, and its effects would stand.  */
+  if (status == HOOK_OK)
+    status = check_target (api, frame, optimized, name);
   if (status == HOOK_OK)
     value = evaluate (api, frame, expr, &status);
   py_object *seen_in = NULL;
@@ -269,6 +339,8 @@ impl_apply_locals (const struct hook_request *req)
       reply_field_num (-1);
       reply_end_record ();
     }
+  if (optimized)
+    locals_put_back (api, &kept);
   py_object *all[] = { value, name, code, frame };
   for (int i = 0; i < 4; i++)
     if (all[i])

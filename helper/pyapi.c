@@ -3,9 +3,12 @@
    The helper is never linked against libpython: Debian's /usr/bin/python3.11
    exports the API from the executable, pyenv's builds from libpython3.x.so,
    and a process that is not Python has neither.  dlsym(RTLD_DEFAULT) finds
-   the symbols in whichever of those the process has.  Lookup happens on the
-   first entry-point call, never in a constructor, so a non-Python process
-   that inherits LD_PRELOAD sees nothing at all.  */
+   the symbols in whichever of those the process has.  Lookup happens once
+   in a constructor, when the library is loaded (see pyapi_preload for
+   why), and again on an entry-point call if it failed then.  A process
+   that is not Python and inherits LD_PRELOAD pays a few failed lookups and
+   sees nothing else: no output, no file opened, and no dlerror() left
+   pending by them.  */
 
 #define _GNU_SOURCE
 #include <dlfcn.h>
@@ -17,8 +20,8 @@
 /* Supported range of PY_VERSION_HEX: 3.11.0 up to, not including, 3.14.
    3.14 borrows stack references to locals (LOAD_FAST_BORROW), which makes
    overwriting a running frame's local unsafe without more work.  */
-#define PY_MIN_VERSION 0x030b0000ul
-#define PY_END_VERSION 0x030e0000ul
+#define PY_MIN_VERSION PY_3_11
+#define PY_END_VERSION PY_3_14
 
 static struct py_api api;
 static int load_status = -1; /* -1: not tried yet */
@@ -38,6 +41,9 @@ static const struct symbol symbols[] = {
   FN (Py_IsInitialized, "Py_IsInitialized"),
   FN (PyGC_Disable, "PyGC_Disable"),
   FN (PyGC_Enable, "PyGC_Enable"),
+  FN (PyGC_IsEnabled, "PyGC_IsEnabled"),
+  FN (PyThreadState_EnterTracing, "PyThreadState_EnterTracing"),
+  FN (PyThreadState_LeaveTracing, "PyThreadState_LeaveTracing"),
   FN (PyGILState_GetThisThreadState, "PyGILState_GetThisThreadState"),
   FN (PyThreadState_GetFrame, "PyThreadState_GetFrame"),
   FN (PyFrame_GetBack, "PyFrame_GetBack"),
@@ -77,6 +83,9 @@ static const struct symbol symbols[] = {
   FN (PyTuple_Size, "PyTuple_Size"),
   FN (PyTuple_GetItem, "PyTuple_GetItem"),
   FN (PyDict_Size, "PyDict_Size"),
+  FN (PyDict_Copy, "PyDict_Copy"),
+  FN (PyDict_Clear, "PyDict_Clear"),
+  FN (PyDict_Update, "PyDict_Update"),
   FN (PyDict_Next, "PyDict_Next"),
   FN (PyDict_GetItemString, "PyDict_GetItemString"),
   FN (PyImport_GetModuleDict, "PyImport_GetModuleDict"),
@@ -220,6 +229,10 @@ pyapi_preload (void)
 {
   int saved_errno = errno;
   load_status = load ();
+  /* A failed dlsym leaves its message for the program's next dlerror():
+     a C program that checks dlerror() after its own dlsym would read ours
+     ("undefined symbol: Py_IsInitialized").  Reading it clears it.  */
+  dlerror ();
   errno = saved_errno;
 }
 
@@ -229,7 +242,10 @@ pyapi_load (const struct py_api **out)
   /* A failed lookup is tried again: the interpreter may appear later (a
      helper injected before Python's own library was loaded).  */
   if (load_status != HOOK_OK)
-    load_status = load ();
+    {
+      load_status = load ();
+      dlerror (); /* as in pyapi_preload */
+    }
   *out = &api;
   if (load_status == HOOK_OK)
     channel_get ()->python_version = (uint32_t) api.version;

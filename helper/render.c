@@ -11,8 +11,9 @@
 
 #include "internal.h"
 
-/* Values are built here before they are escaped into the reply.  */
-#define SCRATCH_CAPACITY (HOOK_VALUE_LIMIT_MAX + 64)
+/* Values are built here before they are escaped into the reply: the
+   limit counts characters, each at most 4 bytes of UTF-8.  */
+#define SCRATCH_CAPACITY (4 * HOOK_VALUE_LIMIT_MAX + 64)
 /* Containers nested deeper than this are shown by type and length.  */
 #define MAX_DEPTH 3
 /* Ints with more bits than this are shown in hex: decimal conversion is
@@ -21,29 +22,37 @@
 
 struct text {
   char *buf;
-  size_t len, limit;
+  size_t len;   /* bytes in buf */
+  size_t chars; /* characters in buf */
+  size_t limit; /* characters allowed */
   int full;
 };
 
 static char scratch[SCRATCH_CAPACITY];
 
-/* Appends at most up to the limit; cuts on a UTF-8 boundary and remembers
-   that something was left out.  */
+/* Appends S (N bytes of UTF-8) up to the limit in characters, cutting
+   between two characters, and remembers that something was left out.  */
 static void
 put (struct text *t, const char *s, size_t n)
 {
   if (t->full)
     return;
-  size_t room = t->limit - t->len;
-  if (n > room)
+  size_t i = 0;
+  while (i < n)
     {
-      n = room;
-      while (n > 0 && ((unsigned char) s[n] & 0xc0) == 0x80)
-        n--;
-      t->full = 1;
+      if (((unsigned char) s[i] & 0xc0) != 0x80)
+        {
+          if (t->chars == t->limit)
+            {
+              t->full = 1;
+              break;
+            }
+          t->chars++;
+        }
+      i++;
     }
-  memcpy (t->buf + t->len, s, n);
-  t->len += n;
+  memcpy (t->buf + t->len, s, i);
+  t->len += i;
 }
 
 static void
@@ -106,7 +115,7 @@ put_int (const struct py_api *api, struct text *t, py_object *o)
      the value does not count as cut.  */
   char tail[48];
   int tail_len = snprintf (tail, sizeof tail, "... (%zu bits)", bits);
-  size_t avail = t->limit - t->len;
+  size_t avail = t->limit - t->chars;
   size_t room = avail > (size_t) tail_len ? avail - tail_len : 0;
   if (digits != NULL)
     {
@@ -278,7 +287,7 @@ render_fields (const struct py_api *api, py_object *o, size_t limit)
     limit = HOOK_VALUE_LIMIT_MAX;
   if (limit < HOOK_VALUE_LIMIT_MIN)
     limit = HOOK_VALUE_LIMIT_MIN;
-  struct text t = { scratch, 0, limit, 0 };
+  struct text t = { scratch, 0, 0, limit, 0 };
   put_value (api, &t, o, 0);
   reply_field_str (type_name (api, o));
   py_ssize len = value_length (api, o);

@@ -1,7 +1,8 @@
 """Threads that py-hook must refuse to act on, each for its own reason.
 
 - faulthandler's watchdog is a native thread with no Python thread state;
-- "sleeper" is a Python thread blocked in time.sleep, with the GIL released.
+- "sleeper-with-a-long-name" is a Python thread blocked in time.sleep, with
+  the GIL released (its name is longer than the 15 bytes the kernel keeps).
 Stop it with `break getppid` (in the main thread, which holds the GIL);
 `info threads` then shows the other two.  With --subinterpreter it first
 creates a subinterpreter, after which CPython's PyGILState_Check() answers
@@ -30,7 +31,7 @@ def sleeper():
 
 
 faulthandler.dump_traceback_later(600)  # starts the watchdog thread
-worker = threading.Thread(target=sleeper, name="sleeper")
+worker = threading.Thread(target=sleeper, name="sleeper-with-a-long-name")
 worker.start()
 time.sleep(0.2)  # let the sleeper reach time.sleep
 os.getppid()  # native stop, main thread

@@ -111,3 +111,11 @@ EOF
     assert_failure 1
     [[ "$stderr" == *"'nosuchname' is not a variable of this frame"* ]] || fail "no error"
 }
+
+@test "a process without CPython is told so, not told to load the helper" {
+    gdb_raw "${PREAMBLE[@]}" -ex "source $ROOT/gdb/py_hook.py" -ex starti -ex py-hook-bt -ex kill /bin/true
+    refute_traceback
+    [[ "$stderr" == *"py-hook: process "*" shows no CPython in it (no Py_Initialize symbol): py-hook serves CPython 3.11 to 3.13 programs only"* ]] ||
+        fail "not told there is no CPython"
+    [[ "$stderr" != *"py-hook-inject"* ]] || fail "told to run py-hook-inject"
+}

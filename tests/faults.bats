@@ -27,7 +27,7 @@ EOF
     refute_traceback
     [[ "$stderr" == *"was stopped by SIGSEGV inside the target; gdb unwound it and restored the registers"* ]] ||
         fail "no fault report"
-    [[ "$stderr" == *"undid what the call had begun: resumed the garbage collector, put the thread's pending exception back."*"py-hook stays usable"* ]] ||
+    [[ "$stderr" == *"undid what the call had begun: resumed the thread's tracing, resumed the garbage collector, put the thread's pending exception back."*"py-hook stays usable"* ]] ||
         fail "no recovery report"
     [[ "$stderr" == *"The thread's Python state (GIL, innermost frame) is as it was before the call."* ]] ||
         fail "no integrity report"
@@ -97,4 +97,29 @@ EOF
     [[ "$stderr" == *"fault injection is for tests only"*"[HOOK_ERR_BAD_REQUEST]"* ]] || fail "not refused"
     assert_line "a = 1000  (int)"
     assert_equal "$(program_output)" "$(printf '1000\n1001\n101')"
+}
+
+@test "a call left unfinished outside py-hook: commands name py-hook-recover, which undoes it; the edit after it lands" {
+    gdb_session "$(sample hygiene.py)" <<EOF
+set environment HOOKHELPER_TEST_FAULT=1
+break getppid
+run
+python import pyhook.inferior as I, pyhook.abi as A; ch = I.handshake_only(gdb.selected_inferior())
+python gdb.selected_inferior().write_memory(ch.request_addr, A.REQUEST.pack(A.HOOK_ABI_VERSION, A.HOOK_REQ_TEST_FAULT, 0, 0, 200, 0, 0, 0) + b"\\0\\0")
+set unwindonsignal on
+python gdb.set_convenience_variable("snapshot", ch.entry["hook_snapshot"]); gdb.set_convenience_variable("request", ch.request_addr)
+print ((int (*)(unsigned long)) \$snapshot)(\$request)
+py-hook-bt
+py-hook-recover
+py-hook-recover
+py-hook-set a 1000
+continue
+EOF
+    refute_traceback
+    [[ "$stderr" == *"an earlier py-hook call on thread "*" has not finished"*"run py-hook-recover on that thread [HOOK_ERR_BUSY]"* ]] ||
+        fail "the refusal does not name py-hook-recover"
+    assert_line "py-hook: undone: resumed the thread's tracing, resumed the garbage collector, put the thread's pending exception back; py-hook calls work again"
+    assert_line --regexp '^py-hook: no unfinished py-hook call in process [0-9]+: nothing to undo$'
+    assert_line "a = 1000  (int)"
+    assert_equal "$(program_output)" "$(printf 'errno 1234\na 1000\ncaught ValueError(%s) original\ngc True' "'boom'")"
 }

@@ -45,6 +45,8 @@ gdb_raw() {
     printf ' %q' "${argv[@]}"
     printf '\n# status: %s\n# stdout:\n%s\n# stderr:\n%s\n' "$status" "$output" "$stderr"
     [ "$status" -ne 124 ] && [ "$status" -ne 137 ] || fail "gdb timed out after ${GDB_TIMEOUT}s"
+    # gdb -batch exits 0 or 1; more means it died of a signal (128 + N).
+    [ "$status" -le 128 ] || fail "gdb died of signal $((status - 128))"
 }
 
 # The commands every py-hook session starts with.

@@ -55,6 +55,43 @@ EOF
     assert_equal "$(program_output)" "done"
 }
 
+@test "value-limit counts characters, not bytes: 'é' * 300 is cut after 20 characters" {
+    gdb_session "$(sample values.py)" <<EOF
+break getppid
+run
+set py-hook value-limit 20
+py-hook-set text "é" * 300
+delete
+continue
+EOF
+    assert_success
+    assert_line "text = 'ééééééééééééééééééé...  (str, len 300)"
+    assert_equal "$(program_output)" "done"
+}
+
+@test "set py-hook value-limit: 0 and unlimited mean the most there is, a value below 16 is raised to 16 and says so" {
+    gdb_session "$(sample values.py)" <<EOF
+break getppid
+run
+set py-hook value-limit 0
+show py-hook value-limit
+set py-hook value-limit 5
+show py-hook value-limit
+py-hook-locals
+set py-hook value-limit unlimited
+show py-hook value-limit
+delete
+continue
+EOF
+    assert_success
+    [ "$(grep -c '^py-hook shows values up to 1000000 characters (unlimited).$' <<<"$output")" -eq 2 ] ||
+        fail "0 and unlimited are not shown as unlimited"
+    assert_line "py-hook value-limit must be 16 to 1000000: set to 16."
+    assert_line "py-hook shows at most 16 characters of each value."
+    assert_line "long_text = 'xxxxxxxxxxxxxxx...  (str, len 100000)"
+    assert_equal "$(program_output)" "done"
+}
+
 @test "containers show type, length and first items, rendered the same way" {
     values_session py-hook-locals
     assert_line "items = [1, 'two', 3.0, None]  (list, len 4)"

@@ -17,11 +17,12 @@ assert_untouched() {
     assert_equal "$(program_output)" "$unedited"
 }
 
-@test "a NAME that is not a variable of the frame is refused, listing the frame's variables" {
+@test "a NAME that is not a variable of the frame is refused, listing the frame's variables; a global says to use the module's frame" {
     seed "py-hook-set GLOBAL_VAR 5" "py-hook-set zz 1"
-    [[ "$stderr" == *"'GLOBAL_VAR' is not a variable of this frame, so assigning it would have no effect on the running code; its variables are: a, b, c [HOOK_ERR_NOT_A_VARIABLE]"* ]] ||
+    [[ "$stderr" == *"'GLOBAL_VAR' is not a variable of this frame but a global of its module: select the module's frame (the <module> line of py-hook-bt, with py-hook-frame N) and set it there; this frame's variables are: a, b, c [HOOK_ERR_NOT_A_VARIABLE]"* ]] ||
         fail "no error for GLOBAL_VAR"
-    [[ "$stderr" == *"'zz' is not a variable of this frame"* ]] || fail "no error for zz"
+    [[ "$stderr" == *"'zz' is not a variable of this frame, so assigning it would have no effect on the running code; its variables are: a, b, c [HOOK_ERR_NOT_A_VARIABLE]"* ]] ||
+        fail "no error for zz"
     assert_untouched
 }
 

@@ -43,11 +43,12 @@ EOF
     assert_line "    GLOBAL_VAR = 100  (int)"
 }
 
-@test "py-hook-bt rejects arguments other than --full" {
-    seed "py-hook-bt --fill" "py-hook-bt 3"
+@test "py-hook-bt rejects arguments other than --full, naming the one that is wrong" {
+    seed "py-hook-bt --fill" "py-hook-bt 3" "py-hook-bt foo --full"
     refute_traceback
     [[ "$stderr" == *"py-hook-bt: unknown option '--fill'"* ]] || fail "no error for --fill"
     [[ "$stderr" == *"py-hook-bt: unexpected argument '3'"* ]] || fail "no error for 3"
+    [[ "$stderr" == *"py-hook-bt: unexpected argument 'foo'"* ]] || fail "foo not named"
     [[ "$stderr" == *"Usage: py-hook-bt [--full]"* ]] || fail "no usage line"
     assert_equal "$(program_output)" "$(printf '1\n2\n101')"
 }
@@ -79,6 +80,18 @@ EOF
     assert_line "19	    os.getppid()  # the native stop: break getppid"
     [[ "$stderr" == *"py-hook-up: already at the outermost Python frame (#1)"* ]] || fail "no error at the top"
     [[ "$stderr" == *"py-hook-down: already at the innermost Python frame (#0)"* ]] || fail "no error at the bottom"
+    refute_traceback
+    assert_equal "$(program_output)" "$(printf '1\n2\n101')"
+}
+
+@test "py-hook-up and py-hook-down by more frames than there are move to the end and say so" {
+    seed "py-hook-up 5" py-hook-frame "py-hook-down 9" py-hook-frame
+    local file
+    file="$(sample seed.py)"
+    assert_line "py-hook: py-hook-up: only 1 frame outwards; selecting the outermost (#1)"
+    assert_line "py-hook: py-hook-down: only 1 frame inwards; selecting the innermost (#0)"
+    assert_equal "$(grep -c "^Hooked at $file:28 in <module>()" <<<"$output")" 2
+    assert_equal "$(grep -c "^Hooked at $file:19 in main()" <<<"$output")" 2
     refute_traceback
     assert_equal "$(program_output)" "$(printf '1\n2\n101')"
 }

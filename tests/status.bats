@@ -28,7 +28,8 @@ EOF
     # At thread 1 a call is safe, so Python's thread names are shown.
     assert_line --regexp '^  \* 1 +[0-9]+ +MainThread +yes +holds it$'
     assert_line --regexp '^    2 +[0-9]+ +\S+ +no +-$'
-    assert_line --regexp '^    3 +[0-9]+ +sleeper +yes +(waits for it|released it \(in .*\))$'
+    # Python's name whole, not cut to the kernel's 15 bytes.
+    assert_line --regexp '^    3 +[0-9]+ +sleeper-with-a-long-name +yes +(waits for it|released it \(in .*\))$'
     # At thread 3 it is not: OS names, and a note saying why.
     assert_line "  (Python thread names need a call into the selected thread, which py-hook does not make here; OS names are shown)"
     assert_line "Selected thread 1: py-hook can read and edit its Python frames now: it holds the GIL."
@@ -93,5 +94,21 @@ EOF
     refute_traceback
     [[ "$stderr" == *"py-hook: there is no process"* ]] || fail "no no-process error"
     [[ "$stderr" == *"py-hook-status takes no arguments"* ]] || fail "no usage error"
+    assert_equal "$(program_output)" "$(printf '1\n2\n101')"
+}
+
+@test "during finalization: status says finalizing and the commands say the interpreter is shutting down; the program ends normally" {
+    gdb_session "$(sample seed.py)" <<EOF
+break $(code_location finalize_modules)
+run
+py-hook-status
+py-hook-bt
+delete
+continue
+EOF
+    refute_traceback
+    assert_line --partial "Interpreter: shut down or shutting down, FINALIZING"
+    [[ "$stderr" == *"the Python interpreter is shutting down (finalizing)"* ]] || fail "not reported as finalizing"
+    [[ "$stderr" != *"not initialized yet"* ]] || fail "reported as not initialized"
     assert_equal "$(program_output)" "$(printf '1\n2\n101')"
 }

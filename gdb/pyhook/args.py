@@ -5,15 +5,19 @@ import gdb
 from .errors import usage
 
 
-def frame_number(text, command, usage_line):
+def frame_number(text, command, usage_line, what="frame number"):
+    """TEXT as a frame number (or, with WHAT="count", a count of frames)."""
     try:
         n = int(text, 10)
     except ValueError:
-        raise usage(command, "%r is not a frame number" % text, usage_line)
+        raise usage(command, "%r is not a %s" % (text, what), usage_line)
     if n < 0:
+        if what == "count":
+            raise usage(command, "COUNT must be 0 or more, got %d (to go the other way, use "
+                        "the other command)" % n, usage_line)
         raise usage(command, "frame numbers start at 0 (innermost), got %d" % n, usage_line)
     if n >= 2**32:
-        raise usage(command, "frame number %d is out of range" % n, usage_line)
+        raise usage(command, "%s %d is out of range" % (what, n), usage_line)
     return n
 
 
@@ -24,12 +28,12 @@ def split(arg, command, usage_line):
         raise usage(command, str(e), usage_line)
 
 
-def reject_options(argv, command, usage_line, allowed=()):
+def reject_options(argv, command, usage_line, allowed=(), what="frame number"):
     for a in argv:
         if a.startswith("-") and a not in allowed and not a.lstrip("-").isdigit():
             raise usage(command, "unknown option %r" % a, usage_line)
         if a.startswith("-") and a.lstrip("-").isdigit():
-            raise usage(command, "frame numbers start at 0 (innermost), got %s" % a, usage_line)
+            frame_number(a, command, usage_line, what)
 
 
 def take_flag(argv, flag):
@@ -39,11 +43,11 @@ def take_flag(argv, flag):
     return found
 
 
-def optional_number(arg, command, usage_line, default):
+def optional_number(arg, command, usage_line, default, what="frame number"):
     """(the one optional number argument of COMMAND or DEFAULT, --force given)."""
     argv = split(arg, command, usage_line)
     force = take_flag(argv, "--force")
-    reject_options(argv, command, usage_line)
+    reject_options(argv, command, usage_line, what=what)
     if len(argv) > 1:
         raise usage(command, "too many arguments", usage_line)
-    return (frame_number(argv[0], command, usage_line) if argv else default), force
+    return (frame_number(argv[0], command, usage_line, what) if argv else default), force

@@ -1,6 +1,9 @@
 """py-hook-locals, py-hook-set."""
 
+import ast
+import keyword
 import re
+import unicodedata
 
 import gdb
 
@@ -27,6 +30,41 @@ cut at 'py-hook value-limit' characters and end in '...'."""
     def invoke(self, arg, from_tty):
         index, force = args.optional_number(arg, "py-hook-locals", self.USAGE, selection.get())
         view.print_variables(snapshot.frame(index, with_locals=True, force=force))
+
+
+def _python_name(name, usage_line):
+    """NAME as Python's compiler reads it (NFKC-normalised: '𝐱' is 'x'), or
+    a usage error when it cannot name a variable."""
+    if "=" in name and name.split("=", 1)[0].isidentifier():
+        left, right = name.split("=", 1)
+        raise usage("py-hook-set", "write NAME and EXPR without '=' between them: "
+                    "py-hook-set %s %s" % (left, right or "EXPR"), usage_line)
+    if not name.isidentifier():
+        raise usage("py-hook-set", "%s is not a Python identifier; NAME must be a variable "
+                    "name" % view.printable(repr(name)), usage_line)
+    normal = unicodedata.normalize("NFKC", name)
+    if keyword.iskeyword(normal):
+        raise usage("py-hook-set", "%r is a Python keyword, not a variable name" % normal,
+                    usage_line)
+    return normal
+
+
+def _assigned_by(expr):
+    """The name EXPR assigns with ':=' in the frame's own scope (not inside a
+    lambda), or None.  EXPR that gdb's Python cannot parse goes on to the
+    target's compiler, which reports what is wrong with it."""
+    try:
+        tree = ast.parse(expr, mode="eval")
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return None
+    todo = [tree]
+    while todo:
+        node = todo.pop()
+        if isinstance(node, ast.NamedExpr):
+            return node.target.id
+        if not isinstance(node, ast.Lambda):
+            todo.extend(ast.iter_child_nodes(node))
+    return None
 
 
 # EXPR is Python source and must reach the helper byte for byte, so the line
@@ -83,18 +121,26 @@ cell see it too.  Prints the value as stored."""
             elif word.startswith("--"):
                 raise usage("py-hook-set", "unknown option %r" % word, self.USAGE)
             name, expr = word, rest[m.end():].strip()
+            if name.endswith("=") and not name.endswith("==") and len(name) > 1 and not expr:
+                raise usage("py-hook-set", "write NAME and EXPR without '=' between them: "
+                            "py-hook-set %s %s" % (name[:-1], "EXPR"), self.USAGE)
             if not expr:
                 raise usage("py-hook-set", "EXPR is missing after %s" % name, self.USAGE)
+            if expr.startswith("=") and not expr.startswith("=="):
+                raise usage("py-hook-set", "write NAME and EXPR without '=' between them: "
+                            "py-hook-set %s %s" % (name, expr[1:].strip() or "EXPR"),
+                            self.USAGE)
             return index, name, expr
 
     def invoke(self, arg, from_tty):
         index, name, expr = self._parse(arg)
-        if not name.isidentifier():
-            raise usage(
-                "py-hook-set",
-                "%r is not a Python identifier; NAME must be a variable name" % name,
-                self.USAGE,
-            )
+        name = _python_name(name, self.USAGE)
+        walrus = _assigned_by(expr)
+        if walrus:
+            raise usage("py-hook-set", "EXPR assigns %s with ':=': assignment expressions are "
+                        "refused, because CPython 3.13 keeps such a change in the frame and "
+                        "3.11 and 3.12 lose it; set each variable with its own py-hook-set"
+                        % view.printable(walrus), self.USAGE)
         if index is None:
             index = selection.get()
         stored = snapshot.assign(index, name, expr, force=self.force)

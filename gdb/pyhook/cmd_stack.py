@@ -26,8 +26,9 @@ as FILE:LINE in FUNCTION, FUNCTION being the qualified name.
     def invoke(self, arg, from_tty):
         argv = args.split(arg, "py-hook-bt", self.USAGE)
         args.reject_options(argv, "py-hook-bt", self.USAGE, allowed=("--full", "--force"))
-        if any(a not in ("--full", "--force") for a in argv):
-            raise usage("py-hook-bt", "unexpected argument %r" % argv[-1], self.USAGE)
+        unexpected = [a for a in argv if a not in ("--full", "--force")]
+        if unexpected:
+            raise usage("py-hook-bt", "unexpected argument %r" % unexpected[0], self.USAGE)
         full = "--full" in argv
         snap = snapshot.take(with_locals=full, force="--force" in argv)
         for frame in snap.frames:
@@ -61,16 +62,26 @@ stops again.  --force: as for py-hook-bt."""
 
 class _Move(gdb.Command):
     def invoke(self, arg, from_tty):
-        count, force = args.optional_number(arg, self.NAME, self.USAGE, 1)
-        target = selection.get() + self.DIRECTION * count
+        count, force = args.optional_number(arg, self.NAME, self.USAGE, 1, what="count")
+        current = selection.get()
+        target = current + self.DIRECTION * count
         if target < 0:
-            raise fail("%s: already at the innermost Python frame (#0)" % self.NAME)
-        snap = snapshot.take(first=0, count=1, force=force)
-        if target >= snap.total:
-            raise fail(
-                "%s: already at the outermost Python frame (#%d)"
-                % (self.NAME, snap.total - 1)
-            )
+            if current == 0:
+                raise fail("%s: already at the innermost Python frame (#0)" % self.NAME)
+            gdb.write("py-hook: %s: only %d frame%s inwards; selecting the innermost (#0)\n"
+                      % (self.NAME, current, "" if current == 1 else "s"))
+            target = 0
+        else:
+            snap = snapshot.take(first=0, count=1, force=force)
+            last = snap.total - 1
+            if target > last:
+                if current >= last:
+                    raise fail("%s: already at the outermost Python frame (#%d)"
+                               % (self.NAME, last))
+                gdb.write("py-hook: %s: only %d frame%s outwards; selecting the outermost "
+                          "(#%d)\n" % (self.NAME, last - current, "" if last - current == 1
+                                        else "s", last))
+                target = last
         _select(target, force)
 
 

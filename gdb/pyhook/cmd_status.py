@@ -9,7 +9,7 @@ import os
 
 import gdb
 
-from . import VERSION, abi, context, inferior, runtime, safety, snapshot, target
+from . import VERSION, abi, context, inferior, runtime, safety, snapshot, target, view
 from .errors import PyHookError, fail
 
 
@@ -41,6 +41,10 @@ def _library_of(name):
 
 
 def _helper_text(inf):
+    if target.is_core():
+        loaded = target.helper_objfile()
+        return ("%s (a core file: py-hook makes no calls in it)" % loaded) if loaded else \
+            "not loaded (a core file: py-hook makes no calls in it)"
     try:
         channel = inferior.handshake_only(inf)
     except PyHookError as e:
@@ -130,8 +134,9 @@ works wherever the other commands refuse."""
                 out.append("Interpreter state: unknown: %s" % why_not)
         else:
             out.append("Interpreter: %s, %s; %d interpreter%s, %d Python thread state%s" % (
-                "initialized" if rt.initialized else "NOT initialized yet",
-                "SHUTTING DOWN" if rt.finalizing else "not finalizing",
+                "initialized" if rt.initialized else
+                "shut down or shutting down" if rt.finalizing else "NOT initialized yet",
+                "FINALIZING" if rt.finalizing else "not finalizing",
                 len(rt.interpreters), "" if len(rt.interpreters) == 1 else "s",
                 len(rt.threads), "" if len(rt.threads) == 1 else "s"))
             out.append("Runtime state: read from memory with %s" % rt.source)
@@ -152,16 +157,20 @@ works wherever the other commands refuse."""
             names_note = "Python thread names need a call into the selected thread, which " \
                 "py-hook does not make here; OS names are shown"
         out.append("Threads:")
-        out.append("    %-4s %-8s %-16s %-7s %s" % ("#", "LWP", "name", "Python", "GIL"))
+        rows = []
         for thread in sorted(inf.threads(), key=lambda t: t.num):
             lwp = thread.ptid[1]
             ts = rt.thread_for_lwp(lwp) if rt else None
             has = "?" if rt is None else ("yes" if ts else "no")
             gil = _gil_column(rt, ts, thread) if rt else "?"
-            name = names.get(lwp) or thread.name or ""
-            out.append("  %s %-4d %-8d %-16s %-7s %s" % (
-                "*" if thread.num == selected.num else " ", thread.num, lwp,
-                name[:16], has, gil))
+            rows.append((thread, lwp, names.get(lwp) or thread.name or "", has, gil))
+        # Names are shown whole (Python's are not cut to the kernel's 16 bytes).
+        width = max([16] + [len(row[2]) for row in rows])
+        out.append("    %-4s %-8s %-*s %-7s %s" % ("#", "LWP", width, "name", "Python", "GIL"))
+        for thread, lwp, name, has, gil in rows:
+            out.append("  %s %-4d %-8d %-*s %-7s %s" % (
+                "*" if thread.num == selected.num else " ", thread.num, lwp, width,
+                view.printable(name), has, gil))
         if names_note:
             out.append("  (%s)" % names_note)
         out.append(verdict)
@@ -188,6 +197,9 @@ works wherever the other commands refuse."""
     @staticmethod
     def _verdict(selected):
         head = "Selected thread %d: " % selected.num
+        if target.is_core():
+            return head + "this is a core file: py-hook reads its memory (this status) but " \
+                "cannot call into it or change it.", False
         native = context.examine()
         if native.hazards:
             return head + "py-hook refuses to call into it (--force overrides): it is inside " + \
@@ -205,4 +217,28 @@ works wherever the other commands refuse."""
         return head + "py-hook can read and edit its Python frames now: " + plan.verdict + ".", True
 
 
-COMMANDS = (PyHookStatus,)
+class PyHookRecover(gdb.Command):
+    """Undo what an unfinished py-hook call left in the program.
+
+Usage: py-hook-recover
+py-hook recovers by itself after a call it interrupts or that crashes.  Use
+this command when another one says an earlier py-hook call has not finished
+(gdb was killed or detached during a call, or a call was made by hand): on
+the thread that call ran on, it gives the thread the GIL as the call found
+it, resumes the garbage collector and the thread's tracing, puts its pending
+exception back, and lets py-hook calls in again.  Run it on that thread (the
+message names it), not while the call is still on its stack."""
+
+    USAGE = "py-hook-recover"
+
+    def __init__(self):
+        super().__init__("py-hook-recover", gdb.COMMAND_STATUS)
+
+    def invoke(self, arg, from_tty):
+        if arg.strip():
+            raise fail("py-hook-recover takes no arguments\nUsage: py-hook-recover")
+        inf, thread = target.require_stopped_process()
+        gdb.write(inferior.recover(inf, thread) + "\n")
+
+
+COMMANDS = (PyHookStatus, PyHookRecover)

@@ -139,6 +139,11 @@ def _plain(name):
     return name
 
 
+def classify(frame):
+    """The hazard kind of one native frame (ALLOCATOR, GC, ...), or None."""
+    return _classify(frame)
+
+
 def _classify(frame):
     t = frame.type()
     if t == gdb.SIGTRAMP_FRAME:

@@ -36,10 +36,11 @@ import time
 
 import gdb
 
-from . import abi, runtime, selection, settings
+from . import abi, context, runtime, selection, settings
 from .errors import fail, helper_failed
 from .target import LIBRARY as _LIB
-from .target import epoch, helper_objfile, process_alive, require_stopped_process, symbol_address
+from .target import (epoch, helper_objfile, process_alive, require_live, require_stopped_process,
+                     symbol_address)
 
 
 class Reply:
@@ -120,6 +121,9 @@ def _helper_loaded():
 
 def _not_loaded_error(inferior):
     lib = library_path()
+    if symbol_address("Py_Initialize") is None:
+        return fail("process %d shows no CPython in it (no Py_Initialize symbol): py-hook serves "
+                    "CPython 3.11 to 3.13 programs only" % inferior.pid)
     return fail(
         "%s is not loaded in process %d, so py-hook cannot reach its Python frames.\n"
         "Load it now with:\n"
@@ -132,6 +136,7 @@ def _not_loaded_error(inferior):
 
 def _channel_for(inferior):
     global _channel
+    require_live("this command")
     if _channel is not None and _channel.pid == inferior.pid and _channel.epoch == epoch():
         return _channel
     _channel = None
@@ -158,6 +163,29 @@ def _channel_for(inferior):
             raise fail("%s in process %d lacks %s; rebuild it (make)" % (_LIB, inferior.pid, name))
     _channel = channel
     return channel
+
+
+def recover(inferior, thread):
+    """py-hook-recover: undoes what an unfinished call left in the target
+    (hook_recover); returns what was done, in words."""
+    channel = _channel_for(inferior)
+    # The handshake refreshes the channel's in_flight from the call record.
+    call_function(channel.entry["hook_handshake"], abi.HOOK_ABI_VERSION, "hook_handshake")
+    fields = abi.CHANNEL.unpack(bytes(inferior.read_memory(channel.address, abi.CHANNEL.size)))
+    if not fields[11]:
+        return "py-hook: no unfinished py-hook call in process %d: nothing to undo" % inferior.pid
+    if _dummy_frame() is not None:
+        raise fail("thread %d is stopped inside a call gdb made: finish it ('finish', or "
+                   "'continue') or unwind it first, then py-hook-recover" % thread.num)
+    try:
+        status = _call("int", channel.entry["hook_recover"], 0, "hook_recover")[0]
+    except _CallFailed as failure:
+        forget()
+        raise fail(failure.describe())
+    message = _read_message(inferior, channel)
+    if status != abi.HOOK_OK:
+        raise helper_failed(abi.status_name(status), message)
+    return "py-hook: %s; py-hook calls work again" % message
 
 
 def handshake_only(inferior):
@@ -432,6 +460,7 @@ class _Interrupter:
         self.tstate = tstate
         self.posted = None
         self.cause = None  # why the call was interrupted, in words
+        self.epoch = epoch()
 
     def interrupt(self):
         """What was done, in words, or None when nothing could be."""
@@ -450,11 +479,11 @@ class _Interrupter:
             " (waking it from %s)" % woke if woke else "")
 
     def withdraw(self):
-        if self.posted is not None:
+        if self.posted is not None and self.epoch == epoch():
             try:
                 self.posted.withdraw()
             except gdb.error:
-                pass
+                pass  # the process ended during the call
 
 
 class _CallFailed(Exception):
@@ -462,7 +491,7 @@ class _CallFailed(Exception):
     (ended), or it was unwound (unwound), or gdb refused it."""
 
     def __init__(self, text, what, into, events, watchdog, unwound=False, where=(None, None),
-                 tried=None):
+                 tried=None, stuck=None):
         super().__init__(text)
         self.text = text
         self.what = what
@@ -473,6 +502,7 @@ class _CallFailed(Exception):
         self.unwound = unwound
         self.where = where
         self.tried = tried
+        self.stuck = stuck  # the hazard it was unwound inside, if it could not leave it
 
     @property
     def ended(self):
@@ -515,8 +545,12 @@ class _CallFailed(Exception):
                 "passed to it) while %s%s" % (self._how_it_ran(), tried)
         else:
             cause = "was stopped by %s inside the target" % signal_name
-        return ("%s %s; gdb unwound it and restored the registers it had saved before the call "
+        text = ("%s %s; gdb unwound it and restored the registers it had saved before the call "
                 "(general, floating-point and vector registers alike)" % (call, cause))
+        if self.stuck:
+            text += (".  WARNING: it was unwound inside %s, which it did not leave within 8 "
+                     "tries: that code's data may be left half-updated" % self.stuck)
+        return text
 
 
 def _first_line(text):
@@ -569,9 +603,69 @@ def _call(return_type, address, argument, what, into=_LIB, interrupter=None):
                     raise _CallFailed(text, what, into, events, watchdog)
                 if _dummy_frame() is None:
                     return None, tried
+            stuck = _leave_hazards(watchdog)
+            if not process_alive(inferior):
+                raise _CallFailed(text, what, into, events, watchdog)
+            if stuck == "finished":
+                return None, tried
             _unwind()
             raise _CallFailed(text, what, into, events, watchdog, unwound=True, where=where,
-                              tried=tried)
+                              tried=tried, stuck=stuck)
+
+
+# Where unwinding half-way would leave shared state half-updated: the call
+# is first let run out of these (_leave_hazards).
+_UNWIND_HAZARDS = (context.ALLOCATOR, context.PY_ALLOCATOR, context.GC, context.LOADER,
+                   context.FORK, context.SIGNAL)
+
+
+def _outermost_hazard():
+    """The outermost frame inside the call (between the innermost frame and
+    gdb's dummy frame) that is in one of _UNWIND_HAZARDS, or None."""
+    found = None
+    try:
+        frame = gdb.newest_frame()
+        while frame is not None and frame.type() != gdb.DUMMY_FRAME:
+            if context.classify(frame) in _UNWIND_HAZARDS:
+                found = frame
+            frame = frame.older()
+    except gdb.error:
+        return found
+    return found
+
+
+def _leave_hazards(watchdog, attempts=8):
+    """Before a call is unwound: lets the thread run on (alone) until it has
+    returned from the allocator, the collector, the loader... it may be
+    inside, so that unwinding does not abandon their data half-updated
+    (observed: unwound inside pymalloc, the next allocation crashed).
+    Returns None when the thread is out of them, "finished" when the call
+    ended meanwhile, else the place it could not leave (it waits there)."""
+    for _ in range(attempts):
+        hazard = _outermost_hazard()
+        if hazard is None:
+            return None
+        where = "%s (%s)" % (context.classify(hazard), hazard.name() or "??")
+        caller = hazard.older()
+        if caller is None:
+            return where
+        stop = gdb.Breakpoint("*0x%x" % caller.pc(), internal=True, temporary=True)
+        stop.silent = True
+        stop.thread = gdb.selected_thread().global_num
+        watchdog.rearm(1)
+        try:
+            gdb.execute("signal 0", to_string=True)
+        except (gdb.error, KeyboardInterrupt):
+            pass
+        finally:
+            watchdog.disarm()
+            if stop.is_valid():
+                stop.delete()
+        if not process_alive(gdb.selected_inferior()):
+            return None
+        if _dummy_frame() is None:
+            return "finished"
+    return where
 
 
 def _ret_instruction():
@@ -630,11 +724,14 @@ def _after_unwound(inferior, channel, failure, plan, before, saved, thread):
     what the call had begun, and the result is compared with BEFORE."""
     lines = [failure.describe() + "."]
     restored = []
-    if plan.tstate is not None and saved:
+    fields, waiters = saved if saved else (None, None)
+    if plan.tstate is not None and fields:
         try:
-            restored = plan.tstate.restore(saved)
+            restored = plan.tstate.restore(fields)
         except gdb.error as e:
             lines.append("Putting the thread's Python state back failed (%s)." % e)
+    ghost = waiters is not None and any(
+        after > before for after, before in zip(plan.gil_waiters() or waiters, waiters))
     if restored:
         lines.append("py-hook put back the thread's Python state the call had left changed (%s)."
                      % ", ".join(restored))
@@ -668,7 +765,12 @@ def _after_unwound(inferior, channel, failure, plan, before, saved, thread):
             undone = True
     after = plan.fingerprint()
     known = before is not None and after is not None
-    if known and after != before:
+    if ghost:
+        lines.append(
+            "WARNING: the call was unwound while it waited on a condition variable of the GIL, "
+            "which still counts that wait; the program may hang the next time the GIL changes "
+            "hands.  'kill' it, or detach knowing that.")
+    elif known and after != before:
         lines.append(
             "WARNING: the interrupted call left the thread's Python state changed (GIL held: "
             "%s -> %s, innermost frame 0x%x -> 0x%x); continuing may crash the program.  'kill' "
@@ -734,4 +836,22 @@ def call(entry_point, plan, flags=0, first_frame=0, max_frames=0, value_limit=20
                 % (interrupter.cause, tried, message))
         raise helper_failed(abi.status_name(status), message)
     text = bytes(inferior.read_memory(reply_addr, reply_len)) if reply_len else b""
+    if reply_len > _RELEASE_ABOVE:
+        _release_reply(inferior, channel)
     return Reply(text.decode("utf-8", "replace"), python_version)
+
+
+# A reply larger than this has its memory given back to the target at once.
+_RELEASE_ABOVE = 1 << 20
+
+
+def _release_reply(inferior, channel):
+    """Unmaps the helper's reply memory (HOOK_REQ_RELEASE): a 100 MB listing
+    must not leave 100 MB resident in the program."""
+    inferior.write_memory(channel.request_addr, abi.REQUEST.pack(
+        abi.HOOK_ABI_VERSION, abi.HOOK_REQ_RELEASE, 0, 0, 0, 0, 0, 0) + b"\0\0")
+    try:
+        _call("int", channel.entry["hook_snapshot"], channel.request_addr, "hook_snapshot")
+    except _CallFailed as failure:
+        gdb.write("py-hook: warning: could not give the reply's memory back to the program: "
+                  "%s\n" % failure.describe(), gdb.STDERR)

@@ -157,6 +157,7 @@ def _call(what, address, arguments):
 def load(path=None, force=False):
     """Loads the helper into the selected process unless it is there."""
     inf, thread = target.require_stopped_process()
+    target.require_live("py-hook-inject")
     loaded = target.helper_objfile()
     if loaded is not None:
         gdb.write("py-hook: %s is already loaded in process %d (%s); nothing to do.\n"

@@ -114,11 +114,12 @@ class ThreadState(_Struct):
     # What a call can leave changed in its thread state when gdb unwinds
     # it half-way (measured: docs/safety.md), in the order they are put
     # back.  The GIL (attached state) is not among them: the helper takes
-    # it back with the C API (hook_recover), and the pending exception is
-    # the helper's to restore as well.
+    # it back with the C API (hook_recover); so are the pending exception
+    # and the tracing counter, which the helper itself set aside and
+    # restores (its own PyThreadState_EnterTracing is what changed it).
     CALL_STATE = ("cframe", "current_frame", "recursion_remaining", "py_recursion_remaining",
                   "c_recursion_remaining", "datastack_chunk", "datastack_top",
-                  "datastack_limit", "exc_info", "tracing", "what_event")
+                  "datastack_limit", "exc_info", "what_event")
 
     def capture(self):
         """{field: value} of CALL_STATE, read now."""
@@ -232,6 +233,12 @@ class Gil(_Struct):
 
     def _member(self, name):
         return self.address + self._fields["gil." + name].offset
+
+    def waiters(self):
+        """Threads counted as waiting on the GIL's two condition variables
+        (glibc's __wrefs >> 3), cond and switch_cond."""
+        return tuple(_read(self._member(name) + layout.COND_WREFS, 4) >> 3
+                     for name in ("cond", "switch_cond"))
 
     @property
     def created(self):

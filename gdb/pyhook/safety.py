@@ -17,7 +17,7 @@ import contextlib
 
 import gdb
 
-from . import abi, context, runtime
+from . import abi, context, runtime, target
 from .errors import fail
 
 
@@ -32,12 +32,24 @@ class Plan:
 
     def capture(self):
         """What the call may change in the thread's state (runtime.ThreadState
-        .capture), read now; None when the thread state is unknown."""
+        .capture) and the waiters counted on its GIL's condition variables,
+        read now; None when the thread state is unknown."""
         if self.tstate is None:
             return None
         try:
-            return self.tstate.capture()
+            gil = self.tstate.interp.gil
+            return self.tstate.capture(), gil.waiters() if gil is not None else None
         except gdb.error:
+            return None
+
+    def gil_waiters(self):
+        """The GIL's condition-variable waiter counts now, or None."""
+        try:
+            rt = runtime.read()
+            me = rt.thread_at(self.tstate.address) if self.tstate is not None else None
+            gil = rt.gil_for(me) if me is not None else None
+            return gil.waiters() if gil is not None else None
+        except (runtime.Unavailable, gdb.error):
             return None
 
     def gil_unusable(self, give_back):
@@ -96,6 +108,7 @@ class _Masked:
         self.per_thread_bits = per_thread_bits
 
     def __enter__(self):
+        self.epoch = target.epoch()
         if test_unmasked:
             self.fields = []
         for f in self.fields:
@@ -107,12 +120,17 @@ class _Masked:
         return self
 
     def __exit__(self, *exc):
+        if self.epoch != target.epoch():
+            return False  # the program exec'd during the call: these addresses are gone
         for f in reversed(self.fields):
-            current = f.read()
-            if self.per_thread_bits:
-                f.write(current | (f.saved & runtime.EVAL_BREAKER_REQUEST_BITS))
-            elif f.saved:
-                f.write(current | f.saved)
+            try:
+                current = f.read()
+                if self.per_thread_bits:
+                    f.write(current | (f.saved & runtime.EVAL_BREAKER_REQUEST_BITS))
+                elif f.saved:
+                    f.write(current | f.saved)
+            except gdb.error:
+                return False  # the process ended during the call
         return False
 
 
@@ -134,9 +152,12 @@ class _Borrowed(_Masked):
 
     def __exit__(self, *exc):
         super().__exit__(*exc)
-        if self.gil.field("locked").read() == 0:
-            self.holder.write(self.holder.saved)
-            self.switches.write(self.switches.saved)
+        try:
+            if self.epoch == target.epoch() and self.gil.field("locked").read() == 0:
+                self.holder.write(self.holder.saved)
+                self.switches.write(self.switches.saved)
+        except gdb.error:
+            pass  # the process ended during the call
         return False
 
 

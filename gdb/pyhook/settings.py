@@ -20,27 +20,51 @@ Options: value-limit, call-timeout."""
 class ShowPyHook(gdb.Command):
     """Show py-hook options.
 
-Usage: show py-hook [OPTION]"""
+Usage: show py-hook [OPTION]
+Without OPTION, every option and its value."""
 
     def __init__(self):
         super().__init__("show py-hook", gdb.COMMAND_DATA, gdb.COMPLETE_NONE, True)
+
+    def invoke(self, arg, from_tty):
+        if arg.strip():
+            raise gdb.GdbError("py-hook: show py-hook: no option %r; options: value-limit, "
+                               "call-timeout" % arg.strip())
+        for name in ("value-limit", "call-timeout"):
+            gdb.write("%s: " % name)
+            gdb.execute("show py-hook %s" % name)
 
 
 class ValueLimit(gdb.Parameter):
     """How many characters of each value py-hook shows.
 
 Usage: set py-hook value-limit N
-A longer value is cut and ends in "...".  Lengths of str, bytes and containers
-are always shown in full.  N is clamped to 16 .. 1000000; 0 means 1000000."""
+A longer value is cut after N characters (not bytes) and ends in "...".
+Lengths of str, bytes and containers are always shown in full.  N is 16 at
+least and 1000000 at most (a value outside is set to the nearest bound, and
+the command says so); 0 or unlimited means 1000000."""
 
     set_doc = "Set how many characters of each value py-hook shows."
     show_doc = "Show how many characters of each value py-hook shows."
 
     def __init__(self):
-        super().__init__("py-hook value-limit", gdb.COMMAND_DATA, gdb.PARAM_ZUINTEGER)
+        super().__init__("py-hook value-limit", gdb.COMMAND_DATA, gdb.PARAM_ZUINTEGER_UNLIMITED)
         self.value = DEFAULT_VALUE_LIMIT
 
+    def get_set_string(self):
+        n = self.value
+        if n is None or n <= 0:
+            return ""
+        if n < abi.HOOK_VALUE_LIMIT_MIN or n > abi.HOOK_VALUE_LIMIT_MAX:
+            self.value = max(abi.HOOK_VALUE_LIMIT_MIN, min(abi.HOOK_VALUE_LIMIT_MAX, n))
+            return "py-hook value-limit must be %d to %d: set to %d." % (
+                abi.HOOK_VALUE_LIMIT_MIN, abi.HOOK_VALUE_LIMIT_MAX, self.value)
+        return ""
+
     def get_show_string(self, svalue):
+        if svalue in ("0", "unlimited", "-1"):
+            return "py-hook shows values up to %d characters (unlimited)." % \
+                abi.HOOK_VALUE_LIMIT_MAX
         return "py-hook shows at most %s characters of each value." % svalue
 
 
@@ -51,9 +75,17 @@ class CallTimeout(gdb.Parameter):
     """How long py-hook lets one call into the target run before it interrupts it.
 
 Usage: set py-hook call-timeout SECONDS
-A call that has not returned by then (it deadlocked, which can only happen
-after --force) is interrupted with SIGINT, unwound by gdb, and what it had
-begun is undone; the command then fails and says so.  0 means no limit."""
+It fires when a call is still running after SECONDS: an EXPR that sleeps,
+computes for long, waits on a lock or for I/O, or a call that deadlocked
+(after --force).  py-hook then stops the thread and raises KeyboardInterrupt
+inside EXPR, so Python unwinds its frames (finally blocks run, locks are
+released) and nothing is stored; an EXPR asleep in time.sleep is woken for
+it.  If EXPR has not ended 3 seconds later (C code that never returns to
+the bytecode loop, such as sum(range(10**12)), or a wait on a lock), gdb
+unwinds the call and py-hook puts the thread's Python state back (current
+frame, recursion depth, data stack, exception state, the GIL).  Pressing
+Ctrl-C during a command does the same at once; SIGINT is never passed to
+the program during a call.  0 means no limit (Ctrl-C still works)."""
 
     set_doc = "Set how long one py-hook call into the target may run."
     show_doc = "Show how long one py-hook call into the target may run."
@@ -86,6 +118,6 @@ def call_timeout():
 
 def value_limit():
     n = _limit.value if _limit is not None else DEFAULT_VALUE_LIMIT
-    if not n:
+    if n is None or n <= 0:
         return abi.HOOK_VALUE_LIMIT_MAX
     return max(abi.HOOK_VALUE_LIMIT_MIN, min(abi.HOOK_VALUE_LIMIT_MAX, n))

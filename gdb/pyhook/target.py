@@ -44,6 +44,23 @@ def require_stopped_process():
     return inferior, thread
 
 
+def is_core():
+    """Whether the selected inferior is a core file (nothing can be called
+    or changed there; memory can be read)."""
+    inferior = gdb.selected_inferior()
+    connection = getattr(inferior, "connection", None)
+    return connection is not None and connection.type == "core"
+
+
+def require_live(what):
+    """Raises PyHookError when the target is a core file; WHAT names the action."""
+    if is_core():
+        raise fail(
+            "this is a core file, a snapshot of process %d: %s needs a running process, since "
+            "py-hook calls into it; run the program (or attach to it) to do that.  "
+            "py-hook-status reads the snapshot's memory" % (gdb.selected_inferior().pid, what))
+
+
 def process_alive(inferior):
     return inferior.is_valid() and inferior.pid != 0
 

@@ -1,29 +1,60 @@
-"""How frames, variables and source lines are printed."""
+"""How frames, variables and source lines are printed.
+
+Every piece of text that comes from the program (names, values, file and
+function names, source lines) goes through printable() first: a name such
+as "b\nfake = 'SPOOF'" must not forge a line of output, and no escape
+sequence may reach the user's terminal.
+"""
 
 import os
+import unicodedata
 
 import gdb
 
+# Characters shown escaped: control characters (C0, DEL, C1) and the format
+# characters that reorder or hide text (bidirectional overrides, zero-width).
+_ESCAPED_CATEGORIES = ("Cc", "Cf")
+_NAMED = {"\n": "\\n", "\r": "\\r", "\t": "\\t", "\x1b": "\\x1b"}
+
+
+def printable(text):
+    """TEXT with every control or format character written as an escape."""
+    if text.isprintable():
+        return text
+    out = []
+    for c in text:
+        if c in _NAMED:
+            out.append(_NAMED[c])
+        elif unicodedata.category(c) in _ESCAPED_CATEGORIES:
+            code = ord(c)
+            out.append("\\x%02x" % code if code < 0x100 else
+                       "\\u%04x" % code if code < 0x10000 else "\\U%08x" % code)
+        else:
+            out.append(c)
+    return "".join(out)
+
 
 def frame_line(frame):
-    return "#%-2d %s:%d in %s" % (frame.index, frame.filename, frame.line, frame.function)
+    return "#%-2d %s:%d in %s" % (frame.index, printable(frame.filename), frame.line,
+                                  printable(frame.function))
 
 
 def variable_line(variable):
+    name = printable(variable.name)
     if variable.unbound:
-        return "%s = <unbound>  (%s)" % (variable.name, variable.kind)
-    details = [variable.type_name]
+        return "%s = <unbound>  (%s)" % (name, variable.kind)
+    details = [printable(variable.type_name)]
     if variable.length is not None:
         details.append("len %d" % variable.length)
     if variable.kind != "local":
         details.append(variable.kind)
-    value = variable.value + ("..." if variable.cut else "")
-    return "%s = %s  (%s)" % (variable.name, value, ", ".join(details))
+    value = printable(variable.value) + ("..." if variable.cut else "")
+    return "%s = %s  (%s)" % (name, value, ", ".join(details))
 
 
 def print_variables(frame, indent=""):
     if frame.note:
-        gdb.write("%s(variables not shown: %s)\n" % (indent, frame.note))
+        gdb.write("%s(variables not shown: %s)\n" % (indent, printable(frame.note)))
     elif not frame.variables:
         gdb.write("%s(no variables)\n" % indent)
     for variable in frame.variables:
@@ -50,12 +81,14 @@ def source_line(frame):
         with open(path, "rb") as f:
             for number, text in enumerate(f, 1):
                 if number == frame.line:
-                    return "%d\t%s" % (number, text.decode("utf-8", "replace").rstrip("\r\n"))
+                    return "%d\t%s" % (number, printable(
+                        text.decode("utf-8", "replace").rstrip("\r\n")))
     except OSError as e:
-        return "(source not available: %s: %s)" % (frame.filename, e.strerror)
-    return "(source not available: %s has no line %d)" % (frame.filename, frame.line)
+        return "(source not available: %s: %s)" % (printable(frame.filename), e.strerror)
+    return "(source not available: %s has no line %d)" % (printable(frame.filename), frame.line)
 
 
 def print_hooked_at(frame):
-    gdb.write("Hooked at %s:%d in %s()\n" % (frame.filename, frame.line, frame.function))
+    gdb.write("Hooked at %s:%d in %s()\n" % (printable(frame.filename), frame.line,
+                                              printable(frame.function)))
     gdb.write(source_line(frame) + "\n")

@@ -34,3 +34,10 @@ COMMANDS=(py-hook-bt py-hook-frame py-hook-up py-hook-down py-hook-locals py-hoo
     assert_line "py-hook shows at most 200 characters of each value."
     [[ "$stderr" == *"integer"* || "$stderr" == *"Invalid number"* || "$stderr" == *"No symbol"* ]] || fail "no error for 'lots': $stderr"
 }
+
+@test "show py-hook lists every setting with its value" {
+    gdb_raw -ex "source $ROOT/gdb/py_hook.py" -ex "set py-hook call-timeout 7" -ex "show py-hook"
+    assert_success
+    assert_line "value-limit: py-hook shows at most 200 characters of each value."
+    assert_line "call-timeout: py-hook interrupts a call into the target after 7 seconds."
+}

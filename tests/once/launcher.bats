@@ -5,7 +5,7 @@
 load ../helper
 
 LAUNCHER="$ROOT/bin/py-hook"
-RUN_USAGE='py-hook run [--break SYMBOL]... [--ex CMD]... -- PYTHON SCRIPT [ARGS]'
+RUN_USAGE='py-hook run [--break SYMBOL]... [--ex CMD]... -- PYTHON [OPTIONS] (SCRIPT | -m MODULE | -c CODE) [ARGS]'
 ATTACH_USAGE='py-hook attach PID [--ex CMD]...'
 
 teardown() {
@@ -164,6 +164,52 @@ bad_use() {
     assert_equal "$(tail -n 4 "$BATS_TEST_TMPDIR/gdb.args")" "$(printf '%s\n' --args "$real" "$(sample seed.py)" x)"
     rm "$BATS_TEST_TMPDIR/gdb.args"
     bad_use "is a script, not a Python interpreter" run -- "$other" "$(sample seed.py)"
+}
+
+@test "run passes interpreter options, -m MODULE and -c CODE through as typed" {
+    PYHOOK_GDB=$(stub_gdb) py_hook run -- "$PY" -X dev -u -O -m json.tool --sort-keys
+    assert_success
+    assert_equal "$(sed -n '/^--args$/,$p' "$BATS_TEST_TMPDIR/gdb.args")" \
+        "$(printf '%s\n' --args "$PY" -X dev -u -O -m json.tool --sort-keys)"
+    PYHOOK_GDB=$(stub_gdb) py_hook run -- "$PY" -c 'import os; os.getppid()' a b
+    assert_success
+    assert_equal "$(sed -n '/^--args$/,$p' "$BATS_TEST_TMPDIR/gdb.args")" \
+        "$(printf '%s\n' --args "$PY" -c 'import os; os.getppid()' a b)"
+    rm "$BATS_TEST_TMPDIR/gdb.args"
+    bad_use "-m needs its argument" run -- "$PY" -X dev -m
+    bad_use "run needs a SCRIPT after PYTHON (or -m MODULE, -c CODE)" run -- "$PY" -u
+}
+
+@test "a console script such as pydoc3 runs under the interpreter its #! line names" {
+    local script="$BATS_TEST_TMPDIR/tool" envscript="$BATS_TEST_TMPDIR/envtool"
+    printf '#!%s\nimport os\nos.getppid()\n' "$PY" >"$script"
+    printf '#!/usr/bin/env %s\nprint(1)\n' "$(basename "$PY")" >"$envscript"
+    chmod +x "$script" "$envscript"
+    PYHOOK_GDB=$(stub_gdb) py_hook run -- "$script" --flag
+    assert_success
+    assert_equal "$(sed -n '/^--args$/,$p' "$BATS_TEST_TMPDIR/gdb.args")" \
+        "$(printf '%s\n' --args "$PY" "$script" --flag)"
+    PYHOOK_GDB=$(stub_gdb) PATH="$(dirname "$PY"):$PATH" py_hook run -- "$envscript"
+    assert_success
+    assert_equal "$(sed -n '/^--args$/,$p' "$BATS_TEST_TMPDIR/gdb.args")" \
+        "$(printf '%s\n' --args "$PY" "$envscript")"
+}
+
+@test "run adds the helper to the user's LD_PRELOAD instead of replacing it" {
+    local mine=/lib/x86_64-linux-gnu/libc.so.6
+    PYHOOK_GDB=$(stub_gdb) LD_PRELOAD="$mine" py_hook run -- "$PY" "$(sample seed.py)"
+    assert_success
+    grep -qxF "set environment LD_PRELOAD=$mine:$HELPER" "$BATS_TEST_TMPDIR/gdb.args" ||
+        fail "$(cat "$BATS_TEST_TMPDIR/gdb.args")"
+}
+
+@test "run -- /usr/bin/pydoc3 (a real console script) stops in it, lists its frames, and runs to its end" {
+    [ -x /usr/bin/pydoc3 ] || skip "/usr/bin/pydoc3 is not installed (Debian package python3)"
+    py_hook run --break posix_getcwd --ex py-hook-bt --ex delete --ex continue -- \
+        /usr/bin/pydoc3 zzzz_no_such_topic
+    refute_output --partial "Python Exception"
+    assert_line --regexp '^#[0-9]+ +/usr/bin/pydoc3:[0-9]+ in <module>$'
+    assert_output --partial "No Python documentation found for 'zzzz_no_such_topic'"
 }
 
 @test "a gdb that is not there: exit 1 naming PYHOOK_GDB" {
