@@ -61,7 +61,7 @@ deps:
 	@sh tests/deps.sh
 
 check: deps all
-	@sh tests/run.sh $(PYTHONS)
+	@bash tests/run.sh $(PYTHONS)
 
 demo: deps all
 	@sh samples/demo.sh

@@ -1,8 +1,7 @@
 """Threads that py-hook must refuse to act on, each for its own reason.
 
 - faulthandler's watchdog is a native thread with no Python thread state;
-- "sleeper-with-a-long-name" is a Python thread blocked in time.sleep, with
-  the GIL released (its name is longer than the 15 bytes the kernel keeps).
+- "sleeper-with-a-long-name" sleeps in time.sleep, GIL released (a name too long for the kernel).
 Stop it with `break getppid` (in the main thread, which holds the GIL);
 `info threads` then shows the other two.  With --subinterpreter it first
 creates a subinterpreter, after which CPython's PyGILState_Check() answers

@@ -10,6 +10,10 @@ then set a thread-specific breakpoint inside the step and continue:
   loader  import _queue           tbreak dlopen thread 1
   signal  signal.raise_signal()   tbreak signal_handler thread 1
   fork    os.fork()               tbreak _Fork thread 1
+  finalizer  gc.collect() runs a __del__, which calls os.getpgrp() with
+             its local `seen` (1): tbreak getpgrp thread 1 stops in
+             Python code the collector runs; afterwards it prints
+             "finalizer saw N" if `seen` was changed
 
 Afterwards the main thread calls os.getpgrp(), a stop where everything is
 safe again.  Unedited it prints "x 1" and exits 0.
@@ -24,6 +28,14 @@ import time
 
 mode = sys.argv[1]
 stop = threading.Event()
+
+
+class Finalized:
+    def __del__(self):
+        seen = 1
+        os.getpgrp()  # inside a finalizer the collector runs
+        if seen != 1:
+            print("finalizer saw", seen)
 
 
 def sleeper():
@@ -45,6 +57,11 @@ elif mode == "loader":
     import _queue  # an extension module nothing has imported yet
 elif mode == "signal":
     signal.raise_signal(signal.SIGUSR1)
+elif mode == "finalizer":
+    cycle = Finalized()
+    cycle.me = cycle
+    del cycle
+    gc.collect()
 elif mode == "fork":
     pid = os.fork()
     if pid == 0:

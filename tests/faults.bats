@@ -110,6 +110,7 @@ set unwindonsignal on
 python gdb.set_convenience_variable("snapshot", ch.entry["hook_snapshot"]); gdb.set_convenience_variable("request", ch.request_addr)
 print ((int (*)(unsigned long)) \$snapshot)(\$request)
 py-hook-bt
+py-hook-status
 py-hook-recover
 py-hook-recover
 py-hook-set a 1000
@@ -118,6 +119,7 @@ EOF
     refute_traceback
     [[ "$stderr" == *"an earlier py-hook call on thread "*" has not finished"*"run py-hook-recover on that thread [HOOK_ERR_BUSY]"* ]] ||
         fail "the refusal does not name py-hook-recover"
+    assert_line "Selected thread 1: py-hook refuses to call into it: an earlier py-hook call has not finished; run py-hook-recover on the thread it ran on."
     assert_line "py-hook: undone: resumed the thread's tracing, resumed the garbage collector, put the thread's pending exception back; py-hook calls work again"
     assert_line --regexp '^py-hook: no unfinished py-hook call in process [0-9]+: nothing to undo$'
     assert_line "a = 1000  (int)"

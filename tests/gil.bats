@@ -69,15 +69,7 @@ drop_request_print() {
 # interrupt_after SECONDS SAMPLE: sends SIGINT to the sample's python
 # process once it runs, as Ctrl-C would.
 interrupt_after() {
-    local seconds=$1 pattern="^$PY $(sample "$2")"
-    (
-        for _ in $(seq 100); do
-            pgrep -f "$pattern" >/dev/null && break
-            sleep 0.1
-        done
-        sleep "$seconds"
-        pkill -INT -f "$pattern"
-    ) 3>&- &
+    signal_program_after INT "$1" "$2"
 }
 
 @test "a hung program interrupted with SIGINT (GIL released in sleep): py-hook-set done True, it exits 0; the GIL is as it was" {

@@ -56,12 +56,36 @@ gdb_session() {
     local args
     args="$(printf ' %q' "$@") > $(printf '%q' "$PROG_OUT") 2> $(printf '%q' "$PROG_ERR")"
     local -a ex=("${PREAMBLE[@]}" -ex "set environment LD_PRELOAD=$HELPER"
+        -ex "set environment PYHOOK_TEST_DIR=$BATS_TEST_TMPDIR"
         -ex "set args $args" -ex "source $ROOT/gdb/py_hook.py")
     local line
     while IFS= read -r line; do
         [ -n "$line" ] && ex+=(-ex "$line")
     done
     gdb_raw "${ex[@]}" "$PY"
+}
+
+# signal_program_after SIGNAL SECONDS SAMPLE: in the background, waits for
+# this test's program (a gdb_session of SAMPLE) to start, then SECONDS
+# later sends it SIGNAL, as Ctrl-C or a kill from outside would.  The
+# program is told from other suites' (run in parallel, maybe on the same
+# interpreter) by the test directory gdb_session puts in its environment.
+signal_program_after() {
+    local sig=$1 seconds=$2 pattern="^$PY $(sample "$3")" marker="PYHOOK_TEST_DIR=$BATS_TEST_TMPDIR"
+    (
+        pid=
+        for _ in $(seq 200); do
+            for candidate in $(pgrep -f "$pattern"); do
+                tr '\0' '\n' <"/proc/$candidate/environ" 2>/dev/null | grep -qxF "$marker" &&
+                    pid=$candidate
+            done
+            [ -n "$pid" ] && break
+            sleep 0.1
+        done
+        [ -n "$pid" ] || exit 0
+        sleep "$seconds"
+        kill "-$sig" "$pid" 2>/dev/null
+    ) 3>&- &
 }
 
 # What the program printed, after the session.

@@ -19,18 +19,8 @@ interrupt_session() { # EXPR [gdb commands before py-hook-set...]
         "py-hook-set a $expr" "${AFTER[@]}")
 }
 
-# signal_after SIGNAL SECONDS: sends SIGNAL to the sample's process that
-# many seconds after it started, as Ctrl-C or a kill from outside would.
-signal_after() {
-    local pattern="^$PY $(sample interrupt.py)"
-    (
-        for _ in $(seq 100); do
-            pgrep -f "$pattern" >/dev/null && break
-            sleep 0.1
-        done
-        sleep "$2"
-        pkill "-$1" -f "$pattern"
-    ) 3>&- &
+signal_after() { # SIGNAL SECONDS
+    signal_program_after "$1" "$2" interrupt.py
 }
 
 @test "an EXPR asleep past call-timeout gets KeyboardInterrupt raised inside it; the same stop stays usable; the program ends normally" {

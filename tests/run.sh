@@ -1,15 +1,21 @@
-#!/bin/sh
-# Runs the Bats suite: tests/*.bats once per Python interpreter, then
-# tests/once/*.bats (interpreter-independent) once.  Prints a summary per
-# interpreter and ends with the line `N passed, N failed, N skipped`.
+#!/bin/bash
+# Runs the Bats suite: tests/*.bats once per Python interpreter, and
+# tests/once/*.bats (interpreter-independent) once, PYHOOK_JOBS suites at a
+# time (default 2, one per core of the machines it runs on: every test runs
+# gdb and a program, so more would only make them wait for each other).
+# Prints each suite's TAP output as it ends, a summary per interpreter, and
+# ends with the line `N passed, N failed, N skipped`.
 #
 # Interpreters: the arguments, else $PYTHONS, else Debian's python3.11 (with
 # its debug symbols, and again as without python3.11-dbg: PATH:nodebug),
 # its debug build python3.11d, and pyenv's 3.11.7, 3.12.1 and 3.13.0.  One
-# that is not installed is reported as skipped, with the reason.
+# that is not installed is reported as skipped, with the reason.  Tests
+# that signal their program find it by the test directory in its
+# environment, so suites on the same interpreter can run side by side.
 set -u
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 export PYHOOK_ROOT="$ROOT"
+JOBS=${PYHOOK_JOBS:-2}
 
 if [ $# -gt 0 ]; then
     set -- "$@"
@@ -27,20 +33,37 @@ trap 'rm -rf "$results"' EXIT
 summary="$results/summary"
 : >"$summary"
 total_pass=0 total_fail=0 total_skip=0
+labels=()
+started=$(date +%s)
 
-# run_suite LABEL FILES...: runs bats in TAP mode, shows its output, counts.
-run_suite() {
-    label=$1
-    shift
-    tap="$results/tap"
-    bats --tap "$@" 2>&1 | tee "$tap"
-    pass=$(grep -c '^ok .*# skip' "$tap")
-    skip=$pass
+# launch LABEL PYTHON NODEBUG_DIR FILES...: starts bats on FILES in the
+# background once fewer than JOBS suites run; its TAP goes to a file.
+launch() {
+    local label=$1 py=$2 nodebug=$3 n=${#labels[@]}
+    shift 3
+    while [ "$(jobs -rp | wc -l)" -ge "$JOBS" ]; do
+        wait -n
+    done
+    labels+=("$label")
+    echo "# started: $label"
+    (PYHOOK_PYTHON="$py" PYHOOK_NODEBUG_DIR="$nodebug" bats --tap "$@" >"$results/tap.$n" 2>&1
+        echo "# finished: $label") &
+}
+
+# count N: shows suite N's output and adds its counts to the totals.
+count() {
+    local label=${labels[$1]} tap="$results/tap.$1" pass fail skip planned ran
+    echo "# ---- $label"
+    cat "$tap"
+    skip=$(grep -c '^ok .*# skip' "$tap")
     pass=$(($(grep -c '^ok ' "$tap") - skip))
     fail=$(grep -c '^not ok ' "$tap")
     planned=$(sed -n 's/^1\.\.\([0-9]*\)$/\1/p' "$tap" | head -n 1)
     ran=$((pass + fail + skip))
-    if [ -n "$planned" ] && [ "$ran" -lt "$planned" ]; then
+    if [ -z "$planned" ]; then
+        # bats did not even start (a syntax error in a test file?): one failure.
+        fail=$((fail + 1))
+    elif [ "$ran" -lt "$planned" ]; then
         # bats died part-way: count what never reported as failed.
         fail=$((fail + planned - ran))
     fi
@@ -69,15 +92,17 @@ for entry in "$@"; do
         continue
     fi
     version=$("$py" -c 'import sys; print(sys.version.split()[0])' 2>/dev/null || echo "?")
-    echo "# ---- tests/*.bats with $label (Python $version)"
-    PYHOOK_PYTHON="$py" PYHOOK_NODEBUG_DIR="$nodebug" run_suite "$label ($version)" "$ROOT"/tests/*.bats
+    launch "$label ($version)" "$py" "$nodebug" "$ROOT"/tests/*.bats
+done
+launch "interpreter-independent" /usr/bin/python3.11 "" "$ROOT"/tests/once/*.bats
+wait
+
+for n in "${!labels[@]}"; do
+    count "$n"
 done
 
-echo "# ---- tests/once/*.bats (interpreter-independent)"
-PYHOOK_PYTHON=/usr/bin/python3.11 run_suite "interpreter-independent" "$ROOT"/tests/once/*.bats
-
 echo
-echo "Summary:"
+echo "Summary ($(( ($(date +%s) - started) / 60 )) min $(( ($(date +%s) - started) % 60 )) s, $JOBS suites at a time):"
 cat "$summary"
 echo "$total_pass passed, $total_fail failed, $total_skip skipped"
 [ "$total_fail" -eq 0 ]

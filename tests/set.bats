@@ -26,6 +26,13 @@ assert_untouched() {
     assert_untouched
 }
 
+@test "py-hook-set NAME = EXPR (and NAME=EXPR) says to drop the '='" {
+    seed "py-hook-set a = 5" "py-hook-set a=5" "py-hook-set a= 5"
+    [ "$(grep -c "py-hook-set: write NAME and EXPR without '=' between them: py-hook-set a 5" <<<"$stderr")" -eq 3 ] ||
+        fail "not every form got the hint"
+    assert_untouched
+}
+
 @test "a NAME that is not an identifier is refused before anything reaches the target" {
     seed "py-hook-set 1a 5" "py-hook-set a.b 5" "py-hook-set a[0] 5"
     [[ "$stderr" == *"py-hook-set: '1a' is not a Python identifier; NAME must be a variable name"* ]] || fail "no error for 1a"

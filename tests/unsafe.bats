@@ -66,6 +66,22 @@ refused_inside() {
     assert_equal "$(program_output)" "x 1"
 }
 
+@test "inside a __del__ the collector runs (Python code already runs there): the edit lands, as docs/safety.md says" {
+    unsafe_session finalizer getpgrp "py-hook-bt" "py-hook-set seen 5"
+    refute_traceback
+    if [ -n "${PYHOOK_NODEBUG_DIR:-}" ]; then
+        # Without symbols no frame names the collector, so py-hook goes by
+        # its 'collecting' flag and cannot tell a finalizer from the
+        # collector's own code: it refuses, as docs/safety.md says.
+        [[ "$stderr" == *"its 'collecting' flag is set"* ]] || fail "not refused by the flag"
+        assert_equal "$(program_output)" "x 1"
+    else
+        assert_line --regexp '^#0  .*/unsafe.py:[0-9]+ in Finalized.__del__$'
+        assert_line "seen = 5  (int)"
+        assert_equal "$(program_output)" "$(printf 'finalizer saw 5\nx 1')"
+    fi
+}
+
 @test "inside the dynamic loader (dlopen of an extension module): refused; the program completes" {
     unsafe_session loader dlopen "py-hook-set x 2"
     refute_traceback

@@ -32,13 +32,23 @@ cut at 'py-hook value-limit' characters and end in '...'."""
         view.print_variables(snapshot.frame(index, with_locals=True, force=force))
 
 
+def _no_equals(name, expr, usage_line):
+    """A usage error for 'NAME = EXPR', 'NAME=EXPR' and the like, with the
+    command to type instead."""
+    left, sep, right = name.partition("=")
+    if sep and left.isidentifier() and not right.startswith("="):
+        rest = (right + " " + expr).strip()
+    elif expr.startswith("=") and not expr.startswith("==") and name.isidentifier():
+        left, rest = name, expr[1:].strip()
+    else:
+        return
+    raise usage("py-hook-set", "write NAME and EXPR without '=' between them: py-hook-set %s %s"
+                % (view.printable(left), view.printable(rest) or "EXPR"), usage_line)
+
+
 def _python_name(name, usage_line):
     """NAME as Python's compiler reads it (NFKC-normalised: '𝐱' is 'x'), or
     a usage error when it cannot name a variable."""
-    if "=" in name and name.split("=", 1)[0].isidentifier():
-        left, right = name.split("=", 1)
-        raise usage("py-hook-set", "write NAME and EXPR without '=' between them: "
-                    "py-hook-set %s %s" % (left, right or "EXPR"), usage_line)
     if not name.isidentifier():
         raise usage("py-hook-set", "%s is not a Python identifier; NAME must be a variable "
                     "name" % view.printable(repr(name)), usage_line)
@@ -121,15 +131,9 @@ cell see it too.  Prints the value as stored."""
             elif word.startswith("--"):
                 raise usage("py-hook-set", "unknown option %r" % word, self.USAGE)
             name, expr = word, rest[m.end():].strip()
-            if name.endswith("=") and not name.endswith("==") and len(name) > 1 and not expr:
-                raise usage("py-hook-set", "write NAME and EXPR without '=' between them: "
-                            "py-hook-set %s %s" % (name[:-1], "EXPR"), self.USAGE)
+            _no_equals(name, expr, self.USAGE)
             if not expr:
                 raise usage("py-hook-set", "EXPR is missing after %s" % name, self.USAGE)
-            if expr.startswith("=") and not expr.startswith("=="):
-                raise usage("py-hook-set", "write NAME and EXPR without '=' between them: "
-                            "py-hook-set %s %s" % (name, expr[1:].strip() or "EXPR"),
-                            self.USAGE)
             return index, name, expr
 
     def invoke(self, arg, from_tty):

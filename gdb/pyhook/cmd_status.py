@@ -1,11 +1,13 @@
-"""py-hook-status: what py-hook sees and what it can do at this stop.
+"""py-hook-status and py-hook-recover: what py-hook sees and what it can do
+at this stop, and the way out of an unfinished call.
 
-Everything but the helper's handshake (which runs no Python code and
-allocates nothing) is read from memory, so the command works at any stop,
-including the ones where the other commands refuse.
+Everything py-hook-status shows is read from memory, apart from the
+helper's handshake (which runs no Python code and allocates nothing) and
+Python's thread names, which take a call into the selected thread and are
+asked for only where that call is safe (elsewhere the OS names are shown,
+with a note).  So it works at any stop, including the ones where the other
+commands refuse, and in a core file.
 """
-
-import os
 
 import gdb
 
@@ -52,8 +54,12 @@ def _helper_text(inf):
     path = _library_of("hook_handshake") or "libhookhelper.so"
     text = "libhookhelper.so %s (ABI %d), %s" % (
         abi.version_text(channel.helper_version), channel.abi_version, path)
-    if channel.in_flight:
-        text += "; an earlier call is unfinished (in-flight flags 0x%x)" % channel.in_flight
+    try:
+        unfinished = inferior.unfinished_call(inf)
+    except PyHookError:
+        unfinished = 0
+    if unfinished:
+        text += "; an earlier call is unfinished (in-flight flags 0x%x): py-hook-recover" % unfinished
     return text
 
 
@@ -204,6 +210,13 @@ works wherever the other commands refuse."""
         if native.hazards:
             return head + "py-hook refuses to call into it (--force overrides): it is inside " + \
                 "; ".join(h.describe() for h in native.hazards) + ".", False
+        try:
+            unfinished = inferior.unfinished_call(gdb.selected_inferior())
+        except PyHookError:
+            unfinished = 0
+        if unfinished:
+            return head + "py-hook refuses to call into it: an earlier py-hook call has not " \
+                "finished; run py-hook-recover on the thread it ran on.", False
         try:
             plan = safety.plan(selected, force=False)
         except PyHookError as e:

@@ -44,33 +44,12 @@ from .target import (epoch, helper_objfile, process_alive, require_live, require
 
 
 class Reply:
-    """Outcome of a successful call: the reply text, split in records."""
+    """Outcome of a successful call: the reply text (hookhelper.h's record
+    format, parsed by snapshot.py) and the target's Python version."""
 
     def __init__(self, text, python_version):
         self.text = text
         self.python_version = python_version
-
-    def records(self):
-        for line in self.text.split("\n"):
-            if line:
-                fields = line.split("\t")
-                yield fields[0], [_unescape(f) for f in fields[1:]]
-
-
-def _unescape(field):
-    if "\\" not in field:
-        return field
-    out, i = [], 0
-    while i < len(field):
-        c = field[i]
-        if c == "\\" and i + 1 < len(field):
-            nxt = field[i + 1]
-            out.append({"t": "\t", "n": "\n"}.get(nxt, nxt))
-            i += 2
-        else:
-            out.append(c)
-            i += 1
-    return "".join(out)
 
 
 class _Channel:
@@ -165,14 +144,19 @@ def _channel_for(inferior):
     return channel
 
 
+def unfinished_call(inferior):
+    """HOOK_FLIGHT_* of a call into INFERIOR's helper that has not finished,
+    0 when none; a handshake (which runs no Python code) refreshes it."""
+    channel = _channel_for(inferior)
+    call_function(channel.entry["hook_handshake"], abi.HOOK_ABI_VERSION, "hook_handshake")
+    return abi.CHANNEL.unpack(bytes(inferior.read_memory(channel.address, abi.CHANNEL.size)))[11]
+
+
 def recover(inferior, thread):
     """py-hook-recover: undoes what an unfinished call left in the target
     (hook_recover); returns what was done, in words."""
     channel = _channel_for(inferior)
-    # The handshake refreshes the channel's in_flight from the call record.
-    call_function(channel.entry["hook_handshake"], abi.HOOK_ABI_VERSION, "hook_handshake")
-    fields = abi.CHANNEL.unpack(bytes(inferior.read_memory(channel.address, abi.CHANNEL.size)))
-    if not fields[11]:
+    if not unfinished_call(inferior):
         return "py-hook: no unfinished py-hook call in process %d: nothing to undo" % inferior.pid
     if _dummy_frame() is not None:
         raise fail("thread %d is stopped inside a call gdb made: finish it ('finish', or "
@@ -548,8 +532,9 @@ class _CallFailed(Exception):
         text = ("%s %s; gdb unwound it and restored the registers it had saved before the call "
                 "(general, floating-point and vector registers alike)" % (call, cause))
         if self.stuck:
-            text += (".  WARNING: it was unwound inside %s, which it did not leave within 8 "
-                     "tries: that code's data may be left half-updated" % self.stuck)
+            text += (".  WARNING: it was unwound inside %s, which it did not leave (it "
+                     "made no progress, or not within 8 tries): that code's data may be left "
+                     "half-updated" % self.stuck)
         return text
 
 
@@ -641,6 +626,7 @@ def _leave_hazards(watchdog, attempts=8):
     (observed: unwound inside pymalloc, the next allocation crashed).
     Returns None when the thread is out of them, "finished" when the call
     ended meanwhile, else the place it could not leave (it waits there)."""
+    last = None
     for _ in range(attempts):
         hazard = _outermost_hazard()
         if hazard is None:
@@ -649,6 +635,10 @@ def _leave_hazards(watchdog, attempts=8):
         caller = hazard.older()
         if caller is None:
             return where
+        here = (int(gdb.newest_frame().pc()), int(caller.pc()))
+        if here == last:
+            return where  # no progress in a whole second: it waits there (a deadlock)
+        last = here
         stop = gdb.Breakpoint("*0x%x" % caller.pc(), internal=True, temporary=True)
         stop.silent = True
         stop.thread = gdb.selected_thread().global_num

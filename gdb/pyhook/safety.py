@@ -210,9 +210,11 @@ def _gil_plan(thread, force):
             "thread such as faulthandler's watchdog).  Python threads: %s; select one with "
             "'thread N'." % (thread.num, thread.ptid[1], python_threads_text(rt))
         )
-    if me.interp.gc_collecting:
-        # Also where no frame names the collector (no debug symbols): the
-        # collector's own flag, set while it runs on the GIL holder.
+    if me.interp.gc_collecting and not rt.source.startswith("CPython"):
+        # Where no frame names the collector (no debug symbols): its own
+        # flag, set while it runs on the GIL holder.  With the symbols the
+        # frame names decide (context.py), so a __del__ the collector runs,
+        # Python code like any other, can be acted in.
         _collecting(thread, me, force)
     gil = rt.gil_for(me)
     per_thread = version >= runtime.PY_3_13
@@ -222,6 +224,11 @@ def _gil_plan(thread, force):
         return Plan(verdict="")  # no GIL yet or any more: the helper refuses
     if gil.locked:
         holder = rt.thread_at(gil.last_holder)
+        if holder is not None and holder.lwp == thread.ptid[1] and holder.attached:
+            # The thread holds the GIL through another of its thread states
+            # (one per interpreter it has run in): it is the holder.
+            return Plan(0, _Masked(rt.breaker_fields(holder), per_thread), "it holds the GIL",
+                        holder)
         who = thread_label(holder.lwp) if holder else "another thread"
         hint = ""
         if holder is not None and _gdb_thread(holder.lwp) is not None:

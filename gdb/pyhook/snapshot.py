@@ -8,6 +8,31 @@ from .errors import fail
 from .settings import value_limit
 
 
+def _records(text):
+    """The reply's records as (tag, [field, ...]): one per line, fields
+    separated by TAB, with backslash, TAB and newline escaped (hookhelper.h)."""
+    for line in text.split("\n"):
+        if line:
+            fields = line.split("\t")
+            yield fields[0], [_unescape(f) for f in fields[1:]]
+
+
+def _unescape(field):
+    if "\\" not in field:
+        return field
+    out, i = [], 0
+    while i < len(field):
+        c = field[i]
+        if c == "\\" and i + 1 < len(field):
+            nxt = field[i + 1]
+            out.append({"t": "\t", "n": "\n"}.get(nxt, nxt))
+            i += 2
+        else:
+            out.append(c)
+            i += 1
+    return "".join(out)
+
+
 class Variable:
     def __init__(self, name, kind, type_name, length, value, cut):
         self.name = name
@@ -44,7 +69,7 @@ def thread_names():
     reply = inferior.call("hook_snapshot", _plan(False), flags=abi.HOOK_REQ_THREADS,
                           value_limit=value_limit())
     names = {}
-    for tag, fields in reply.records():
+    for tag, fields in _records(reply.text):
         if tag == "T" and len(fields) == 3:
             names[int(fields[0])] = fields[2]
     return names
@@ -60,7 +85,7 @@ def _plan(force):
 
 def _parse(reply):
     frames, total, stored = [], None, None
-    for tag, fields in reply.records():
+    for tag, fields in _records(reply.text):
         if tag == "F" and len(fields) == 4:
             frames.append(Frame(*fields))
         elif tag in ("V", "S") and len(fields) == 6:
