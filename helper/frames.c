@@ -494,15 +494,6 @@ impl_snapshot (const struct hook_request *req)
   if (status != HOOK_OK)
     return status;
   const struct py_api *api = st.api;
-  if (req->flags & HOOK_REQ_THREADS)
-    {
-      reply_prologue (api);
-      threads_records (api);
-      reply_raw ("E", 1);
-      reply_field_num (0);
-      reply_end_record ();
-      return entry_end (&st, HOOK_OK);
-    }
   py_object *frame = NULL;
   status = frames_current (&st, &frame);
   if (status != HOOK_OK)
@@ -532,59 +523,4 @@ impl_snapshot (const struct hook_request *req)
   reply_field_num (index);
   reply_end_record ();
   return entry_end (&st, status);
-}
-
-/* The names of the threads the threading module knows, by native id.
-   Only dict lookups on the module's and the Thread objects' own
-   dictionaries, and exact str and int values: no attribute access that
-   could run the program's code.  Anything unexpected is skipped.  */
-void
-threads_records (const struct py_api *api)
-{
-  py_object *modules = api->PyImport_GetModuleDict ();
-  py_object *threading
-      = modules ? api->PyDict_GetItemString (modules, "threading") : NULL;
-  py_object *globals = threading && pyapi_type (threading) != api->dict_type
-                           ? api->PyModule_GetDict (threading)
-                           : NULL;
-  py_object *active
-      = globals ? api->PyDict_GetItemString (globals, "_active") : NULL;
-  if (api->PyErr_Occurred ())
-    api->PyErr_Clear ();
-  if (active == NULL || pyapi_type (active) != api->dict_type)
-    return;
-  py_ssize pos = 0;
-  py_object *key, *thread;
-  while (api->PyDict_Next (active, &pos, &key, &thread))
-    {
-      if (pyapi_type (key) != api->long_type)
-        continue;
-      py_object *attrs = api->PyObject_GenericGetDict (thread, NULL);
-      if (attrs == NULL)
-        {
-          api->PyErr_Clear ();
-          continue;
-        }
-      py_object *name = pyapi_type (attrs) == api->dict_type
-                            ? api->PyDict_GetItemString (attrs, "_name")
-                            : NULL;
-      py_object *native = pyapi_type (attrs) == api->dict_type
-                              ? api->PyDict_GetItemString (attrs, "_native_id")
-                              : NULL;
-      const char *text = NULL;
-      py_ssize len = 0;
-      if (name && pyapi_type (name) == api->unicode_type)
-        text = api->PyUnicode_AsUTF8AndSize (name, &len);
-      if (text && native && pyapi_type (native) == api->long_type)
-        {
-          reply_raw ("T", 1);
-          reply_field_num ((long long) api->PyLong_AsUnsignedLong (native));
-          reply_field_num ((long long) api->PyLong_AsUnsignedLong (key));
-          reply_field (text, (size_t) len < 200 ? (size_t) len : 200);
-          reply_end_record ();
-        }
-      if (api->PyErr_Occurred ())
-        api->PyErr_Clear ();
-      api->Py_DecRef (attrs);
-    }
 }

@@ -43,7 +43,7 @@ extern "C" {
 
 /* Bumped whenever a struct below or the reply format changes in a way the
    other side would misread.  GDB refuses a helper whose version differs.  */
-#define HOOK_ABI_VERSION 2
+#define HOOK_ABI_VERSION 3
 
 /* First field of struct hook_channel: "HOOK" read as a little-endian u32.  */
 #define HOOK_CHANNEL_MAGIC 0x4b4f4f48u
@@ -92,7 +92,7 @@ struct hook_channel {
 };
 
 /* Version of the library itself, 0xMMmmpp (major, minor, patch).  */
-#define HOOK_HELPER_VERSION 0x000200u
+#define HOOK_HELPER_VERSION 0x000300u
 
 /* What an unfinished call had done (struct hook_channel's in_flight):
    hook_recover undoes exactly these.  */
@@ -123,9 +123,6 @@ struct hook_channel {
    PyEval_RestoreThread and gives it back with PyEval_SaveThread.  Ignored
    when the thread holds the GIL already.  */
 #define HOOK_REQ_TAKE_GIL 0x2u
-/* hook_snapshot: instead of frames, list the threads the threading module
-   knows (T records), for their names.  */
-#define HOOK_REQ_THREADS 0x4u
 /* hook_snapshot: release the memory of the last reply (a large reply
    leaves its pages resident until then) and return at once.  Runs no
    Python code; the thread need not hold the GIL.  */
@@ -159,8 +156,6 @@ struct hook_request {
      S <name> <kind> <type> <len> <value> <cut>   hook_apply_locals: stored
      N <reason>                              that frame's variables are not
                                              listed, and why
-     T <native-id> <ident> <name>            HOOK_REQ_THREADS: a thread of
-                                             threading._active
      E <frames-total>                        last line of every reply
 
    <kind> is arg, local, cell or free (local for every name of a module or

@@ -89,10 +89,6 @@ struct py_api {
   void (*PyDict_Clear) (py_object *);
   int (*PyDict_Update) (py_object *, py_object *);
   py_object *(*PyDict_GetItemString) (py_object *, const char *);
-  py_object *(*PyImport_GetModuleDict) (void);
-  py_object *(*PyModule_GetDict) (py_object *);
-  py_object *(*PyObject_GenericGetDict) (py_object *, void *);
-  unsigned long (*PyLong_AsUnsignedLong) (py_object *);
   int (*PyDict_Next) (py_object *, py_ssize *, py_object **, py_object **);
   py_ssize (*PySet_Size) (py_object *);
   int (*PySequence_Contains) (py_object *, py_object *);
@@ -254,8 +250,6 @@ void error_restore (const struct py_api *API, struct saved_error *SAVE);
 int error_to_message (const struct py_api *API, int STATUS, const char *WHAT);
 
 int impl_snapshot (const struct hook_request *REQ);
-/* hook_snapshot with HOOK_REQ_THREADS: T records from threading._active.  */
-void threads_records (const struct py_api *API);
 int impl_apply_locals (const struct hook_request *REQ);
 struct hook_channel *impl_handshake (uint32_t GDB_ABI_VERSION);
 int impl_recover (void);

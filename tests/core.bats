@@ -15,6 +15,7 @@ check_core_answers() {
     refute_traceback
     assert_line --regexp "^Python: CPython $("$PY" -c 'import sys; print(sys.version.split()[0])'), "
     assert_line --partial "Interpreter: initialized, not finalizing"
+    assert_line --regexp '^  \* 1 +[0-9]+ +\S* +yes +holds it$'
     assert_line --regexp "^Selected thread 1: this is a core file: py-hook reads its memory \(this status\) but cannot call into it or change it\.$"
     [ "$(grep -c '^py-hook: this is a core file, a snapshot of process [0-9]*: ' <<<"$stderr")" -eq 6 ] ||
         fail "not every command answered with the core-file line"
@@ -22,8 +23,8 @@ check_core_answers() {
         fail "scheduler-locking changed"
 }
 
-@test "a core file made with gcore at a breakpoint: status reads it, the other commands say a core cannot be changed" {
-    gdb_session "$(sample seed.py)" <<EOF
+@test "a core file made with gcore at a breakpoint: status reads it, Python's thread names too; the other commands say a core cannot be changed" {
+    gdb_session "$(sample threads.py)" <<EOF
 break getppid
 run
 gcore $BATS_TEST_TMPDIR/core
@@ -32,6 +33,8 @@ EOF
     [ -s "$BATS_TEST_TMPDIR/core" ] || fail "gcore made no core file"
     core_session "$BATS_TEST_TMPDIR/core"
     check_core_answers
+    assert_line --regexp '^  \* 1 +[0-9]+ +MainThread +yes +holds it$'
+    assert_line --regexp '^    [0-9]+ +[0-9]+ +sleeper-with-a-long-name +yes +'
 }
 
 @test "a core file of a real crash (SIGSEGV in a C call): status reads it, the other commands say a core cannot be changed" {

@@ -6,16 +6,15 @@ one side that the other does not follow fails the suite.
 
 import struct
 
-HOOK_ABI_VERSION = 2
+HOOK_ABI_VERSION = 3
 HOOK_CHANNEL_MAGIC = 0x4B4F4F48
 HOOK_VALUE_LIMIT_MIN = 16
 HOOK_VALUE_LIMIT_MAX = 1000000
 HOOK_REQ_LOCALS = 0x1
 HOOK_REQ_TAKE_GIL = 0x2
-HOOK_REQ_THREADS = 0x4
 HOOK_REQ_RELEASE = 0x8
 HOOK_REQ_TEST_FAULT = 0x80000000
-HOOK_HELPER_VERSION = 0x000200
+HOOK_HELPER_VERSION = 0x000300
 HOOK_FLIGHT_ACTIVE = 0x1
 HOOK_FLIGHT_GIL_TAKEN = 0x2
 HOOK_FLIGHT_ERROR_SAVED = 0x4
@@ -63,5 +62,5 @@ def status_name(status):
 
 
 def version_text(hexversion):
-    """0x000200 -> '0.2.0'."""
+    """0x000300 -> '0.3.0'."""
     return "%d.%d.%d" % (hexversion >> 16, (hexversion >> 8) & 0xFF, hexversion & 0xFF)

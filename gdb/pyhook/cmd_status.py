@@ -1,17 +1,16 @@
 """py-hook-status and py-hook-recover: what py-hook sees and what it can do
 at this stop, and the way out of an unfinished call.
 
-Everything py-hook-status shows is read from memory, apart from the
-helper's handshake (which runs no Python code and allocates nothing) and
-Python's thread names, which take a call into the selected thread and are
-asked for only where that call is safe (elsewhere the OS names are shown,
-with a note).  So it works at any stop, including the ones where the other
-commands refuse, and in a core file.
+Everything py-hook-status shows is read from memory, Python's thread names
+included (objects.py), apart from the helper's handshake, which runs no
+Python code and allocates nothing, and is not made in a core file.  So it
+works at any stop, including the ones where the other commands refuse, and
+in a core file.
 """
 
 import gdb
 
-from . import VERSION, abi, context, inferior, runtime, safety, snapshot, target, view
+from . import VERSION, abi, context, inferior, objects, runtime, safety, target, view
 from .errors import PyHookError, fail
 
 
@@ -152,16 +151,14 @@ works wherever the other commands refuse."""
                     self._gil_text(rt, interp)))
             collecting = any(i.gc_collecting for i in rt.interpreters)
             out.append("Garbage collection: %s" % ("IN PROGRESS" if collecting else "not running"))
-        verdict, can_call = self._verdict(selected)
+        verdict, _ = self._verdict(selected)
         names, names_note = {}, None
-        if can_call:
+        if rt is not None:
             try:
-                names = snapshot.thread_names()
-            except PyHookError as e:
-                names_note = str(e).replace("py-hook: ", "", 1).split("\n")[0]
-        else:
-            names_note = "Python thread names need a call into the selected thread, which " \
-                "py-hook does not make here; OS names are shown"
+                names = objects.thread_names(rt)
+            except (objects.Unreadable, gdb.error) as e:
+                names_note = "Python thread names could not be read from memory (%s); OS " \
+                    "names are shown" % e
         out.append("Threads:")
         rows = []
         for thread in sorted(inf.threads(), key=lambda t: t.num):

@@ -16,7 +16,8 @@ An Offset is (offset, size in bytes, bit) with bit None for whole fields and
 the bit position for a one-bit bitfield (3.12's tstate->_status.active).
 Offsets are relative to the start of the structure named by the prefix:
 runtime._PyRuntimeState, interp.PyInterpreterState, tstate.PyThreadState,
-cframe._PyCFrame, gil.struct _gil_runtime_state.
+cframe._PyCFrame, gil.struct _gil_runtime_state, type.PyTypeObject,
+heaptype.PyHeapTypeObject.
 """
 
 import gdb
@@ -67,6 +68,11 @@ _COMMON = {
     "tstate.datastack_limit": ("PyThreadState", "datastack_limit"),
     "tstate.exc_info": ("PyThreadState", "exc_info"),
     "tstate.tracing": ("PyThreadState", "tracing"),
+    # Reading objects from memory (objects.py): the modules dict, and where
+    # an instance of a Python class finds the names of its attributes.
+    "type.flags": ("PyTypeObject", "tp_flags"),
+    "type.basicsize": ("PyTypeObject", "tp_basicsize"),
+    "heaptype.cached_keys": ("PyHeapTypeObject", "ht_cached_keys"),
 }
 
 _BEFORE_3_13 = {
@@ -84,6 +90,7 @@ SPEC = {
         "runtime.gil": ("_PyRuntimeState", "ceval.gil"),
         "runtime.tstate_current": ("_PyRuntimeState", "gilstate.tstate_current"),
         "tstate.recursion_remaining": ("PyThreadState", "recursion_remaining"),
+        "interp.modules": ("PyInterpreterState", "modules"),
     }),
     PY_3_12: dict(_COMMON, **_BEFORE_3_13, **{
         "interp.finalizing": ("PyInterpreterState", "_finalizing"),
@@ -94,6 +101,7 @@ SPEC = {
         "tstate.py_recursion_remaining": ("PyThreadState", "py_recursion_remaining"),
         "tstate.c_recursion_remaining": ("PyThreadState", "c_recursion_remaining"),
         "tstate.what_event": ("PyThreadState", "what_event"),
+        "interp.modules": ("PyInterpreterState", "imports.modules"),
     }),
     PY_3_13: dict(_COMMON, **{
         "interp.finalizing": ("PyInterpreterState", "_finalizing"),
@@ -106,6 +114,7 @@ SPEC = {
         "tstate.py_recursion_remaining": ("PyThreadState", "py_recursion_remaining"),
         "tstate.c_recursion_remaining": ("PyThreadState", "c_recursion_remaining"),
         "tstate.what_event": ("PyThreadState", "what_event"),
+        "interp.modules": ("PyInterpreterState", "imports.modules"),
     }),
 }
 
@@ -121,9 +130,11 @@ TABLE = {
         "gil.switch_cond": (120, 48),
         "gil.switch_mutex": (168, 40),
         "gil.switch_number": (24, 8),
+        "heaptype.cached_keys": (872, 8),
         "interp.eval_breaker": (100, 4),
         "interp.gc_collecting": (848, 4),
         "interp.gil_drop_request": (104, 4),
+        "interp.modules": (888, 8),
         "interp.next": (0, 8),
         "interp.pending_async_exc": (124, 4),
         "interp.pending_calls_to_do": (120, 4),
@@ -145,6 +156,8 @@ TABLE = {
         "tstate.recursion_remaining": (32, 4),
         "tstate.thread_id": (152, 8),
         "tstate.tracing": (44, 4),
+        "type.basicsize": (32, 8),
+        "type.flags": (168, 8),
     },
     PY_3_12: {
         "cframe.current_frame": (0, 8),
@@ -155,12 +168,14 @@ TABLE = {
         "gil.switch_cond": (120, 48),
         "gil.switch_mutex": (168, 40),
         "gil.switch_number": (24, 8),
+        "heaptype.cached_keys": (880, 8),
         "interp.eval_breaker": (368, 4),
         "interp.finalizing": (104, 8),
         "interp.gc_collecting": (312, 4),
         "interp.gc_scheduled": (396, 4),
         "interp.gil": (384, 8),
         "interp.gil_drop_request": (372, 4),
+        "interp.modules": (944, 8),
         "interp.next": (0, 8),
         "interp.pending_async_exc": (420, 4),
         "interp.pending_calls_to_do": (416, 4),
@@ -184,6 +199,8 @@ TABLE = {
         "tstate.thread_id": (136, 8),
         "tstate.tracing": (44, 4),
         "tstate.what_event": (48, 4),
+        "type.basicsize": (32, 8),
+        "type.flags": (168, 8),
     },
     PY_3_13: {
         "gil.cond": (32, 48),
@@ -193,9 +210,11 @@ TABLE = {
         "gil.switch_cond": (120, 48),
         "gil.switch_mutex": (168, 40),
         "gil.switch_number": (24, 8),
+        "heaptype.cached_keys": (880, 8),
         "interp.finalizing": (7384, 8),
         "interp.gc_collecting": (7600, 4),
         "interp.gil": (16, 8),
+        "interp.modules": (7656, 8),
         "interp.next": (7264, 8),
         "interp.pending_npending": (44, 4),
         "interp.threads_head": (7344, 8),
@@ -218,6 +237,8 @@ TABLE = {
         "tstate.thread_id": (152, 8),
         "tstate.tracing": (60, 4),
         "tstate.what_event": (64, 4),
+        "type.basicsize": (32, 8),
+        "type.flags": (168, 8),
     },
 }
 

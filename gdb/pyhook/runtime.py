@@ -280,6 +280,7 @@ class Interpreter(_Struct):
         else:
             self.gil = Gil(fields, runtime.address + fields["runtime.gil"].offset)
         self.gc_collecting = self.get("gc_collecting")
+        self.modules = self.get("modules")  # sys.modules, a dict
         self.next = self.get("next")
 
 
@@ -289,6 +290,7 @@ class Runtime(_Struct):
     def __init__(self, version, fields, address, source):
         super().__init__(fields, "runtime.", address)
         self.version = version
+        self.fields = fields
         self.source = source
         self.initialized = self.get("initialized") == 1
         self.finalizing = self.get("finalizing") != 0

@@ -64,17 +64,6 @@ class Snapshot:
         self.python_version = python_version
 
 
-def thread_names():
-    """{native thread id: Python thread name} from the threading module."""
-    reply = inferior.call("hook_snapshot", _plan(False), flags=abi.HOOK_REQ_THREADS,
-                          value_limit=value_limit())
-    names = {}
-    for tag, fields in _records(reply.text):
-        if tag == "T" and len(fields) == 3:
-            names[int(fields[0])] = fields[2]
-    return names
-
-
 def _plan(force):
     """The safety plan for a call into the selected thread (raises PyHookError
     when py-hook may not call there)."""

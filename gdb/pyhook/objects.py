@@ -1,0 +1,219 @@
+"""Python objects read from the target's memory, without running anything.
+
+For what py-hook must know where it makes no call (py-hook-status at any
+stop, core files): exact built-in dicts, str and int objects, modules, and
+the attributes of instances of Python classes, on CPython 3.11 to 3.13.
+Every read is bounded and type-checked against the interpreter's own type
+objects (PyDict_Type, PyUnicode_Type, ...), so a corrupt or unexpected
+object gives Unreadable, never a wrong value.
+
+Layouts (Include/cpython/dictobject.h, unicodeobject.h, longintrepr.h and
+the internal dict and object headers of each version; tests/layout.bats
+checks the sizes below against the debug information of every build):
+- a dict: ma_used at 16, ma_keys at 32, ma_values at 40.  Its keys object:
+  dk_log2_index_bytes at 9, dk_kind at 10 (0 general, 1 str keys, 2 split),
+  dk_nentries at 24, the index table at 32, then the entries: (hash, key,
+  value) for kind 0, (key, value) otherwise.  A split dict's values are in
+  ma_values (3.13: after an 8-byte header).
+- a str: length at 16, state at 32 (kind in bits 2-4, compact bit 5, ascii
+  bit 6); an ASCII string's characters follow the PyASCIIObject, others'
+  the PyCompactUnicodeObject, 1, 2 or 4 bytes each.
+- an int: 3.11 ob_size at 16 (sign and digit count), 3.12+ lv_tag at 16
+  (digit count << 3, sign in the low bits); 30-bit digits at 24.
+- an instance of a Python class keeps its attributes in a dict or a values
+  array whose names are its type's cached keys (ht_cached_keys): 3.11 the
+  dict pointer 3 words before the object and the values pointer 4 words
+  before; 3.12 one tagged word 3 words before (when its low bit is set,
+  the values' address - 1); 3.13 the dict 3 words before, the values inline after tp_basicsize
+  when the type has Py_TPFLAGS_INLINE_VALUES.
+"""
+
+import struct
+
+import gdb
+
+from .layout import PY_3_12, PY_3_13
+from .target import symbol_address
+
+# sizeof(PyASCIIObject), sizeof(PyCompactUnicodeObject): where characters start.
+_ASCII_DATA = {False: 48, True: 40}  # key: version >= 3.12
+_COMPACT_DATA = {False: 72, True: 56}
+_TPFLAGS_INLINE_VALUES = 1 << 2  # 3.13
+_MAX_ENTRIES = 1 << 20
+_MAX_NAME = 4096
+
+
+class Unreadable(Exception):
+    """The object is not what it should be, or its memory cannot be read."""
+
+
+def _mem(address, size):
+    try:
+        return bytes(gdb.selected_inferior().read_memory(address, size))
+    except (gdb.error, gdb.MemoryError, OverflowError, ValueError) as e:
+        raise Unreadable("memory at 0x%x: %s" % (address, e))
+
+
+def _u64(address):
+    return struct.unpack("<Q", _mem(address, 8))[0]
+
+
+class Reader:
+    """Reads objects of one process; FIELDS is the runtime layout (layout.py)."""
+
+    def __init__(self, version, fields):
+        self.version = version
+        self.fields = fields
+        self.types = {}
+        for name, symbol in (("dict", "PyDict_Type"), ("str", "PyUnicode_Type"),
+                             ("int", "PyLong_Type"), ("module", "PyModule_Type")):
+            address = symbol_address(symbol)
+            if address is None:
+                raise Unreadable("no %s symbol" % symbol)
+            self.types[name] = address
+
+    def type_of(self, obj):
+        return _u64(obj + 8)
+
+    def _expect(self, obj, kind):
+        if not obj or self.type_of(obj) != self.types[kind]:
+            raise Unreadable("0x%x is not a %s" % (obj, kind))
+
+    def str(self, obj):
+        """The text of the exact str at OBJ."""
+        self._expect(obj, "str")
+        length = struct.unpack("<q", _mem(obj + 16, 8))[0]
+        state = struct.unpack("<I", _mem(obj + 32, 4))[0]
+        kind, compact, ascii = (state >> 2) & 7, (state >> 5) & 1, (state >> 6) & 1
+        if not compact or kind not in (1, 2, 4) or not 0 <= length <= _MAX_NAME:
+            raise Unreadable("str at 0x%x: not a compact string of a sane length" % obj)
+        modern = self.version >= PY_3_12
+        start = obj + (_ASCII_DATA if ascii else _COMPACT_DATA)[modern]
+        data = _mem(start, length * kind) if length else b""
+        codec = {1: "latin-1", 2: "utf-16-le", 4: "utf-32-le"}[kind]
+        return data.decode(codec, "replace")
+
+    def int(self, obj):
+        """The value of the exact int at OBJ."""
+        self._expect(obj, "int")
+        head = struct.unpack("<q", _mem(obj + 16, 8))[0]
+        if self.version >= PY_3_12:
+            count, sign = head >> 3, (head & 3)
+            negative = sign == 2
+        else:
+            count, negative = abs(head), head < 0
+        if count > 64:
+            raise Unreadable("int at 0x%x is too large for an identifier" % obj)
+        digits = struct.unpack("<%dI" % count, _mem(obj + 24, 4 * count)) if count else ()
+        value = 0
+        for digit in reversed(digits):
+            value = (value << 30) | (digit & 0x3FFFFFFF)
+        return -value if negative else value
+
+    def _entries(self, keys, values=None):
+        """(key, value) addresses of a keys object, values from VALUES (a
+        split table) when given."""
+        log2_index_bytes = _mem(keys + 9, 1)[0]
+        kind = _mem(keys + 10, 1)[0]
+        count = struct.unpack("<q", _mem(keys + 24, 8))[0]
+        if kind not in (0, 1, 2) or not 0 <= count <= _MAX_ENTRIES or log2_index_bytes > 40:
+            raise Unreadable("dict keys at 0x%x do not look like a keys object" % keys)
+        width = 24 if kind == 0 else 16
+        start = keys + 32 + (1 << log2_index_bytes)
+        table = _mem(start, width * count) if count else b""
+        if values is not None:
+            slots = struct.unpack("<%dQ" % count, _mem(values, 8 * count)) if count else ()
+        for i in range(count):
+            entry = table[i * width:(i + 1) * width]
+            key, value = struct.unpack("<QQ", entry[-16:])
+            if values is not None:
+                value = slots[i]
+            if key and value:
+                yield key, value
+
+    def _split_values(self, values):
+        """Where the value slots of a split table start."""
+        return values + 8 if self.version >= PY_3_13 else values
+
+    def dict_items(self, obj):
+        """(key address, value address) of the exact dict at OBJ."""
+        self._expect(obj, "dict")
+        keys, values = _u64(obj + 32), _u64(obj + 40)
+        return self._entries(keys, self._split_values(values) if values else None)
+
+    def dict_get(self, obj, name):
+        """The value address of str key NAME in the dict at OBJ, or 0."""
+        for key, value in self.dict_items(obj):
+            try:
+                if self.str(key) == name:
+                    return value
+            except Unreadable:
+                continue
+        return 0
+
+    def module_dict(self, obj):
+        self._expect(obj, "module")
+        return _u64(obj + 16)
+
+    def attribute(self, obj, name):
+        """The address of the instance attribute NAME of OBJ (an instance of
+        a Python class), or 0."""
+        tp = self.type_of(obj)
+        cached = _u64(tp + self.fields["heaptype.cached_keys"].offset)
+        if self.version >= PY_3_13:
+            dict_ptr = _u64(obj - 24)
+            if dict_ptr:
+                return self.dict_get(dict_ptr, name)
+            flags = _u64(tp + self.fields["type.flags"].offset)
+            if not flags & _TPFLAGS_INLINE_VALUES or not cached:
+                return 0
+            values = obj + _u64(tp + self.fields["type.basicsize"].offset)
+            if not _mem(values + 3, 1)[0]:  # 'valid': the values moved to a dict
+                return 0
+            return self._cached(cached, values + 8, name)
+        if self.version >= PY_3_12:
+            tagged = _u64(obj - 24)
+            if tagged & 1:
+                # _PyDictOrValues_SetValues stores the values' address - 1.
+                return self._cached(cached, tagged + 1, name) if cached else 0
+            return self.dict_get(tagged, name) if tagged else 0
+        dict_ptr, values = _u64(obj - 24), _u64(obj - 32)
+        if dict_ptr:
+            return self.dict_get(dict_ptr, name)
+        return self._cached(cached, values, name) if values and cached else 0
+
+    def _cached(self, keys, values, name):
+        for key, value in self._entries(keys, values):
+            try:
+                if self.str(key) == name:
+                    return value
+            except Unreadable:
+                continue
+        return 0
+
+
+def thread_names(rt):
+    """{LWP: name} of the threads the threading module knows, read from
+    memory (threading._active maps each thread's identifier, which is its
+    thread state's thread_id, to its Thread object)."""
+    reader = Reader(rt.version, rt.fields)
+    by_ident = {t.pthread: t.lwp for t in rt.threads}
+    names = {}
+    for interp in rt.interpreters:
+        if not interp.modules:
+            continue
+        module = reader.dict_get(interp.modules, "threading")
+        if not module:
+            continue
+        active = reader.dict_get(reader.module_dict(module), "_active")
+        if not active:
+            continue
+        for key, thread in reader.dict_items(active):
+            try:
+                lwp = by_ident.get(reader.int(key) & 0xFFFFFFFFFFFFFFFF)
+                name = reader.attribute(thread, "_name")
+                if lwp is not None and name:
+                    names[lwp] = reader.str(name)
+            except Unreadable:
+                continue
+    return names
