@@ -143,7 +143,11 @@ class Reader:
 
     def dict_get(self, obj, name):
         """The value address of str key NAME in the dict at OBJ, or 0."""
-        for key, value in self.dict_items(obj):
+        return self._find(self.dict_items(obj), name)
+
+    def _find(self, items, name):
+        """The value address of the str key NAME among ITEMS, or 0."""
+        for key, value in items:
             try:
                 if self.str(key) == name:
                     return value
@@ -183,13 +187,8 @@ class Reader:
         return self._cached(cached, values, name) if values and cached else 0
 
     def _cached(self, keys, values, name):
-        for key, value in self._entries(keys, values):
-            try:
-                if self.str(key) == name:
-                    return value
-            except Unreadable:
-                continue
-        return 0
+        """NAME's value in VALUES, a values array whose names are KEYS."""
+        return self._find(self._entries(keys, values), name)
 
 
 def thread_names(rt):
