@@ -533,7 +533,7 @@ class _CallFailed(Exception):
                 "(general, floating-point and vector registers alike)" % (call, cause))
         if self.stuck:
             text += (".  WARNING: it was unwound inside %s, which it did not leave (it "
-                     "made no progress, or not within 8 tries): that code's data may be left "
+                     "made no progress, or not within 12 tries): that code's data may be left "
                      "half-updated" % self.stuck)
         return text
 
@@ -588,7 +588,7 @@ def _call(return_type, address, argument, what, into=_LIB, interrupter=None):
                     raise _CallFailed(text, what, into, events, watchdog)
                 if _dummy_frame() is None:
                     return None, tried
-            stuck = _leave_hazards(watchdog)
+            stuck = _reach_safe_point(watchdog, interrupter.tstate if interrupter else None)
             if not process_alive(inferior):
                 raise _CallFailed(text, what, into, events, watchdog)
             if stuck == "finished":
@@ -599,9 +599,25 @@ def _call(return_type, address, argument, what, into=_LIB, interrupter=None):
 
 
 # Where unwinding half-way would leave shared state half-updated: the call
-# is first let run out of these (_leave_hazards).
+# is first let run out of these (_reach_safe_point).
 _UNWIND_HAZARDS = (context.ALLOCATOR, context.PY_ALLOCATOR, context.GC, context.LOADER,
                    context.FORK, context.SIGNAL)
+
+# Call boundaries where no allocator is half-way through anything on this
+# thread, whatever got inlined where (CPython built with LTO and without
+# symbols runs pymalloc inside functions gdb has no name for; observed:
+# unwound there, the next allocation crashed): the entry of an allocator
+# function or of a common C API function, and the return into the caller of
+# the innermost frame.
+_SAFE_ENTRIES = (
+    "PyObject_Malloc", "PyObject_Calloc", "PyObject_Realloc", "PyObject_Free",
+    "PyMem_Malloc", "PyMem_Calloc", "PyMem_Realloc", "PyMem_Free",
+    "PyMem_RawMalloc", "PyMem_RawCalloc", "PyMem_RawRealloc", "PyMem_RawFree",
+    "malloc", "calloc", "realloc", "free",
+    "PyIter_Next", "PyObject_GetIter", "PyObject_Vectorcall", "PyObject_Call",
+    "PyObject_GetAttr", "PyObject_RichCompare", "PyNumber_Add", "PyLong_FromLong",
+    "PyLong_FromSsize_t", "PyErr_CheckSignals", "_PyEval_EvalFrameDefault",
+)
 
 
 def _outermost_hazard():
@@ -619,43 +635,102 @@ def _outermost_hazard():
     return found
 
 
-def _leave_hazards(watchdog, attempts=8):
-    """Before a call is unwound: lets the thread run on (alone) until it has
-    returned from the allocator, the collector, the loader... it may be
-    inside, so that unwinding does not abandon their data half-updated
-    (observed: unwound inside pymalloc, the next allocation crashed).
-    Returns None when the thread is out of them, "finished" when the call
-    ended meanwhile, else the place it could not leave (it waits there)."""
-    last = None
-    for _ in range(attempts):
-        hazard = _outermost_hazard()
-        if hazard is None:
-            return None
-        where = "%s (%s)" % (context.classify(hazard), hazard.name() or "??")
-        caller = hazard.older()
-        if caller is None:
-            return where
-        here = (int(gdb.newest_frame().pc()), int(caller.pc()))
-        if here == last:
-            return where  # no progress in a whole second: it waits there (a deadlock)
-        last = here
-        stop = gdb.Breakpoint("*0x%x" % caller.pc(), internal=True, temporary=True)
-        stop.silent = True
-        stop.thread = gdb.selected_thread().global_num
-        watchdog.rearm(1)
-        try:
-            gdb.execute("signal 0", to_string=True)
-        except (gdb.error, KeyboardInterrupt):
-            pass
-        finally:
-            watchdog.disarm()
-            if stop.is_valid():
-                stop.delete()
-        if not process_alive(gdb.selected_inferior()):
-            return None
-        if _dummy_frame() is None:
-            return "finished"
-    return where
+def _blocked_in_syscall():
+    """Whether the selected thread waits inside a system call."""
+    try:
+        frame = gdb.newest_frame()
+        return int(frame.read_register("orig_rax")) >= 0 and \
+            int(frame.read_register("rax")) in _IN_SYSCALL
+    except (gdb.error, ValueError):
+        return False
+
+
+def _collecting(tstate):
+    """Whether the collector of TSTATE's interpreter is running (its flag)."""
+    if tstate is None:
+        return False
+    try:
+        rt = runtime.read()
+        me = rt.thread_at(tstate.address)
+        return bool(me is not None and me.interp.gc_collecting)
+    except (runtime.Unavailable, gdb.error):
+        return False
+
+
+def _run_to(address, watchdog):
+    """Lets the thread run (alone) until it reaches ADDRESS or a second has
+    passed (the watchdog stops it); a silent breakpoint marks the place."""
+    stop = gdb.Breakpoint("*0x%x" % address, internal=True, temporary=True)
+    stop.silent = True
+    stop.thread = gdb.selected_thread().global_num
+    watchdog.rearm(1)
+    try:
+        gdb.execute("signal 0", to_string=True)
+    except (gdb.error, KeyboardInterrupt):
+        pass
+    finally:
+        watchdog.disarm()
+        if stop.is_valid():
+            stop.delete()
+
+
+def _reach_safe_point(watchdog, tstate, attempts=12):
+    """Before a call is unwound: lets the thread run on (alone) to a point
+    where unwinding abandons nothing half-updated: out of the allocator, the
+    collector, the loader... (by their frames' names) and then at one of the
+    call boundaries of _SAFE_ENTRIES, or waiting in a system call, with no
+    garbage collection running.  Returns None there, "finished" when the call ended
+    meanwhile, else the place it could not leave (it waits inside it)."""
+    entries = {a for a in (symbol_address(n) for n in _SAFE_ENTRIES) if a}
+    try:
+        caller = gdb.newest_frame().older()
+        if caller is not None and caller.type() == gdb.NORMAL_FRAME:
+            entries.add(int(caller.pc()))
+    except gdb.error:
+        pass
+    where, last, stops = "an unknown place", None, []
+    try:
+        for _ in range(attempts):
+            hazard = _outermost_hazard()
+            pc = int(gdb.newest_frame().pc())
+            collecting = _collecting(tstate)
+            if hazard is None and not collecting and (pc in entries or _blocked_in_syscall()):
+                return None
+            if hazard is not None:
+                where = "%s (%s)" % (context.classify(hazard), hazard.name() or "??")
+            elif collecting:
+                where = "a garbage collection (the collector's flag is set)"
+            else:
+                where = "code that reached no call boundary within a second"
+            here = (pc, hazard.older().pc() if hazard is not None and hazard.older() else 0)
+            if here == last:
+                return where  # no progress in a whole second: it waits there (a deadlock)
+            last = here
+            if hazard is not None and hazard.older() is not None:
+                _run_to(int(hazard.older().pc()), watchdog)
+            else:
+                if not stops:
+                    for address in entries:
+                        bp = gdb.Breakpoint("*0x%x" % address, internal=True)
+                        bp.silent = True
+                        bp.thread = gdb.selected_thread().global_num
+                        stops.append(bp)
+                watchdog.rearm(1)
+                try:
+                    gdb.execute("signal 0", to_string=True)
+                except (gdb.error, KeyboardInterrupt):
+                    pass
+                finally:
+                    watchdog.disarm()
+            if not process_alive(gdb.selected_inferior()):
+                return None
+            if _dummy_frame() is None:
+                return "finished"
+        return where
+    finally:
+        for bp in stops:
+            if bp.is_valid():
+                bp.delete()
 
 
 def _ret_instruction():
