@@ -82,6 +82,17 @@ signal_after() { # SIGNAL SECONDS
     assert_program_ended 1000
 }
 
+@test "Ctrl-C on a C loop that ignores KeyboardInterrupt: unwound, and reported as the Ctrl-C it was, not as a timeout" {
+    signal_after INT 4
+    interrupt_session 'sum(range(10**12))'
+    refute_traceback
+    [[ "$stderr" == *"(hook_apply_locals) was interrupted by SIGINT (Ctrl-C, or a SIGINT sent to the program; not passed to it) while in "*"; py-hook raised KeyboardInterrupt inside it, but it did not end within 3 s; gdb unwound it"* ]] ||
+        fail "not reported as interrupted by SIGINT"
+    [[ "$stderr" != *"still running after"* ]] || fail "reported as a timeout"
+    assert_line "a = 1000  (int)"
+    assert_program_ended 1000
+}
+
 @test "signal.raise_signal(SIGINT) in EXPR is stopped by py-hook and never reaches the program" {
     interrupt_session '__import__("signal").raise_signal(2) or 5'
     refute_traceback

@@ -208,18 +208,25 @@ class _CallSettings:
     def __enter__(self):
         self.saved = []
         self.restored = False
-        for name, value in (("scheduler-locking", "on"), ("unwindonsignal", "off"),
-                            ("confirm", "off")):
-            old = gdb.parameter(name)
-            if isinstance(old, bool):
-                old = "on" if old else "off"
-            self.saved.append((name, old))
-            gdb.execute("set %s %s" % (name, value), to_string=True)
-        self.sigint = _handling("SIGINT")
-        gdb.execute("handle SIGINT stop print nopass", to_string=True)
-        self.disabled = [b for b in gdb.breakpoints() if b.enabled]
-        for b in self.disabled:
-            b.enabled = False
+        self.sigint = None
+        self.disabled = []
+        try:
+            for name, value in (("scheduler-locking", "on"), ("unwindonsignal", "off"),
+                                ("confirm", "off")):
+                old = gdb.parameter(name)
+                if isinstance(old, bool):
+                    old = "on" if old else "off"
+                self.saved.append((name, old))
+                gdb.execute("set %s %s" % (name, value), to_string=True)
+            self.sigint = _handling("SIGINT")
+            gdb.execute("handle SIGINT stop print nopass", to_string=True)
+            self.disabled = [b for b in gdb.breakpoints() if b.enabled]
+            for b in self.disabled:
+                b.enabled = False
+        except gdb.error as e:
+            self._restore()  # what was changed before the failure
+            raise fail("gdb could not be set up for a call into the target (%s); nothing was "
+                       "called" % e)
         gdb.events.inferior_call.connect(_on_inferior_call)
         gdb.events.exited.connect(self._restore)
         return self
@@ -231,7 +238,7 @@ class _CallSettings:
         for b in self.disabled:
             if b.is_valid():
                 b.enabled = True
-        commands = ["handle SIGINT %s" % self.sigint]
+        commands = ["handle SIGINT %s" % self.sigint] if self.sigint else []
         commands += ["set %s %s" % (name, old) for name, old in reversed(self.saved)]
         for command in commands:
             try:
@@ -304,6 +311,7 @@ class _Watchdog:
     def __init__(self, thread):
         self.pid, self.lwp = thread.ptid[0], thread.ptid[1]
         self.fired = 0
+        self.timed_out = False  # set by _call from the call's first stop
         self.seconds = settings.call_timeout()
         self.started = time.monotonic()
 
@@ -475,18 +483,19 @@ class _CallFailed(Exception):
     (ended), or it was unwound (unwound), or gdb refused it."""
 
     def __init__(self, text, what, into, events, watchdog, unwound=False, where=(None, None),
-                 tried=None, stuck=None):
+                 tried=None, stuck=None, lost=None):
         super().__init__(text)
         self.text = text
         self.what = what
         self.into = into
         self.events = events
-        self.timed_out = watchdog.fired > 0
+        self.timed_out = watchdog.timed_out
         self.seconds = watchdog.seconds
         self.unwound = unwound
         self.where = where
         self.tried = tried
         self.stuck = stuck  # the hazard it was unwound inside, if it could not leave it
+        self.lost = lost  # why the call could not be unwound: the thread is left inside it
 
     @property
     def ended(self):
@@ -513,6 +522,12 @@ class _CallFailed(Exception):
                             call, how, _first_line(self.text)))
             return "the program %s during %s; gdb reported: %s" % (
                 how, call, _first_line(self.text))
+        if self.lost:
+            return ("%s did not end (%s), and unwinding it failed: %s.  The thread is left "
+                    "inside the call, with the GIL and its Python state as the call left them; "
+                    "'kill' the program, or detach knowing that" % (
+                        call, "still running after %d s" % self.seconds if self.timed_out
+                        else "interrupted", self.lost))
         if not self.unwound:
             if self.events.exec_ran:
                 return ("the program replaced itself with exec during %s (EXPR ran exec); the "
@@ -566,15 +581,18 @@ def _call(return_type, address, argument, what, into=_LIB, interrupter=None):
             except (gdb.error, KeyboardInterrupt) as e:
                 text = "interrupted (Ctrl-C)" if isinstance(e, KeyboardInterrupt) else str(e)
             watchdog.disarm()
+            # Later stops reuse the watchdog (grace, safe point): whether the
+            # call timed out is decided by this first stop alone.
+            watchdog.timed_out = watchdog.fired > 0
             if not process_alive(inferior) or _dummy_frame() is None:
                 raise _CallFailed(text, what, into, events, watchdog)
             where = _where_stopped()
             first_signal = events.signals[-1] if events.signals else None
             tried = None
-            if interrupter is not None and (watchdog.fired or first_signal == "SIGINT"):
+            if interrupter is not None and (watchdog.timed_out or first_signal == "SIGINT"):
                 interrupter.cause = (
                     "was still running after %d s (set py-hook call-timeout)" % watchdog.seconds
-                    if watchdog.fired else "was interrupted by SIGINT (Ctrl-C, or a SIGINT sent "
+                    if watchdog.timed_out else "was interrupted by SIGINT (Ctrl-C, or a SIGINT sent "
                     "to the program; not passed to it)")
                 tried = interrupter.interrupt()
             if tried:
@@ -588,12 +606,16 @@ def _call(return_type, address, argument, what, into=_LIB, interrupter=None):
                     raise _CallFailed(text, what, into, events, watchdog)
                 if _dummy_frame() is None:
                     return None, tried
-            stuck = _reach_safe_point(watchdog, interrupter.tstate if interrupter else None)
-            if not process_alive(inferior):
-                raise _CallFailed(text, what, into, events, watchdog)
-            if stuck == "finished":
-                return None, tried
-            _unwind()
+            try:
+                stuck = _reach_safe_point(watchdog, interrupter.tstate if interrupter else None)
+                if not process_alive(inferior):
+                    raise _CallFailed(text, what, into, events, watchdog)
+                if stuck == "finished":
+                    return None, tried
+                _unwind()
+            except gdb.error as e:
+                raise _CallFailed(text, what, into, events, watchdog, where=where, tried=tried,
+                                  lost=str(e))
             raise _CallFailed(text, what, into, events, watchdog, unwound=True, where=where,
                               tried=tried, stuck=stuck)
 
@@ -633,6 +655,14 @@ def _outermost_hazard():
     except gdb.error:
         return found
     return found
+
+
+def _real_caller(frame):
+    """The frame FRAME's function returns into: past the frames of functions
+    inlined into it, which share its pc."""
+    while frame is not None and frame.type() == gdb.INLINE_FRAME:
+        frame = frame.older()
+    return frame.older() if frame is not None else None
 
 
 def _blocked_in_syscall():
@@ -683,8 +713,9 @@ def _reach_safe_point(watchdog, tstate, attempts=12):
     meanwhile, else the place it could not leave (it waits inside it)."""
     entries = {a for a in (symbol_address(n) for n in _SAFE_ENTRIES) if a}
     try:
-        caller = gdb.newest_frame().older()
-        if caller is not None and caller.type() == gdb.NORMAL_FRAME:
+        caller = _real_caller(gdb.newest_frame())
+        if caller is not None and caller.type() == gdb.NORMAL_FRAME and \
+                int(caller.pc()) != int(gdb.newest_frame().pc()):
             entries.add(int(caller.pc()))
     except gdb.error:
         pass
@@ -702,12 +733,13 @@ def _reach_safe_point(watchdog, tstate, attempts=12):
                 where = "a garbage collection (the collector's flag is set)"
             else:
                 where = "code that reached no call boundary within a second"
-            here = (pc, hazard.older().pc() if hazard is not None and hazard.older() else 0)
+            caller = _real_caller(hazard) if hazard is not None else None
+            here = (pc, int(caller.pc()) if caller is not None else 0)
             if here == last:
                 return where  # no progress in a whole second: it waits there (a deadlock)
             last = here
-            if hazard is not None and hazard.older() is not None:
-                _run_to(int(hazard.older().pc()), watchdog)
+            if caller is not None and int(caller.pc()) != pc:
+                _run_to(int(caller.pc()), watchdog)
             else:
                 if not stops:
                     for address in entries:
