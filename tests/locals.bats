@@ -56,17 +56,17 @@ EOF
 }
 
 @test "value-limit counts characters, not bytes: 'é' * 300 is cut after 20 characters" {
-    gdb_session "$(sample values.py)" <<EOF
+    gdb_session "$(sample interrupt.py)" <<EOF
 break getppid
 run
 set py-hook value-limit 20
-py-hook-set text "é" * 300
+py-hook-set a "é" * 300
 delete
 continue
 EOF
     assert_success
-    assert_line "text = 'ééééééééééééééééééé...  (str, len 300)"
-    assert_equal "$(program_output)" "done"
+    assert_line "a = 'ééééééééééééééééééé...  (str, len 300)"
+    assert_equal "$(program_output)" "$(printf 'a %s\ndone' "$(printf 'é%.0s' $(seq 300))")"
 }
 
 @test "set py-hook value-limit: 0 and unlimited mean the most there is, a value below 16 is raised to 16 and says so" {

@@ -630,7 +630,8 @@ _UNWIND_HAZARDS = (context.ALLOCATOR, context.PY_ALLOCATOR, context.GC, context.
 # symbols runs pymalloc inside functions gdb has no name for; observed:
 # unwound there, the next allocation crashed): the entry of an allocator
 # function or of a common C API function, and the return into the caller of
-# the innermost frame.
+# the innermost frame.  (context.py's allocator names include internal ones;
+# these are functions that are only ever entered from outside.)
 _SAFE_ENTRIES = (
     "PyObject_Malloc", "PyObject_Calloc", "PyObject_Realloc", "PyObject_Free",
     "PyMem_Malloc", "PyMem_Calloc", "PyMem_Realloc", "PyMem_Free",
@@ -687,12 +688,17 @@ def _collecting(tstate):
         return False
 
 
-def _run_to(address, watchdog):
-    """Lets the thread run (alone) until it reaches ADDRESS or a second has
-    passed (the watchdog stops it); a silent breakpoint marks the place."""
-    stop = gdb.Breakpoint("*0x%x" % address, internal=True, temporary=True)
+def _silent_stop(address, temporary=False):
+    """A breakpoint at ADDRESS for the selected thread only, printing nothing."""
+    stop = gdb.Breakpoint("*0x%x" % address, internal=True, temporary=temporary)
     stop.silent = True
     stop.thread = gdb.selected_thread().global_num
+    return stop
+
+
+def _run_a_second(watchdog):
+    """Lets the thread run (alone) until a breakpoint stops it, or a second
+    has passed and the watchdog does."""
     watchdog.rearm(1)
     try:
         gdb.execute("signal 0", to_string=True)
@@ -700,6 +706,14 @@ def _run_to(address, watchdog):
         pass
     finally:
         watchdog.disarm()
+
+
+def _run_to(address, watchdog):
+    """Lets the thread run until it reaches ADDRESS, for a second at most."""
+    stop = _silent_stop(address, temporary=True)
+    try:
+        _run_a_second(watchdog)
+    finally:
         if stop.is_valid():
             stop.delete()
 
@@ -742,18 +756,8 @@ def _reach_safe_point(watchdog, tstate, attempts=12):
                 _run_to(int(caller.pc()), watchdog)
             else:
                 if not stops:
-                    for address in entries:
-                        bp = gdb.Breakpoint("*0x%x" % address, internal=True)
-                        bp.silent = True
-                        bp.thread = gdb.selected_thread().global_num
-                        stops.append(bp)
-                watchdog.rearm(1)
-                try:
-                    gdb.execute("signal 0", to_string=True)
-                except (gdb.error, KeyboardInterrupt):
-                    pass
-                finally:
-                    watchdog.disarm()
+                    stops = [_silent_stop(address) for address in entries]
+                _run_a_second(watchdog)
             if not process_alive(gdb.selected_inferior()):
                 return None
             if _dummy_frame() is None:
