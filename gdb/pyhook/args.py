@@ -44,10 +44,16 @@ def take_flag(argv, flag):
 
 
 def optional_number(arg, command, usage_line, default, what="frame number"):
-    """(the one optional number argument of COMMAND or DEFAULT, --force given)."""
+    """(the one optional number argument of COMMAND or DEFAULT, --force
+    given, --memory given)."""
     argv = split(arg, command, usage_line)
     force = take_flag(argv, "--force")
+    memory = take_flag(argv, "--memory")
+    if force and memory:
+        raise usage(command, "--force and --memory exclude each other: --force makes a call "
+                    "where py-hook finds it unsafe, --memory makes none", usage_line)
     reject_options(argv, command, usage_line, what=what)
     if len(argv) > 1:
         raise usage(command, "too many arguments", usage_line)
-    return (frame_number(argv[0], command, usage_line, what) if argv else default), force
+    number = frame_number(argv[0], command, usage_line, what) if argv else default
+    return number, force, memory

@@ -14,22 +14,25 @@ from .errors import usage
 class PyHookLocals(gdb.Command):
     """Show the variables of a Python frame.
 
-Usage: py-hook-locals [N] [--force]
+Usage: py-hook-locals [N] [--memory | --force]
 N is a frame number from py-hook-bt; without it, the frame selected with
-py-hook-frame (0 at first).  --force: as for py-hook-bt.  One variable per line, in definition order
+py-hook-frame (0 at first).  --memory, --force: as for py-hook-bt (where
+py-hook cannot call into the thread, the variables are read from memory,
+and a line says so).  One variable per line, in definition order
 (arguments, locals, cell and free variables):
     NAME = VALUE  (TYPE[, len N][, arg|cell|free])
 Values are rendered without running any of the program's code; long ones are
 cut at 'py-hook value-limit' characters and end in '...'."""
 
-    USAGE = "py-hook-locals [N] [--force]"
+    USAGE = "py-hook-locals [N] [--memory | --force]"
 
     def __init__(self):
         super().__init__("py-hook-locals", gdb.COMMAND_DATA)
 
     def invoke(self, arg, from_tty):
-        index, force = args.optional_number(arg, "py-hook-locals", self.USAGE, selection.get())
-        view.print_variables(snapshot.frame(index, with_locals=True, force=force))
+        index, force, memory = args.optional_number(arg, "py-hook-locals", self.USAGE,
+                                                    selection.get())
+        view.print_variables(snapshot.frame(index, with_locals=True, force=force, memory=memory))
 
 
 def _no_equals(name, expr, usage_line):

@@ -2,43 +2,128 @@
 
 import gdb
 
-from . import args, selection, snapshot, view
-from .errors import fail, usage
+from . import args, objects, pyframes, selection, snapshot, threadinfo, view
+from .errors import PyHookError, fail, usage
+from .target import require_stopped_process
+
+
+_FORCE_HELP = """--force  call into the thread even where py-hook finds it unsafe (inside
+         malloc, a garbage collection, the dynamic loader, a signal
+         handler...; see py-hook-status).  It may deadlock or corrupt the
+         program.
+--memory read the frames from memory, without calling into the program."""
 
 
 class PyHookBt(gdb.Command):
-    """List the Python frames of the selected thread.
+    """List the Python frames of the selected thread, or of every thread.
 
-Usage: py-hook-bt [--full] [--force]
+Usage: py-hook-bt [--full] [--all] [--memory | --force]
 Frames are numbered from 0, the innermost (most recently called), and shown
-as FILE:LINE in FUNCTION, FUNCTION being the qualified name.
+as FILE:LINE in FUNCTION, FUNCTION being the qualified name.  Where py-hook
+cannot call into the thread (the helper is not loaded, a core file, another
+thread holds the GIL, the thread is inside malloc or the collector...), the
+frames are read from memory, and a line says so and why.
 --full   also list each frame's variables, as py-hook-locals shows them.
---force  call into the thread even where py-hook finds it unsafe (inside
-         malloc, a garbage collection, the dynamic loader, a signal
-         handler...; see py-hook-status).  It may deadlock or corrupt the
-         program."""
+--all    every thread, read from memory: for each its gdb number, LWP,
+         Python thread name and what it does with the GIL, then its
+         frames; threads without a Python thread state are listed as
+         native.
+"""
 
-    USAGE = "py-hook-bt [--full] [--force]"
+    USAGE = "py-hook-bt [--full] [--all] [--memory | --force]"
+    OPTIONS = ("--full", "--all", "--memory", "--force")
 
     def __init__(self):
         super().__init__("py-hook-bt", gdb.COMMAND_STACK)
 
     def invoke(self, arg, from_tty):
         argv = args.split(arg, "py-hook-bt", self.USAGE)
-        args.reject_options(argv, "py-hook-bt", self.USAGE, allowed=("--full", "--force"))
-        unexpected = [a for a in argv if a not in ("--full", "--force")]
+        args.reject_options(argv, "py-hook-bt", self.USAGE, allowed=self.OPTIONS)
+        unexpected = [a for a in argv if a not in self.OPTIONS]
         if unexpected:
             raise usage("py-hook-bt", "unexpected argument %r" % unexpected[0], self.USAGE)
-        full = "--full" in argv
-        snap = snapshot.take(with_locals=full, force="--force" in argv)
-        for frame in snap.frames:
-            gdb.write(view.frame_line(frame) + "\n")
-            if full:
-                view.print_variables(frame, indent="    ")
+        full, force, memory = "--full" in argv, "--force" in argv, "--memory" in argv
+        if force and (memory or "--all" in argv):
+            raise usage("py-hook-bt", "--force makes a call where py-hook finds it unsafe; "
+                        "--memory and --all make none", self.USAGE)
+        if "--all" in argv:
+            _all_threads(full)
+            return
+        _, thread = require_stopped_process()
+        try:
+            snap = snapshot.take(with_locals=full, force=force, memory=memory)
+        except PyHookError:
+            # A thread without Python code has no stack to list: say so in
+            # a line, so that 'thread apply all py-hook-bt' goes on.
+            rt = _runtime_or_none()
+            if rt is None or rt.thread_for_lwp(thread.ptid[1]) is not None:
+                raise
+            gdb.write("(thread %d, LWP %d, has no Python thread state: a native thread)\n"
+                      % (thread.num, thread.ptid[1]))
+            return
+        _print_frames(snap, full)
 
 
-def _select(index, force):
-    frame = snapshot.frame(index, force=force)
+PyHookBt.__doc__ += _FORCE_HELP
+
+
+def _runtime_or_none():
+    try:
+        return snapshot.read_runtime()
+    except PyHookError:
+        return None
+
+
+def _print_frames(snap, full, indent=""):
+    for frame in snap.frames:
+        gdb.write(indent + view.frame_line(frame) + "\n")
+        if full:
+            view.print_variables(frame, indent=indent + "    ")
+
+
+def _gil_text(gil):
+    if gil.state == "holds it":
+        return "holds the GIL"
+    if gil.state == "waits for it":
+        return "waits for the GIL"
+    where = gil.released_in or gil.blocked_in
+    text = "released the GIL"
+    if where:
+        text += " in %s" % where
+    if gil.blocked_in and gil.blocked_in != where:
+        text += " (blocked in %s)" % gil.blocked_in
+    return text
+
+
+def _all_threads(full):
+    """py-hook-bt --all: every thread's Python stack, read from memory."""
+    inf, selected = require_stopped_process()
+    rt = snapshot.read_runtime()
+    try:
+        names = objects.thread_names(rt)
+    except (objects.Unreadable, gdb.error):
+        names = {}
+    walker = pyframes.Walker(rt)
+    for n, thread in enumerate(sorted(inf.threads(), key=lambda t: t.num)):
+        lwp = thread.ptid[1]
+        ts = rt.thread_for_lwp(lwp)
+        name = names.get(lwp) or thread.name or ""
+        head = "%sThread %d (LWP %d)%s" % ("\n" if n else "", thread.num, lwp,
+                                            ' "%s"' % view.printable(name) if name else "")
+        if ts is None:
+            gdb.write(head + ": native (no Python thread state)\n")
+            continue
+        gdb.write("%s: %s\n" % (head, _gil_text(threadinfo.gil_state(ts, thread))))
+        try:
+            snap = snapshot.from_memory(0, 0, full, thread=thread, rt=rt, walker=walker)
+        except PyHookError as e:
+            gdb.write("    (%s)\n" % str(e).replace("py-hook: ", "", 1))
+            continue
+        _print_frames(snap, full)
+
+
+def _select(index, force, memory=False):
+    frame = snapshot.frame(index, force=force, memory=memory)
     selection.set(index)
     view.print_hooked_at(frame)
 
@@ -46,12 +131,12 @@ def _select(index, force):
 class PyHookFrame(gdb.Command):
     """Select the Python frame that py-hook-locals and py-hook-set act on.
 
-Usage: py-hook-frame [N] [--force]
+Usage: py-hook-frame [N] [--memory | --force]
 N is a frame number from py-hook-bt (0 is the innermost).  Without N, show
 the selected frame.  The selection goes back to 0 whenever the program
-stops again.  --force: as for py-hook-bt."""
+stops again.  --memory, --force: as for py-hook-bt."""
 
-    USAGE = "py-hook-frame [N] [--force]"
+    USAGE = "py-hook-frame [N] [--memory | --force]"
 
     def __init__(self):
         super().__init__("py-hook-frame", gdb.COMMAND_STACK)
@@ -62,7 +147,8 @@ stops again.  --force: as for py-hook-bt."""
 
 class _Move(gdb.Command):
     def invoke(self, arg, from_tty):
-        count, force = args.optional_number(arg, self.NAME, self.USAGE, 1, what="count")
+        count, force, memory = args.optional_number(arg, self.NAME, self.USAGE, 1,
+                                                    what="count")
         current = selection.get()
         target = current + self.DIRECTION * count
         if target < 0:
@@ -72,7 +158,7 @@ class _Move(gdb.Command):
                       % (self.NAME, current, "" if current == 1 else "s"))
             target = 0
         else:
-            snap = snapshot.take(first=0, count=1, force=force)
+            snap = snapshot.take(first=0, count=1, force=force, memory=memory, quiet=True)
             last = snap.total - 1
             if target > last:
                 if current >= last:
@@ -82,18 +168,18 @@ class _Move(gdb.Command):
                           "(#%d)\n" % (self.NAME, last - current, "" if last - current == 1
                                         else "s", last))
                 target = last
-        _select(target, force)
+        _select(target, force, memory)
 
 
 class PyHookUp(_Move):
     """Select the Python frame that called the selected one.
 
-Usage: py-hook-up [COUNT] [--force]
-COUNT frames outwards (towards <module>), 1 by default.  --force: as for
-py-hook-bt."""
+Usage: py-hook-up [COUNT] [--memory | --force]
+COUNT frames outwards (towards <module>), 1 by default.  --memory, --force:
+as for py-hook-bt."""
 
     NAME = "py-hook-up"
-    USAGE = "py-hook-up [COUNT] [--force]"
+    USAGE = "py-hook-up [COUNT] [--memory | --force]"
     DIRECTION = 1
 
     def __init__(self):
@@ -103,12 +189,12 @@ py-hook-bt."""
 class PyHookDown(_Move):
     """Select the Python frame that the selected one called.
 
-Usage: py-hook-down [COUNT] [--force]
-COUNT frames inwards (towards frame 0), 1 by default.  --force: as for
-py-hook-bt."""
+Usage: py-hook-down [COUNT] [--memory | --force]
+COUNT frames inwards (towards frame 0), 1 by default.  --memory, --force:
+as for py-hook-bt."""
 
     NAME = "py-hook-down"
-    USAGE = "py-hook-down [COUNT] [--force]"
+    USAGE = "py-hook-down [COUNT] [--memory | --force]"
     DIRECTION = -1
 
     def __init__(self):

@@ -10,7 +10,7 @@ in a core file.
 
 import gdb
 
-from . import VERSION, abi, context, inferior, objects, runtime, safety, target, view
+from . import VERSION, abi, context, inferior, objects, runtime, safety, target, threadinfo, view
 from .errors import PyHookError, fail
 
 
@@ -62,44 +62,13 @@ def _helper_text(inf):
     return text
 
 
-def _waiting_for_gil(thread):
-    """The function name in THREAD's innermost frames that shows it waits for the GIL."""
-    selected = gdb.selected_thread()
-    try:
-        selected_frame = gdb.selected_frame()
-    except gdb.error:
-        selected_frame = None
-    try:
-        thread.switch()
-        frame = gdb.newest_frame()
-        blocked_in = frame.name()
-        level = 0
-        while frame is not None and level < 32:
-            name = frame.name() or ""
-            if name in ("take_gil", "_PyEval_AcquireLock", "PyEval_AcquireLock"):
-                return "waits for it", blocked_in
-            if name == "_PyEval_EvalFrameDefault":
-                break
-            frame = frame.older()
-            level += 1
-        return None, blocked_in
-    except gdb.error:
-        return None, None
-    finally:
-        selected.switch()
-        if selected_frame is not None and selected_frame.is_valid():
-            selected_frame.select()
-
-
-def _gil_column(rt, ts, thread):
+def _gil_column(ts, thread):
     if ts is None:
         return "-"
-    if ts.attached:
-        return "holds it"
-    state, where = _waiting_for_gil(thread)
-    if state:
-        return state
-    return "released it" + (" (in %s)" % where if where else "")
+    gil = threadinfo.gil_state(ts, thread)
+    if gil.state == "released it" and gil.blocked_in:
+        return "released it (in %s)" % gil.blocked_in
+    return gil.state
 
 
 class PyHookStatus(gdb.Command):
@@ -165,7 +134,7 @@ works wherever the other commands refuse."""
             lwp = thread.ptid[1]
             ts = rt.thread_for_lwp(lwp) if rt else None
             has = "?" if rt is None else ("yes" if ts else "no")
-            gil = _gil_column(rt, ts, thread) if rt else "?"
+            gil = _gil_column(ts, thread) if rt else "?"
             rows.append((thread, lwp, names.get(lwp) or thread.name or "", has, gil))
         # Names are shown whole (Python's are not cut to the kernel's 16 bytes).
         width = max([16] + [len(row[2]) for row in rows])

@@ -9,18 +9,35 @@ import gdb
 
 
 class PyHookError(gdb.GdbError):
-    """A py-hook command could not act; the message says why and what to do."""
+    """A py-hook command could not act; the message says why and what to do.
+
+    BRIEF, where set, is the cause in a few words, for a command that can
+    do without the call (a listing read from memory instead) to say why."""
+
+    brief = None
 
 
-def fail(message):
-    return PyHookError("py-hook: " + message)
+def fail(message, brief=None):
+    error = PyHookError("py-hook: " + message)
+    error.brief = brief
+    return error
 
 
 def usage(command, problem, usage_line):
     return fail("%s: %s\nUsage: %s (see 'help %s')" % (command, problem, usage_line, command))
 
 
+# Helper statuses that say the call could not be made here and now, while
+# the thread's memory can still be read.
+_BRIEF = {
+    "HOOK_ERR_BUSY": "an earlier py-hook call is unfinished (py-hook-recover)",
+    "HOOK_ERR_GIL_NOT_HELD": "the thread does not hold the GIL",
+    "HOOK_ERR_NOT_INITIALIZED": "the interpreter is not running normally",
+}
+
+
 def helper_failed(status_name, message):
     # The helper's message already names cause and fix; the status name is
     # for bug reports.
-    return fail("%s [%s]" % (message or "the helper failed without a message", status_name))
+    return fail("%s [%s]" % (message or "the helper failed without a message", status_name),
+                _BRIEF.get(status_name))

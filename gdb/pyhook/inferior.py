@@ -109,8 +109,8 @@ def _not_loaded_error(inferior):
         "  py-hook-inject\n"
         "or start the program with it preloaded next time:\n"
         "  LD_PRELOAD=%s python3 app.py      (then: gdb -p PID)\n"
-        "  or, in gdb before 'run': set environment LD_PRELOAD=%s" % (_LIB, inferior.pid, lib, lib)
-    )
+        "  or, in gdb before 'run': set environment LD_PRELOAD=%s" % (_LIB, inferior.pid, lib, lib),
+        "%s is not loaded (py-hook-inject loads it)" % _LIB)
 
 
 def _channel_for(inferior):

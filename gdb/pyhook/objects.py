@@ -28,6 +28,7 @@ checks the sizes below against the debug information of every build):
   when the type has Py_TPFLAGS_INLINE_VALUES.
 """
 
+import array
 import struct
 
 import gdb
@@ -39,6 +40,7 @@ from .target import symbol_address
 _ASCII_DATA = {False: 48, True: 40}  # key: version >= 3.12
 _COMPACT_DATA = {False: 72, True: 56}
 _TPFLAGS_INLINE_VALUES = 1 << 2  # 3.13
+_TPFLAGS_DICT_SUBCLASS = 1 << 29
 _MAX_ENTRIES = 1 << 20
 _MAX_NAME = 4096
 
@@ -58,40 +60,91 @@ def _u64(address):
     return struct.unpack("<Q", _mem(address, 8))[0]
 
 
+def _c_string(address, limit):
+    """The NUL-terminated UTF-8 string at ADDRESS (at most LIMIT bytes)."""
+    out = b""
+    while len(out) < limit:
+        at = address + len(out)
+        chunk = _mem(at, min(64, 4096 - at % 4096))  # never across a page end
+        end = chunk.find(b"\0")
+        if end >= 0:
+            return (out + chunk[:end]).decode("utf-8", "replace")
+        out += chunk
+    return out[:limit].decode("utf-8", "replace")
+
+
 class Reader:
     """Reads objects of one process; FIELDS is the runtime layout (layout.py)."""
+
+    # Type objects by the name py-hook uses, and the symbol that is each.
+    TYPES = (("dict", "PyDict_Type"), ("str", "PyUnicode_Type"), ("int", "PyLong_Type"),
+             ("module", "PyModule_Type"), ("float", "PyFloat_Type"),
+             ("complex", "PyComplex_Type"), ("bool", "PyBool_Type"),
+             ("bytes", "PyBytes_Type"), ("list", "PyList_Type"), ("tuple", "PyTuple_Type"),
+             ("set", "PySet_Type"), ("frozenset", "PyFrozenSet_Type"),
+             ("cell", "PyCell_Type"), ("code", "PyCode_Type"))
+    CONSTANTS = (("None", "_Py_NoneStruct"), ("True", "_Py_TrueStruct"),
+                 ("False", "_Py_FalseStruct"))
 
     def __init__(self, version, fields):
         self.version = version
         self.fields = fields
         self.types = {}
-        for name, symbol in (("dict", "PyDict_Type"), ("str", "PyUnicode_Type"),
-                             ("int", "PyLong_Type"), ("module", "PyModule_Type")):
-            address = symbol_address(symbol)
-            if address is None:
-                raise Unreadable("no %s symbol" % symbol)
-            self.types[name] = address
+        self.constants = {}
+        for table, pairs in ((self.types, self.TYPES), (self.constants, self.CONSTANTS)):
+            for name, symbol in pairs:
+                address = symbol_address(symbol)
+                if address is None:
+                    raise Unreadable("no %s symbol" % symbol)
+                table[name] = address
+        self.type_names = {}
 
     def type_of(self, obj):
         return _u64(obj + 8)
+
+    def type_name(self, tp):
+        """PyType_Name of the type object at TP: tp_name after its last dot."""
+        name = self.type_names.get(tp)
+        if name is None:
+            raw = _c_string(_u64(tp + self.fields["type.name"].offset), _MAX_NAME)
+            name = raw.rsplit(".", 1)[-1]
+            self.type_names[tp] = name
+        return name
 
     def _expect(self, obj, kind):
         if not obj or self.type_of(obj) != self.types[kind]:
             raise Unreadable("0x%x is not a %s" % (obj, kind))
 
     def str(self, obj):
-        """The text of the exact str at OBJ."""
-        self._expect(obj, "str")
-        length = struct.unpack("<q", _mem(obj + 16, 8))[0]
+        """The text of the exact str at OBJ (a name: at most 4096 characters)."""
+        text, length = self.str_prefix(obj, _MAX_NAME + 1)
+        if length > _MAX_NAME:
+            raise Unreadable("str at 0x%x: %d characters, too long for a name" % (obj, length))
+        return text
+
+    def str_prefix(self, obj, count):
+        """(the first COUNT characters, the length) of the str at OBJ (an
+        instance of str or a subclass: the storage is the same)."""
+        head = _mem(obj + 16, 24)
+        length = struct.unpack("<q", head[:8])[0]
         state = struct.unpack("<I", _mem(obj + 32, 4))[0]
         kind, compact, ascii = (state >> 2) & 7, (state >> 5) & 1, (state >> 6) & 1
-        if not compact or kind not in (1, 2, 4) or not 0 <= length <= _MAX_NAME:
-            raise Unreadable("str at 0x%x: not a compact string of a sane length" % obj)
+        if kind not in (1, 2, 4) or not 0 <= length < 1 << 48:
+            raise Unreadable("str at 0x%x: not a string of a sane length" % obj)
         modern = self.version >= PY_3_12
-        start = obj + (_ASCII_DATA if ascii else _COMPACT_DATA)[modern]
-        data = _mem(start, length * kind) if length else b""
-        codec = {1: "latin-1", 2: "utf-16-le", 4: "utf-32-le"}[kind]
-        return data.decode(codec, "replace")
+        if compact:
+            start = obj + (_ASCII_DATA if ascii else _COMPACT_DATA)[modern]
+        else:
+            # 3.11's legacy strings (PyUnicodeObject): a pointer to the data
+            # after the compact header.
+            start = _u64(obj + _COMPACT_DATA[modern])
+        keep = min(length, count)
+        data = _mem(start, keep * kind) if keep else b""
+        if kind == 1:
+            return data.decode("latin-1"), length
+        # Code point by code point: a UTF-16 decoder would join two
+        # surrogates stored side by side, which Python keeps apart.
+        return "".join(map(chr, array.array("H" if kind == 2 else "I", data))), length
 
     def int(self, obj):
         """The value of the exact int at OBJ."""
@@ -110,9 +163,10 @@ class Reader:
             value = (value << 30) | (digit & 0x3FFFFFFF)
         return -value if negative else value
 
-    def _entries(self, keys, values=None):
+    def _entries(self, keys, values=None, keep_empty=False):
         """(key, value) addresses of a keys object, values from VALUES (a
-        split table) when given."""
+        split table) when given; KEEP_EMPTY keeps the empty entries, so
+        that positions stay entry indices."""
         log2_index_bytes = _mem(keys + 9, 1)[0]
         kind = _mem(keys + 10, 1)[0]
         count = struct.unpack("<q", _mem(keys + 24, 8))[0]
@@ -128,18 +182,42 @@ class Reader:
             key, value = struct.unpack("<QQ", entry[-16:])
             if values is not None:
                 value = slots[i]
-            if key and value:
+            if (key and value) or keep_empty:
                 yield key, value
 
-    def _split_values(self, values):
-        """Where the value slots of a split table start."""
-        return values + 8 if self.version >= PY_3_13 else values
+    def dict_items(self, obj, subclass=False):
+        """(key address, value address) of the dict at OBJ in the order
+        PyDict_Next gives them; SUBCLASS admits an instance of a subclass
+        of dict (its storage is a dict's)."""
+        tp = self.type_of(obj) if obj else 0
+        if tp != self.types["dict"] and not (
+                subclass and tp and _u64(tp + self.fields["type.flags"].offset) & _TPFLAGS_DICT_SUBCLASS):
+            raise Unreadable("0x%x is not a dict" % obj)
+        used, _, keys, values = struct.unpack("<qQQQ", _mem(obj + 16, 32))
+        if not values:
+            return self._entries(keys)
+        return self._split_items(keys, values, used)
 
-    def dict_items(self, obj):
-        """(key address, value address) of the exact dict at OBJ."""
-        self._expect(obj, "dict")
-        keys, values = _u64(obj + 32), _u64(obj + 40)
-        return self._entries(keys, self._split_values(values) if values else None)
+    def _split_items(self, keys, values, used):
+        """A split table's items in insertion order: 3.11 and 3.12 keep the
+        order in the bytes before the values (the count at [-2], the
+        indices from [-3] down), 3.13 in the bytes after its 'capacity'
+        value slots."""
+        if not 0 <= used <= 255:
+            raise Unreadable("split dict values at 0x%x: %d items" % (values, used))
+        if self.version >= PY_3_13:
+            capacity = _mem(values, 1)[0]
+            slots = values + 8
+            order = _mem(slots + 8 * capacity, used) if used else b""
+        else:
+            slots = values
+            order = bytes(reversed(_mem(values - 2 - used, used))) if used else b""
+        entries = list(self._entries(keys, slots, keep_empty=True))
+        out = []
+        for index in order:
+            if index < len(entries) and entries[index][0] and entries[index][1]:
+                out.append(entries[index])
+        return out
 
     def dict_get(self, obj, name):
         """The value address of str key NAME in the dict at OBJ, or 0."""

@@ -182,6 +182,14 @@ def python_threads_text(rt):
     return ", ".join(text for _, text in sorted(found)) if found else "none"
 
 
+def no_python_thread(rt, thread):
+    """The error for gdb THREAD, which has no Python thread state in RT."""
+    return fail(
+        "thread %d (LWP %d) has no Python thread state: it runs no Python code (a native "
+        "thread such as faulthandler's watchdog).  Python threads: %s; select one with "
+        "'thread N'." % (thread.num, thread.ptid[1], python_threads_text(rt)))
+
+
 def _gil_plan(thread, force):
     version = runtime.python_version()
     if not runtime.supported(version):
@@ -205,11 +213,7 @@ def _gil_plan(thread, force):
         return Plan(verdict="")  # the helper refuses with its own message
     me = rt.thread_for_lwp(thread.ptid[1])
     if me is None:
-        raise fail(
-            "thread %d (LWP %d) has no Python thread state: it runs no Python code (a native "
-            "thread such as faulthandler's watchdog).  Python threads: %s; select one with "
-            "'thread N'." % (thread.num, thread.ptid[1], python_threads_text(rt))
-        )
+        raise no_python_thread(rt, thread)
     if me.interp.gc_collecting and not rt.source.startswith("CPython"):
         # Where no frame names the collector (no debug symbols): its own
         # flag, set while it runs on the GIL holder.  With the symbols the
@@ -237,8 +241,8 @@ def _gil_plan(thread, force):
             "thread %d does not hold the GIL: %s does.  py-hook never waits for the GIL (the "
             "other threads stay stopped during a call, so the wait would never end): %slet the "
             "program run until thread %d holds it (a breakpoint on a C function its Python code "
-            "calls)." % (thread.num, who, hint, thread.num)
-        )
+            "calls)." % (thread.num, who, hint, thread.num),
+            "%s holds the GIL" % who)
     problems = _gil_busy(gil)
     if per_thread and rt.pending_calls_queued(me):
         problems.append("pending calls are queued, which would run inside the call")
@@ -246,8 +250,8 @@ def _gil_plan(thread, force):
         raise fail(
             "thread %d released the GIL and nobody holds it, but it is being handed over right "
             "now (%s): taking it could wait for a stopped thread.  Let the program run a little "
-            "and stop again ('continue', then interrupt)." % (thread.num, "; ".join(problems))
-        )
+            "and stop again ('continue', then interrupt)." % (thread.num, "; ".join(problems)),
+            "the GIL is being handed over")
     return Plan(
         abi.HOOK_REQ_TAKE_GIL,
         _Borrowed(rt.breaker_fields(me), per_thread, gil),
@@ -286,7 +290,8 @@ def _collecting(thread, me, force):
         "Let the thread leave it first (a breakpoint where Python code runs, such as 'tbreak "
         "PyObject_Vectorcall' then 'continue'), or repeat the command with --force to call "
         "anyway, which may deadlock or corrupt the program."
-        % (thread.num, what, context.WHY[context.GC]))
+        % (thread.num, what, context.WHY[context.GC]),
+        "thread %d is inside a garbage collection" % thread.num)
 
 
 def _refusal(thread, native):
@@ -302,7 +307,7 @@ def _refusal(thread, native):
         "where Python code runs), or repeat the command with --force to call anyway, which may "
         "deadlock or corrupt the program." % outer
     )
-    return fail("\n".join(lines))
+    return fail("\n".join(lines), "thread %d is inside %s" % (thread.num, first.kind))
 
 
 def plan(thread, force=False):

@@ -1,10 +1,21 @@
-"""Python frames and variables as the helper reports them."""
+"""A thread's Python frames and variables: through the helper when a call
+can be made, read from memory otherwise.
+
+take() asks the safety model for a plan first.  When the call cannot be
+made here and now (the helper is not loaded, a core file, another thread
+holds the GIL, the thread is inside the allocator or the collector, an
+earlier call is unfinished), the frames are read from memory instead
+(pyframes.py), and one line says so and why.  Errors that memory cannot
+get round (no Python thread state, no frame of that number) are raised as
+they are.  Both paths give the same model objects and the same text.
+"""
 
 import gdb
 
-from . import abi, inferior, safety
+from . import abi, inferior, objects, pyframes, runtime, safety
 from .target import require_stopped_process
-from .errors import fail
+from .errors import PyHookError, fail
+from .model import Frame, Snapshot, Variable
 from .settings import value_limit
 
 
@@ -31,37 +42,6 @@ def _unescape(field):
             out.append(c)
             i += 1
     return "".join(out)
-
-
-class Variable:
-    def __init__(self, name, kind, type_name, length, value, cut):
-        self.name = name
-        self.kind = kind
-        self.type_name = type_name
-        self.length = int(length) if length else None
-        self.value = value
-        self.cut = cut == "1"
-
-    @property
-    def unbound(self):
-        return self.type_name == "unbound" and self.value == "" and self.length is None
-
-
-class Frame:
-    def __init__(self, index, filename, line, function):
-        self.index = int(index)
-        self.filename = filename
-        self.line = int(line)
-        self.function = function
-        self.variables = []
-        self.note = None  # why the variables are not shown, if they are not
-
-
-class Snapshot:
-    def __init__(self, frames, total, python_version):
-        self.frames = frames
-        self.total = total
-        self.python_version = python_version
 
 
 def _plan(force):
@@ -97,22 +77,70 @@ def _parse(reply):
     return frames, total, stored
 
 
-def take(first=0, count=0, with_locals=False, force=False):
-    """Frames first .. first+count-1 (count 0: all) of the selected thread."""
-    reply = inferior.call(
-        "hook_snapshot",
-        _plan(force),
-        flags=abi.HOOK_REQ_LOCALS if with_locals else 0,
-        first_frame=first,
-        max_frames=count,
-        value_limit=value_limit(),
-    )
+def take(first=0, count=0, with_locals=False, force=False, memory=False, quiet=False):
+    """Frames first .. first+count-1 (count 0: all) of the selected thread;
+    MEMORY reads them from memory without trying a call.  QUIET: no line
+    about the path taken (a command that lists twice says it once)."""
+    if memory:
+        return from_memory(first, count, with_locals)
+    try:
+        reply = inferior.call(
+            "hook_snapshot",
+            _plan(force),
+            flags=abi.HOOK_REQ_LOCALS if with_locals else 0,
+            first_frame=first,
+            max_frames=count,
+            value_limit=value_limit(),
+        )
+    except PyHookError as e:
+        if e.brief is None:
+            raise
+        snap = from_memory(first, count, with_locals)
+        if not quiet:
+            gdb.write("py-hook: read from memory: %s\n" % e.brief)
+        return snap
     frames, total, _ = _parse(reply)
-    return Snapshot(frames, total, reply.python_version)
+    snap = Snapshot(frames, total, reply.python_version)
+    snap.source = "helper"
+    return snap
 
 
-def frame(index, with_locals=False, force=False):
-    return take(index, 1, with_locals, force).frames[0]
+def frame(index, with_locals=False, force=False, memory=False):
+    return take(index, 1, with_locals, force, memory).frames[0]
+
+
+def python_thread(rt, thread):
+    """The Python thread state of gdb THREAD, or raises PyHookError."""
+    ts = rt.thread_for_lwp(thread.ptid[1])
+    if ts is None:
+        raise safety.no_python_thread(rt, thread)
+    return ts
+
+
+def read_runtime():
+    """runtime.read(), or raises PyHookError with the reason."""
+    try:
+        return runtime.read()
+    except runtime.Unavailable as e:
+        raise fail("the Python frames cannot be read from memory: %s" % e)
+
+
+def from_memory(first=0, count=0, with_locals=False, thread=None, rt=None, walker=None):
+    """take() from memory, for THREAD (the selected one by default)."""
+    if thread is None:
+        _, thread = require_stopped_process()
+    rt = rt or read_runtime()
+    ts = python_thread(rt, thread)
+    try:
+        walker = walker or pyframes.Walker(rt)
+        snap = walker.snapshot(ts, first, count, with_locals, value_limit())
+    except pyframes.NoFrame as e:
+        raise fail(str(e))
+    except (objects.Unreadable, gdb.error) as e:
+        raise fail("thread %d's Python frames could not be read from memory (%s); the program "
+                   "may have corrupted them" % (thread.num, e))
+    snap.source = "memory"
+    return snap
 
 
 def _source_bytes(what, text):

@@ -1,0 +1,65 @@
+# Sourced into gdb by tests/paths.bats (after py-hook): at every stop of a
+# sample, lists the selected thread's frames with their variables from
+# memory, through the helper, and from memory again, and prints one line
+# per stop: "paths: stop N: same (K lines)" or "paths: stop N: DIFFER"
+# followed by a unified diff.  The program then continues to its end.
+import difflib
+
+import gdb
+
+_stops = [0]
+
+
+def _listing(option):
+    try:
+        text = gdb.execute("py-hook-bt --full" + option, to_string=True)
+    except gdb.error as e:
+        return "ERROR %s\n" % e
+    # The helper's own frame objects may exist only after its first call;
+    # nothing else may differ.
+    return "".join(line + "\n" for line in text.splitlines()
+                   if not line.startswith("py-hook: read from memory"))
+
+
+def _compare(_event=None):
+    _stops[0] += 1
+    n = _stops[0]
+    first = _listing(" --memory")
+    helper = _listing("")
+    second = _listing(" --memory")
+    if first == helper == second and not helper.startswith("ERROR"):
+        gdb.write("paths: stop %d: same (%d lines)\n" % (n, helper.count("\n")))
+        return
+    gdb.write("paths: stop %d: DIFFER\n" % n)
+    for label, other in (("memory", first), ("memory-after", second)):
+        for line in difflib.unified_diff(helper.splitlines(), other.splitlines(), "helper",
+                                         label, lineterm=""):
+            gdb.write(line + "\n")
+
+
+class PathsCompare(gdb.Command):
+    """paths-compare: compare the two paths at this stop."""
+
+    def __init__(self):
+        super().__init__("paths-compare", gdb.COMMAND_USER)
+
+    def invoke(self, arg, from_tty):
+        _compare()
+
+
+class PathsRun(gdb.Command):
+    """paths-run: run the program, comparing at every stop, to its end."""
+
+    def __init__(self):
+        super().__init__("paths-run", gdb.COMMAND_USER)
+
+    def invoke(self, arg, from_tty):
+        gdb.execute("run", to_string=True)
+        while gdb.selected_inferior().pid and _stops[0] < 100:
+            _compare()
+            gdb.execute("continue", to_string=True)
+        gdb.write("paths: %d stops compared\n" % _stops[0])
+
+
+PathsCompare()
+PathsRun()
