@@ -3,9 +3,9 @@
 
 load helper
 
-@test "without the helper preloaded, commands print the exact LD_PRELOAD and set environment lines" {
+@test "without the helper preloaded, py-hook-set prints the exact LD_PRELOAD and set environment lines" {
     local -a ex=("${PREAMBLE[@]}" -ex "source $ROOT/gdb/py_hook.py" -ex "break getppid"
-        -ex "run" -ex "py-hook-bt" -ex "continue")
+        -ex "run" -ex "py-hook-set a 5" -ex "continue")
     gdb_raw "${ex[@]}" --args "$PY" "$(sample seed.py)"
     refute_traceback
     [[ "$stderr" == *"libhookhelper.so is not loaded in process"* ]] || fail "no not-loaded error"
@@ -67,10 +67,10 @@ EOF
 break getppid
 run
 thread 2
-py-hook-bt
+py-hook-locals
 py-hook-set x 1
 thread 3
-py-hook-locals
+py-hook-set x 1
 thread 1
 py-hook-bt
 continue
@@ -84,13 +84,14 @@ EOF
     assert_equal "$(program_output)" "threads done"
 }
 
-@test "after a subinterpreter was created, a thread waiting for the GIL is still refused" {
+@test "after a subinterpreter was created, a thread waiting for the GIL is still refused (and read from memory)" {
     # PyGILState_Check() answers yes on every thread once a subinterpreter
     # exists; acting on its word would run Python code without the GIL.
     gdb_session "$(sample threads.py)" --subinterpreter <<EOF
 break getppid
 run
 thread 3
+py-hook-set x 1
 py-hook-bt
 thread 1
 py-hook-bt
@@ -98,6 +99,8 @@ continue
 EOF
     refute_traceback
     [[ "$stderr" =~ "thread 3 does not hold the GIL: thread 1 (LWP "[0-9]+") does." ]] || fail "no GIL error"
+    assert_line --regexp '^py-hook: read from memory: thread 1 \(LWP [0-9]+\) holds the GIL$'
+    assert_line --regexp '^#0  .*/threads.py:29 in sleeper$'
     assert_line --regexp '^#0  .*/threads.py:36 in <module>$'
     assert_equal "$(program_output)" "threads done"
 }

@@ -99,7 +99,7 @@ EOF
     assert_equal "$(program_output)" "$(printf '1000\n1001\n101')"
 }
 
-@test "a call left unfinished outside py-hook: commands name py-hook-recover, which undoes it; the edit after it lands" {
+@test "a call left unfinished outside py-hook: py-hook-set names py-hook-recover, py-hook-bt reads memory; recover undoes it; the edit after it lands" {
     gdb_session "$(sample hygiene.py)" <<EOF
 set environment HOOKHELPER_TEST_FAULT=1
 break getppid
@@ -109,6 +109,7 @@ python gdb.selected_inferior().write_memory(ch.request_addr, A.REQUEST.pack(A.HO
 set unwindonsignal on
 python gdb.set_convenience_variable("snapshot", ch.entry["hook_snapshot"]); gdb.set_convenience_variable("request", ch.request_addr)
 print ((int (*)(unsigned long)) \$snapshot)(\$request)
+py-hook-set a 5
 py-hook-bt
 py-hook-status
 py-hook-recover
@@ -119,6 +120,8 @@ EOF
     refute_traceback
     [[ "$stderr" == *"an earlier py-hook call on thread "*" has not finished"*"run py-hook-recover on that thread [HOOK_ERR_BUSY]"* ]] ||
         fail "the refusal does not name py-hook-recover"
+    assert_line "py-hook: read from memory: an earlier py-hook call is unfinished (py-hook-recover)"
+    assert_line --regexp '^#0  .*/hygiene.py:26 in <module>$'
     assert_line "Selected thread 1: py-hook refuses to call into it: an earlier py-hook call has not finished; run py-hook-recover on the thread it ran on."
     assert_line "py-hook: undone: resumed the thread's tracing, resumed the garbage collector, put the thread's pending exception back; py-hook calls work again"
     assert_line --regexp '^py-hook: no unfinished py-hook call in process [0-9]+: nothing to undo$'

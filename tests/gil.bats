@@ -95,7 +95,7 @@ EOF
     assert_equal "$(program_output)" "hung done after some rounds"
 }
 
-@test "another thread holds the GIL: refused at once naming it, and that thread does not run; acting there works" {
+@test "another thread holds the GIL: set refused at once naming it, bt read from memory, and that thread does not run; acting there works" {
     interrupt_after 1 busy.py
     gdb_session "$(sample busy.py)" <<EOF
 run
@@ -115,7 +115,9 @@ EOF
     refute_traceback
     [[ "$stderr" =~ "thread 1 does not hold the GIL: thread 2 (LWP "[0-9]+") does.".*"select it with 'thread 2' to act there" ]] ||
         fail "no refusal naming thread 2"
-    [ "$(grep -c 'thread 1 does not hold the GIL' <<<"$stderr")" -eq 2 ] || fail "not both commands refused"
+    [ "$(grep -c 'thread 1 does not hold the GIL' <<<"$stderr")" -eq 1 ] || fail "py-hook-set not refused once"
+    assert_line --regexp '^py-hook: read from memory: thread 2 \(LWP [0-9]+\) holds the GIL$'
+    assert_line --regexp '^#[0-9]  .*/busy.py:[0-9]+ in <module>$'
     diff "$BATS_TEST_TMPDIR/busy-before" "$BATS_TEST_TMPDIR/busy-after" || fail "thread 2 ran during the refused commands"
     assert_line "deadline = 0  (int)"
     assert_equal "$(program_output)" "busy stopped early"

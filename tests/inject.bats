@@ -25,13 +25,14 @@ exec_anon_maps() {
     awk '$2 ~ /x/ && NF == 5' "/proc/$1/maps" | wc -l
 }
 
-@test "gdb -p on a process started without the helper: commands name py-hook-inject; after it, py-hook-set ends the loop" {
+@test "gdb -p on a process started without the helper: bt reads memory, set names py-hook-inject; after it, py-hook-set ends the loop" {
     start_plain_waiter
     grep -q libhookhelper "/proc/$pid/maps" && fail "the helper is loaded before injection"
     local anon_before
     anon_before=$(exec_anon_maps "$pid")
     gdb_raw "${PREAMBLE[@]}" -ex "source $ROOT/gdb/py_hook.py" -ex "attach $pid" \
-        -ex "py-hook-bt" -ex "py-hook-inject" -ex "pipe info sharedlibrary | grep -c libhookhelper" \
+        -ex "py-hook-bt" -ex "py-hook-set done True" -ex "py-hook-inject" \
+        -ex "pipe info sharedlibrary | grep -c libhookhelper" \
         -ex "break getppid" -ex continue -ex py-hook-bt -ex "py-hook-set done True" \
         -ex "py-hook-inject" -ex delete -ex "shell awk '\$2 ~ /x/ && NF == 5' /proc/$pid/maps | wc -l | sed 's/^/anon-exec /'" \
         -ex detach
@@ -39,6 +40,7 @@ exec_anon_maps() {
     refute_traceback
     [[ "$stderr" == *"libhookhelper.so is not loaded in process $pid"*"py-hook-inject"* ]] ||
         fail "the command before injection does not name py-hook-inject"
+    assert_line "py-hook: read from memory: libhookhelper.so is not loaded (py-hook-inject loads it)"
     assert_line --regexp "^py-hook: loaded .*/libhookhelper.so into process $pid \(helper [0-9.]+, ABI [0-9]+\); the py-hook commands work now\.\$"
     assert_line --regexp '^#0  .*/waiter.py:14 in <module>$'
     assert_line "done = True  (bool)"

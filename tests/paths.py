@@ -2,7 +2,8 @@
 # sample, lists the selected thread's frames with their variables from
 # memory, through the helper, and from memory again, and prints one line
 # per stop: "paths: stop N: same (K lines)" or "paths: stop N: DIFFER"
-# followed by a unified diff.  The program then continues to its end.
+# followed by a unified diff.  The program then continues to its end, and
+# its exit code is printed.
 import difflib
 
 import gdb
@@ -48,17 +49,24 @@ class PathsCompare(gdb.Command):
 
 
 class PathsRun(gdb.Command):
-    """paths-run: run the program, comparing at every stop, to its end."""
+    """paths-run [MOST]: run the program, comparing at every stop (the first
+    MOST, 100 by default), to its end."""
 
     def __init__(self):
         super().__init__("paths-run", gdb.COMMAND_USER)
 
     def invoke(self, arg, from_tty):
+        most = int(arg) if arg.strip() else 100
+        exits = []
+        gdb.events.exited.connect(lambda e: exits.append(getattr(e, "exit_code", None)))
         gdb.execute("run", to_string=True)
-        while gdb.selected_inferior().pid and _stops[0] < 100:
+        while gdb.selected_inferior().pid and _stops[0] < most:
             _compare()
+            if _stops[0] == most:
+                gdb.execute("delete", to_string=True)
             gdb.execute("continue", to_string=True)
         gdb.write("paths: %d stops compared\n" % _stops[0])
+        gdb.write("paths: exit code %s\n" % (exits[0] if exits else "none"))
 
 
 PathsCompare()

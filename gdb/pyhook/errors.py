@@ -28,11 +28,11 @@ def usage(command, problem, usage_line):
 
 
 # Helper statuses that say the call could not be made here and now, while
-# the thread's memory can still be read.
+# the thread's frames can still be read from memory.  (Before Py_Initialize
+# and during finalization the helper's own message is the useful answer.)
 _BRIEF = {
     "HOOK_ERR_BUSY": "an earlier py-hook call is unfinished (py-hook-recover)",
     "HOOK_ERR_GIL_NOT_HELD": "the thread does not hold the GIL",
-    "HOOK_ERR_NOT_INITIALIZED": "the interpreter is not running normally",
 }
 
 

@@ -58,7 +58,8 @@ def require_live(what):
         raise fail(
             "this is a core file, a snapshot of process %d: %s needs a running process, since "
             "py-hook calls into it; run the program (or attach to it) to do that.  "
-            "py-hook-status reads the snapshot's memory" % (gdb.selected_inferior().pid, what),
+            "py-hook-status, py-hook-bt, py-hook-frame and py-hook-locals read the "
+            "snapshot's memory" % (gdb.selected_inferior().pid, what),
             "this is a core file")
 
 

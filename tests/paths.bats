@@ -1,0 +1,60 @@
+#!/usr/bin/env bats
+# The two ways py-hook lists frames, through the helper and from memory,
+# give the same text for the same frames: every sample, at every stop, the
+# selected thread's frames and variables listed from memory, through the
+# helper, and from memory again (tests/paths.py), then the program runs
+# to its normal end.
+
+load helper
+
+# compare_paths SAMPLE MOST BREAK...: runs SAMPLE with breakpoints on the
+# BREAK functions and compares the paths at its first MOST stops.
+compare_paths() {
+    local sample=$1 most=$2
+    shift 2
+    gdb_session "$(sample "$sample")" < <(
+        echo "source $ROOT/tests/paths.py"
+        printf 'break %s\n' "$@"
+        echo "paths-run $most"
+    )
+    assert_success
+    refute_traceback
+    local stops
+    stops=$(sed -n 's/^paths: \([0-9]*\) stops compared$/\1/p' <<<"$output")
+    [ -n "$stops" ] && [ "$stops" -ge 1 ] || fail "no stop was compared"
+    [ "$(grep -c '^paths: stop [0-9]*: same ([0-9]* lines)$' <<<"$output")" -eq "$stops" ] ||
+        fail "the paths differ at some stop (see the diff above)"
+    assert_line "paths: exit code 0"
+}
+
+@test "both paths give the same text: seed.py" {
+    compare_paths seed.py 5 getppid
+    assert_equal "$(program_output)" "$(printf '1\n2\n101')"
+}
+
+@test "both paths give the same text: values.py (every built-in type, long and cut values)" {
+    compare_paths values.py 5 getppid
+    assert_equal "$(program_output | tail -n 1)" "done"
+}
+
+@test "both paths give the same text: shapes.py (closures, cells, generators, methods, class bodies)" {
+    compare_paths shapes.py 10 getppid getpgrp getpriority getsid
+    assert_line --partial "paths: 5 stops compared"
+}
+
+@test "both paths give the same text: comprehension.py (inlined comprehensions in functions and modules)" {
+    compare_paths comprehension.py 10 getppid
+    assert_line "paths: 6 stops compared"
+}
+
+@test "both paths give the same text: names.py, threads.py, effects.py, lifetime.py, target.py" {
+    local s
+    for s in names.py threads.py effects.py lifetime.py target.py; do
+        compare_paths "$s" 5 getppid
+    done
+}
+
+@test "both paths give the same text: deep.py (1000 frames)" {
+    compare_paths deep.py 1 getppid
+    assert_equal "$(program_output)" "deep done 1000"
+}
