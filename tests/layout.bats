@@ -21,7 +21,7 @@ python from pyhook import objects; modern = v >= layout.PY_3_12
 python print("objects ascii %d %d" % (objects._ASCII_DATA[modern], gdb.lookup_type("PyASCIIObject").sizeof))
 python print("objects compact %d %d" % (objects._COMPACT_DATA[modern], gdb.lookup_type("PyCompactUnicodeObject").sizeof))
 python off = lambda t, m: [f.bitpos // 8 for f in gdb.lookup_type(t).fields() if f.name == m][0]
-python [print("objects %s.%s %d %d" % (t, m, want, off(t, m))) for t, m, want in (("PyDictObject", "ma_used", 16), ("PyDictObject", "ma_keys", 32), ("PyDictObject", "ma_values", 40), ("PyDictKeysObject", "dk_log2_index_bytes", 9), ("PyDictKeysObject", "dk_kind", 10), ("PyDictKeysObject", "dk_nentries", 24), ("PyDictKeysObject", "dk_indices", 32), ("PyModuleObject", "md_dict", 16), ("PyASCIIObject", "length", 16), ("PyASCIIObject", "state", 32))]
+python [print("objects %s.%s %d %d" % (t, m, want, off(t, m))) for t, m, want in (("PyDictObject", "ma_used", 16), ("PyDictObject", "ma_keys", 32), ("PyDictObject", "ma_values", 40), ("PyDictKeysObject", "dk_log2_index_bytes", 9), ("PyDictKeysObject", "dk_kind", 10), ("PyDictKeysObject", "dk_nentries", 24), ("PyDictKeysObject", "dk_indices", 32), ("PyModuleObject", "md_dict", 16), ("PyASCIIObject", "length", 16), ("PyASCIIObject", "state", 32), ("PyFloatObject", "ob_fval", 16), ("PyComplexObject", "cval", 16), ("PyBytesObject", "ob_sval", 32), ("PyListObject", "ob_item", 24), ("PyTupleObject", "ob_item", 24), ("PyVarObject", "ob_size", 16), ("PySetObject", "used", 24), ("PySetObject", "mask", 32), ("PySetObject", "table", 40), ("PyCellObject", "ob_ref", 16))]
 python from pyhook import target
 python v < layout.PY_3_13 or runtime._check_debug_offsets(layout.from_table(v), target.symbol_address("_PyRuntime")) or print("3.13 debug offsets agree")
 kill
@@ -62,8 +62,8 @@ EOF_
         local mismatches
         mismatches=$(awk '$1 == "field" && $4 != $6' <<<"$output")
         [ -z "$mismatches" ] || fail "table and debug information differ: $mismatches"
-        # The object layouts objects.py reads at fixed offsets.
-        [ "$(grep -c '^objects ' <<<"$output")" -eq 12 ] || fail "object layouts not all compared"
+        # The object layouts objects.py and render.py read at fixed offsets.
+        [ "$(grep -c '^objects ' <<<"$output")" -eq 22 ] || fail "object layouts not all compared"
         mismatches=$(awk '$1 == "objects" && $3 != $4' <<<"$output")
         [ -z "$mismatches" ] || fail "objects.py and the debug information differ: $mismatches"
     fi
