@@ -108,6 +108,8 @@ struct py_api {
   py_object *type_type, *long_type, *float_type, *complex_type, *bool_type,
       *unicode_type, *bytes_type, *list_type, *tuple_type, *dict_type,
       *set_type, *frozenset_type, *none;
+  py_object *bytearray_type, *range_type, *module_type, *function_type,
+      *method_type, *cfunction_type, *object_type;
   py_object **exc_syntax_error;
 };
 
@@ -143,6 +145,46 @@ void reply_field_str (const char *S);
 void reply_field_num (long long V);
 void reply_end_record (void);
 int reply_failed (void);
+
+/* --- objects.c: object internals read by layout, running no code ------ */
+
+/* Offsets into objects that differ between versions, or that no public
+   API reads without side effects; the same as gdb/pyhook's (checked there
+   against CPython's debug information by tests/layout.bats).  */
+#define TYPE_NAME 24
+#define TYPE_BASICSIZE 32
+#define TYPE_ITEMSIZE 40
+#define TYPE_FLAGS 168
+#define TYPE_MEMBERS 240
+#define TYPE_BASE 256
+#define TYPE_DICT 264
+#define TYPE_DICTOFFSET 288
+
+#define TPFLAGS_MANAGED_DICT (1ul << 4)
+#define TPFLAGS_INLINE_VALUES (1ul << 2) /* 3.13 */
+#define TPFLAGS_IMMUTABLETYPE (1ul << 8)
+#define TPFLAGS_HEAPTYPE (1ul << 9)
+#define TPFLAGS_DICT_SUBCLASS (1ul << 29)
+#define TPFLAGS_TYPE_SUBCLASS (1ul << 31)
+
+/* The word at BYTES past O, as a pointer or a signed size.  */
+py_object *obj_ptr (const void *O, long BYTES);
+long obj_ssize (const void *O, long BYTES);
+unsigned long type_flags (py_object *TYPE);
+const char *type_tp_name (py_object *TYPE);
+/* ht_qualname of a heap type.  */
+py_object *heaptype_qualname (const struct py_api *API, py_object *TYPE);
+
+/* Calls FN (KEY, VALUE, ARG) for each attribute in the __dict__ of
+   instance O of TYPE, in PyDict_Next order, without making a dict where
+   there is none (a managed dict's values are read where they are), until
+   FN returns nonzero.  Keys are borrowed.  */
+typedef int (*obj_item_fn) (py_object *KEY, py_object *VALUE, void *ARG);
+void obj_instance_items (const struct py_api *API, py_object *O,
+                         py_object *TYPE, obj_item_fn FN, void *ARG);
+/* An OrderedDict's items in its own order (its list of nodes).  */
+void obj_odict_items (const struct py_api *API, py_object *O,
+                      obj_item_fn FN, void *ARG);
 
 /* --- render.c: values as bounded text -------------------------------- */
 

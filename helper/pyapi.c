@@ -113,6 +113,13 @@ static const struct symbol symbols[] = {
   FN (set_type, "PySet_Type"),
   FN (frozenset_type, "PyFrozenSet_Type"),
   FN (none, "_Py_NoneStruct"),
+  FN (bytearray_type, "PyByteArray_Type"),
+  FN (range_type, "PyRange_Type"),
+  FN (module_type, "PyModule_Type"),
+  FN (function_type, "PyFunction_Type"),
+  FN (method_type, "PyMethod_Type"),
+  FN (cfunction_type, "PyCFunction_Type"),
+  FN (object_type, "PyBaseObject_Type"),
   FN (exc_syntax_error, "PyExc_SyntaxError"),
 };
 

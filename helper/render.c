@@ -1,10 +1,13 @@
 /* render.c -- a value as bounded text, without running user code.
 
-   Only exact built-in types are rendered by value, with the built-in type's
-   own repr; an instance of a subclass could override __repr__, so it is
-   shown as <TypeName at 0x...> like any other object.  Containers are
-   walked with PyDict_Next and the built-in iterators, which call no
-   __hash__ or __eq__.  */
+   The rendering spec is gdb/pyhook/render.py's docstring: py-hook reads
+   values from memory the same way, and tests/paths.bats proves the two
+   give the same text.  No repr of the program's runs: built-in scalars
+   are shown with the built-in type's own repr, containers are walked with
+   PyDict_Next and the built-in iterators (which call no __hash__ or
+   __eq__), and everything else -- classes, functions, modules, enum
+   members, subclasses of built-ins, instances of Python classes, numpy
+   arrays -- is shown from fields read where they are (objects.c).  */
 
 #include <stdio.h>
 #include <string.h>
@@ -16,9 +19,11 @@
 #define SCRATCH_CAPACITY (4 * HOOK_VALUE_LIMIT_MAX + 64)
 /* Containers nested deeper than this are shown by type and length.  */
 #define MAX_DEPTH 3
-/* Ints with more bits than this are shown in hex: decimal conversion is
-   quadratic and CPython refuses it past 4300 digits.  */
-#define DECIMAL_BITS_MAX 10000
+/* Ints of more than 4300 digits (CPython's default int_max_str_digits) are
+   shown in hex: decimal conversion is quadratic.  2**14287 > 10**4300, so
+   a longer int always has more digits.  */
+#define DECIMAL_DIGITS_MAX 4300
+#define DECIMAL_BITS_MAX 14287
 
 struct text {
   char *buf;
@@ -92,17 +97,41 @@ put_owned_str (const struct py_api *api, struct text *t, py_object *s)
   return utf8 ? 0 : -1;
 }
 
+/* The built-in repr of O as an instance of built-in BASE (its tp_repr,
+   the fourth slot after the type's header, name and sizes): a subclass's
+   own __repr__ never runs.  */
+#define TYPE_REPR 88
+typedef py_object *(*reprfunc) (py_object *);
+
+static py_object *
+base_repr (py_object *base, py_object *o)
+{
+  reprfunc f = (reprfunc) obj_ptr (base, TYPE_REPR);
+  return f (o);
+}
+
 static int
 put_int (const struct py_api *api, struct text *t, py_object *o)
 {
   size_t bits = api->PyLong_NumBits (o);
   if (bits == (size_t) -1)
     return -1;
-  /* A program may lower the int-to-str digit limit below what this
-     allows; then the hex form below serves.  */
-  if (bits <= DECIMAL_BITS_MAX
-      && put_owned_str (api, t, api->PyObject_Repr (o)) == 0)
-    return 0;
+  /* A program may lower the int-to-str digit limit below 4300 digits;
+     then the hex form below serves.  */
+  if (bits <= DECIMAL_BITS_MAX)
+    {
+      py_object *r = base_repr (api->long_type, o);
+      py_ssize n = 0;
+      const char *text = r ? api->PyUnicode_AsUTF8AndSize (r, &n) : NULL;
+      if (text && n - (text[0] == '-') <= DECIMAL_DIGITS_MAX)
+        {
+          put (t, text, (size_t) n);
+          api->Py_DecRef (r);
+          return 0;
+        }
+      if (r)
+        api->Py_DecRef (r);
+    }
   api->PyErr_Clear ();
   /* Hex is linear in the size; the leading digits and the bit count are
      what a person can use.  */
@@ -152,83 +181,610 @@ put_text (const struct py_api *api, struct text *t, py_object *o, int is_str)
   return 0;
 }
 
-static void put_value (const struct py_api *, struct text *, py_object *,
-                       int depth);
+/* What kind of value a type holds, and so how it is shown.  */
+enum kind {
+  K_EXACT, K_BYTEARRAY, K_RANGE, K_MODULE, K_FUNCTION, K_METHOD,
+  K_CFUNCTION, K_CLASS, K_ENUM, K_SUB, K_INSTANCE, K_NDARRAY, K_OPAQUE
+};
+/* The built-in whose storage a K_EXACT or K_SUB value has.  */
+enum base {
+  B_NONE, B_LIST, B_TUPLE, B_DICT, B_SET, B_FROZENSET, B_ODICT,
+  B_DEFAULTDICT, B_INT, B_FLOAT, B_COMPLEX, B_STR, B_BYTES
+};
 
-/* Items of an exact list, tuple, dict, set or frozenset.  */
-static int
-put_items (const struct py_api *api, struct text *t, py_object *o, int depth)
+struct kind_of {
+  enum kind kind;
+  enum base base;
+  py_object *fields; /* a namedtuple's _fields (borrowed), or NULL */
+};
+
+/* The containers being shown, outermost first: one met again inside
+   itself is shown as [...], {...} or (...), as repr does.  */
+struct nest {
+  py_object *seen[MAX_DEPTH + 1];
+  int n;
+};
+
+static void put_value (const struct py_api *, struct text *, py_object *,
+                       int depth, const struct nest *);
+
+static void
+put_utf8 (const struct py_api *api, struct text *t, py_object *s,
+          const char *otherwise)
 {
-  py_object *type = pyapi_type (o);
-  if (type == api->list_type || type == api->tuple_type)
+  py_ssize n = 0;
+  const char *utf8 = s && pyapi_type (s) == api->unicode_type
+                         ? api->PyUnicode_AsUTF8AndSize (s, &n)
+                         : NULL;
+  if (utf8 == NULL)
     {
-      int is_list = type == api->list_type;
-      puts_ (t, is_list ? "[" : "(");
-      py_ssize n = is_list ? api->PyList_Size (o) : api->PyTuple_Size (o);
-      for (py_ssize i = 0; i < n && !t->full; i++)
+      api->PyErr_Clear ();
+      puts_ (t, otherwise);
+      return;
+    }
+  put (t, utf8, (size_t) n);
+}
+
+static enum base
+exact_base (const struct py_api *api, py_object *type)
+{
+  py_object *types[] = { api->list_type, api->tuple_type, api->dict_type,
+                         api->set_type, api->frozenset_type };
+  enum base bases[] = { B_LIST, B_TUPLE, B_DICT, B_SET, B_FROZENSET };
+  for (size_t i = 0; i < 5; i++)
+    if (type == types[i])
+      return bases[i];
+  return B_NONE;
+}
+
+static enum base
+builtin_base (const struct py_api *api, py_object *type)
+{
+  enum base b = exact_base (api, type);
+  if (b != B_NONE)
+    return b;
+  py_object *types[] = { api->long_type, api->float_type, api->complex_type,
+                         api->unicode_type, api->bytes_type };
+  enum base bases[] = { B_INT, B_FLOAT, B_COMPLEX, B_STR, B_BYTES };
+  for (size_t i = 0; i < 5; i++)
+    if (type == types[i])
+      return bases[i];
+  return B_NONE;
+}
+
+/* The _fields tuple of str that collections.namedtuple put in the dict of
+   the first class of CHAIN that has one, or NULL.  */
+static py_object *
+namedtuple_fields (const struct py_api *api, py_object **chain, int n)
+{
+  for (int i = 0; i < n; i++)
+    {
+      py_object *dict = obj_ptr (chain[i], TYPE_DICT);
+      py_object *fields
+          = dict ? api->PyDict_GetItemString (dict, "_fields") : NULL;
+      if (fields == NULL || pyapi_type (fields) != api->tuple_type)
+        continue;
+      py_ssize size = api->PyTuple_Size (fields);
+      if (size < 0 || size > 4096)
+        return NULL;
+      for (py_ssize j = 0; j < size; j++)
+        if (pyapi_type (api->PyTuple_GetItem (fields, j)) != api->unicode_type)
+          return NULL;
+      return fields;
+    }
+  return NULL;
+}
+
+static int
+named (py_object *type, const char *name)
+{
+  return strcmp (type_tp_name (type), name) == 0;
+}
+
+static struct kind_of
+classify (const struct py_api *api, py_object *tp)
+{
+  struct kind_of k = { K_OPAQUE, exact_base (api, tp), NULL };
+  if (k.base != B_NONE)
+    {
+      k.kind = K_EXACT;
+      return k;
+    }
+  py_object *simple[] = { api->bytearray_type, api->range_type,
+                          api->module_type, api->function_type,
+                          api->method_type, api->cfunction_type };
+  enum kind kinds[] = { K_BYTEARRAY, K_RANGE, K_MODULE, K_FUNCTION,
+                        K_METHOD, K_CFUNCTION };
+  for (size_t i = 0; i < 6; i++)
+    if (tp == simple[i])
+      {
+        k.kind = kinds[i];
+        return k;
+      }
+  unsigned long flags = type_flags (tp);
+  if (flags & TPFLAGS_TYPE_SUBCLASS)
+    {
+      k.kind = K_CLASS;
+      return k;
+    }
+  const char *meta = api->PyType_Name (pyapi_type (tp));
+  if (meta && (strcmp (meta, "EnumType") == 0 || strcmp (meta, "EnumMeta") == 0))
+    {
+      k.kind = K_ENUM;
+      return k;
+    }
+  /* The first static type of the base chain decides; the standard
+     library's types that are heap types in some versions (defaultdict
+     from 3.12) are found by name on the way.  */
+  py_object *chain[64];
+  int n = 0;
+  py_object *root = tp;
+  while (root && (type_flags (root) & TPFLAGS_HEAPTYPE) && n < 64)
+    {
+      chain[n++] = root;
+      root = obj_ptr (root, TYPE_BASE);
+    }
+  if (root == NULL)
+    return k;
+  for (int i = 0; i <= n; i++)
+    {
+      py_object *c = i < n ? chain[i] : root;
+      if (named (c, "numpy.ndarray"))
         {
-          if (i)
-            puts_ (t, ", ");
-          put_value (api, t,
-                     is_list ? api->PyList_GetItem (o, i)
-                             : api->PyTuple_GetItem (o, i),
-                     depth + 1);
+          k.kind = K_NDARRAY;
+          return k;
         }
-      puts_ (t, !is_list && n == 1 ? ",)" : is_list ? "]" : ")");
-      return 0;
-    }
-  if (type == api->dict_type)
-    {
-      py_ssize pos = 0;
-      py_object *k, *v;
-      puts_ (t, "{");
-      for (int first = 1; !t->full && api->PyDict_Next (o, &pos, &k, &v);
-           first = 0)
+      if ((flags & TPFLAGS_DICT_SUBCLASS)
+          && (named (c, "collections.OrderedDict")
+              || named (c, "collections.defaultdict")))
         {
-          if (!first)
-            puts_ (t, ", ");
-          put_value (api, t, k, depth + 1);
-          puts_ (t, ": ");
-          put_value (api, t, v, depth + 1);
+          k.kind = K_SUB;
+          k.base = named (c, "collections.OrderedDict") ? B_ODICT : B_DEFAULTDICT;
+          return k;
         }
-      puts_ (t, "}");
-      return 0;
     }
-  /* set, frozenset: the built-in set iterator touches no user code.  */
-  int is_set = type == api->set_type;
-  if (api->PySet_Size (o) == 0)
+  if (n == 0)
+    return k;
+  if (root == api->object_type)
     {
-      puts_ (t, is_set ? "set()" : "frozenset()");
-      return 0;
+      /* Classes of C extensions made with PyType_FromSpec are heap types
+         too, mostly immutable ones; classes of Python code never.  */
+      k.kind = flags & TPFLAGS_IMMUTABLETYPE ? K_OPAQUE : K_INSTANCE;
+      return k;
     }
-  py_object *it = api->PyObject_GetIter (o);
-  if (it == NULL)
-    return -1;
-  puts_ (t, is_set ? "{" : "frozenset({");
-  py_object *item;
-  for (int first = 1; !t->full && (item = api->PyIter_Next (it)) != NULL;
-       first = 0)
+  k.base = builtin_base (api, root);
+  if (k.base != B_NONE)
     {
-      if (!first)
+      k.kind = K_SUB;
+      if (k.base == B_TUPLE)
+        k.fields = namedtuple_fields (api, chain, n);
+    }
+  return k;
+}
+
+/* Items of OBJ with the storage of built-in BASE, in BASE's repr.  */
+static void
+put_sequence (const struct py_api *api, struct text *t, py_object *o,
+              int is_list, int depth, const struct nest *nest)
+{
+  puts_ (t, is_list ? "[" : "(");
+  py_ssize n = is_list ? api->PyList_Size (o) : api->PyTuple_Size (o);
+  for (py_ssize i = 0; i < n && !t->full; i++)
+    {
+      if (i)
         puts_ (t, ", ");
-      put_value (api, t, item, depth + 1);
-      api->Py_DecRef (item);
+      put_value (api, t,
+                 is_list ? api->PyList_GetItem (o, i)
+                         : api->PyTuple_GetItem (o, i),
+                 depth + 1, nest);
     }
-  api->Py_DecRef (it);
-  puts_ (t, is_set ? "}" : "})");
+  puts_ (t, !is_list && n == 1 ? ",)" : is_list ? "]" : ")");
+}
+
+struct pairs {
+  const struct py_api *api;
+  struct text *t;
+  int depth, first;
+  const struct nest *nest;
+};
+
+static int
+put_pair (py_object *k, py_object *v, void *arg)
+{
+  struct pairs *p = arg;
+  if (p->t->full)
+    return 1;
+  if (!p->first)
+    puts_ (p->t, ", ");
+  p->first = 0;
+  put_value (p->api, p->t, k, p->depth + 1, p->nest);
+  puts_ (p->t, ": ");
+  put_value (p->api, p->t, v, p->depth + 1, p->nest);
   return 0;
 }
 
 static int
-is_container (const struct py_api *api, py_object *type)
+put_dict_pair (const struct py_api *api, struct pairs *p, py_object *dict)
 {
-  return type == api->list_type || type == api->tuple_type
-         || type == api->dict_type || type == api->set_type
-         || type == api->frozenset_type;
+  py_ssize pos = 0;
+  py_object *k, *v;
+  while (api->PyDict_Next (dict, &pos, &k, &v))
+    if (put_pair (k, v, p))
+      return 1;
+  return 0;
+}
+
+/* A set's keys in its iterator's order, read from its table (mask at 32,
+   table at 40; entries of key and hash, a deleted one has hash -1), so
+   that a subclass's __iter__ never runs.  */
+static void
+put_set (const struct py_api *api, struct text *t, py_object *o, int is_set,
+         int depth, const struct nest *nest)
+{
+  if (obj_ssize (o, 24) == 0)
+    {
+      puts_ (t, is_set ? "set()" : "frozenset()");
+      return;
+    }
+  long mask = obj_ssize (o, 32);
+  const char *table = (const char *) obj_ptr (o, 40);
+  puts_ (t, is_set ? "{" : "frozenset({");
+  int first = 1;
+  for (long i = 0; i <= mask && !t->full; i++)
+    {
+      py_object *key = obj_ptr (table, 16 * i);
+      if (key == NULL || obj_ssize (table, 16 * i + 8) == -1)
+        continue;
+      if (!first)
+        puts_ (t, ", ");
+      first = 0;
+      put_value (api, t, key, depth + 1, nest);
+    }
+  puts_ (t, is_set ? "}" : "})");
 }
 
 static void
-put_value (const struct py_api *api, struct text *t, py_object *o, int depth)
+put_items (const struct py_api *api, struct text *t, py_object *o,
+           enum base base, int depth, const struct nest *nest)
+{
+  if (base == B_LIST || base == B_TUPLE)
+    put_sequence (api, t, o, base == B_LIST, depth, nest);
+  else if (base == B_SET || base == B_FROZENSET)
+    put_set (api, t, o, base == B_SET, depth, nest);
+  else
+    {
+      struct pairs p = { api, t, depth, 1, nest };
+      puts_ (t, "{");
+      if (base == B_ODICT)
+        obj_odict_items (api, o, put_pair, &p);
+      else
+        put_dict_pair (api, &p, o);
+      puts_ (t, "}");
+    }
+}
+
+static int put_scalar (const struct py_api *, struct text *, py_object *,
+                       py_object *);
+
+static void
+put_sub (const struct py_api *api, struct text *t, py_object *o,
+         py_object *type, const struct kind_of *k, int depth,
+         const struct nest *nest)
+{
+  puts_ (t, api->PyType_Name (type));
+  puts_ (t, "(");
+  py_object *scalar[] = { NULL, api->long_type, api->float_type,
+                          api->complex_type, api->unicode_type,
+                          api->bytes_type };
+  if (k->base >= B_INT)
+    put_scalar (api, t, o, scalar[k->base - B_INT + 1]);
+  else if (k->fields != NULL)
+    {
+      py_ssize n = api->PyTuple_Size (o);
+      py_ssize names = api->PyTuple_Size (k->fields);
+      for (py_ssize i = 0; i < n && !t->full; i++)
+        {
+          if (i)
+            puts_ (t, ", ");
+          if (i < names)
+            {
+              put_utf8 (api, t, api->PyTuple_GetItem (k->fields, i), "?");
+              puts_ (t, "=");
+            }
+          put_value (api, t, api->PyTuple_GetItem (o, i), depth + 1, nest);
+        }
+    }
+  else
+    {
+      if (k->base == B_DEFAULTDICT)
+        {
+          put_value (api, t, obj_ptr (o, 48), depth + 1, nest);
+          puts_ (t, ", ");
+        }
+      put_items (api, t, o, k->base, depth, nest);
+    }
+  puts_ (t, ")");
+}
+
+struct attrs {
+  const struct py_api *api;
+  struct text *t;
+  int depth, count;
+  const struct nest *nest;
+  py_object *name, *value; /* K_ENUM: _name_ and _value_ */
+};
+
+static void
+put_attr (struct attrs *a, const char *name, size_t len, py_object *value)
+{
+  puts_ (a->t, a->count++ ? ", " : " ");
+  put (a->t, name, len);
+  puts_ (a->t, "=");
+  put_value (a->api, a->t, value, a->depth + 1, a->nest);
+}
+
+static int
+put_dict_attr (py_object *key, py_object *value, void *arg)
+{
+  struct attrs *a = arg;
+  if (a->t->full)
+    return 1;
+  py_ssize n = 0;
+  const char *name = pyapi_type (key) == a->api->unicode_type
+                         ? a->api->PyUnicode_AsUTF8AndSize (key, &n)
+                         : NULL;
+  if (name == NULL)
+    a->api->PyErr_Clear ();
+  else
+    put_attr (a, name, (size_t) n, value);
+  return 0;
+}
+
+/* PyMemberDef: name, type (an int), offset; 40 bytes each.  */
+#define MEMBER_SIZE 40
+#define T_OBJECT_EX 16
+
+/* An instance of a Python class: its __slots__ (base classes first, in
+   definition order), then its __dict__.  */
+static void
+put_instance (const struct py_api *api, struct text *t, py_object *o,
+              py_object *type, int depth, const struct nest *nest)
+{
+  struct attrs a = { api, t, depth, 0, nest, NULL, NULL };
+  py_object *chain[64];
+  int n = 0;
+  for (py_object *c = type; c && (type_flags (c) & TPFLAGS_HEAPTYPE) && n < 64;
+       c = obj_ptr (c, TYPE_BASE))
+    chain[n++] = c;
+  puts_ (t, "<");
+  puts_ (t, api->PyType_Name (type));
+  for (int i = n - 1; i >= 0 && !t->full; i--)
+    {
+      const char *members = (const char *) obj_ptr (chain[i], TYPE_MEMBERS);
+      for (int m = 0; members && m < 1024 && !t->full; m++)
+        {
+          const char *def = members + MEMBER_SIZE * m;
+          const char *name = (const char *) obj_ptr (def, 0);
+          if (name == NULL)
+            break;
+          int kind;
+          memcpy (&kind, def + 8, sizeof kind);
+          py_object *value = kind == T_OBJECT_EX
+                                 ? obj_ptr (o, obj_ssize (def, 16))
+                                 : NULL;
+          if (value)
+            put_attr (&a, name, strlen (name), value);
+        }
+    }
+  if (!t->full)
+    obj_instance_items (api, o, type, put_dict_attr, &a);
+  puts_ (t, ">");
+}
+
+static int
+enum_attr (py_object *key, py_object *value, void *arg)
+{
+  struct attrs *a = arg;
+  py_ssize n = 0;
+  const char *name = pyapi_type (key) == a->api->unicode_type
+                         ? a->api->PyUnicode_AsUTF8AndSize (key, &n)
+                         : NULL;
+  if (name == NULL)
+    a->api->PyErr_Clear ();
+  else if (strcmp (name, "_name_") == 0)
+    a->name = value;
+  else if (strcmp (name, "_value_") == 0)
+    a->value = value;
+  return 0;
+}
+
+static void
+put_enum (const struct py_api *api, struct text *t, py_object *o,
+          py_object *type, int depth, const struct nest *nest)
+{
+  struct attrs a = { api, t, depth, 0, nest, NULL, NULL };
+  obj_instance_items (api, o, type, enum_attr, &a);
+  puts_ (t, "<");
+  puts_ (t, api->PyType_Name (type));
+  if (a.name && pyapi_type (a.name) == api->unicode_type)
+    {
+      puts_ (t, ".");
+      put_utf8 (api, t, a.name, "?");
+    }
+  if (a.value)
+    {
+      puts_ (t, ": ");
+      put_value (api, t, a.value, depth + 1, nest);
+    }
+  puts_ (t, ">");
+}
+
+/* <class 'module.QualName'>, the module left out for builtins.  */
+static void
+put_class (const struct py_api *api, struct text *t, py_object *cls)
+{
+  puts_ (t, "<class '");
+  if (type_flags (cls) & TPFLAGS_HEAPTYPE)
+    {
+      py_object *dict = obj_ptr (cls, TYPE_DICT);
+      py_object *module
+          = dict ? api->PyDict_GetItemString (dict, "__module__") : NULL;
+      py_ssize n = 0;
+      const char *mod = module && pyapi_type (module) == api->unicode_type
+                            ? api->PyUnicode_AsUTF8AndSize (module, &n)
+                            : NULL;
+      if (mod == NULL)
+        api->PyErr_Clear ();
+      else if (strcmp (mod, "builtins") != 0)
+        {
+          put (t, mod, (size_t) n);
+          puts_ (t, ".");
+        }
+      put_utf8 (api, t, heaptype_qualname (api, cls), "?");
+    }
+  else
+    {
+      const char *name = type_tp_name (cls);
+      const char *dot = strrchr (name, '.');
+      if (dot && !(dot - name == 8 && strncmp (name, "builtins", 8) == 0))
+        put (t, name, (size_t) (dot - name + 1));
+      puts_ (t, dot ? dot + 1 : name);
+    }
+  puts_ (t, "'>");
+}
+
+/* numpy's PyArrayObject: nd at 24, dimensions at 32, descr at 56; the
+   descr's scalar type at 16.  The same in numpy 1.x and 2.x.  */
+static void
+put_ndarray (const struct py_api *api, struct text *t, py_object *o,
+             py_object *type)
+{
+  int nd;
+  memcpy (&nd, (const char *) o + 24, sizeof nd);
+  const long *dims = (const long *) obj_ptr (o, 32);
+  py_object *descr = obj_ptr (o, 56);
+  py_object *scalar = descr ? obj_ptr (descr, 16) : NULL;
+  char buf[32];
+  puts_ (t, "<");
+  puts_ (t, api->PyType_Name (type));
+  puts_ (t, " shape=(");
+  for (int i = 0; i < nd && i <= 64; i++)
+    {
+      snprintf (buf, sizeof buf, "%s%ld", i ? ", " : "", dims[i]);
+      puts_ (t, buf);
+    }
+  puts_ (t, nd == 1 ? ",) dtype=" : ") dtype=");
+  puts_ (t, scalar ? api->PyType_Name (scalar) : "?");
+  puts_ (t, ">");
+}
+
+static void
+put_cfunction (const struct py_api *api, struct text *t, py_object *o)
+{
+  const char *const *ml = (const char *const *) obj_ptr (o, 16);
+  py_object *self = obj_ptr (o, 24);
+  const char *name = ml && ml[0] ? ml[0] : "?";
+  if (self == NULL || pyapi_type (self) == api->module_type)
+    {
+      puts_ (t, "<built-in function ");
+      puts_ (t, name);
+    }
+  else
+    {
+      puts_ (t, "<built-in method ");
+      puts_ (t, name);
+      puts_ (t, " of ");
+      puts_ (t, type_name (api, self));
+      puts_ (t, " object");
+    }
+  puts_ (t, ">");
+}
+
+static void
+put_bytearray (const struct py_api *api, struct text *t, py_object *o)
+{
+  py_ssize len = obj_ssize (o, 16);
+  py_ssize keep = len < (py_ssize) t->limit ? len : (py_ssize) t->limit;
+  py_object *prefix = api->PyBytes_FromStringAndSize (
+      (const char *) obj_ptr (o, 40), keep);
+  py_object *r = prefix ? api->PyObject_Repr (prefix) : NULL;
+  if (prefix)
+    api->Py_DecRef (prefix);
+  puts_ (t, "bytearray(");
+  put_owned_str (api, t, r);
+  puts_ (t, ")");
+  if (keep < len)
+    t->full = 1;
+}
+
+static void
+put_range (const struct py_api *api, struct text *t, py_object *o,
+           int depth, const struct nest *nest)
+{
+  py_object *step = obj_ptr (o, 32);
+  puts_ (t, "range(");
+  put_value (api, t, obj_ptr (o, 16), depth + 1, nest);
+  puts_ (t, ", ");
+  put_value (api, t, obj_ptr (o, 24), depth + 1, nest);
+  if (api->PyLong_AsLong (step) != 1)
+    {
+      puts_ (t, ", ");
+      put_value (api, t, step, depth + 1, nest);
+    }
+  api->PyErr_Clear ();
+  puts_ (t, ")");
+}
+
+/* Where a container meets itself.  */
+static void
+put_again (const struct py_api *api, struct text *t, py_object *type,
+           const struct kind_of *k)
+{
+  if (k->kind == K_EXACT || k->kind == K_SUB)
+    switch (k->base)
+      {
+      case B_LIST:
+        puts_ (t, "[...]");
+        return;
+      case B_DICT: case B_ODICT: case B_DEFAULTDICT: case B_SET: case B_FROZENSET:
+        puts_ (t, "{...}");
+        return;
+      case B_TUPLE:
+        puts_ (t, "(...)");
+        return;
+      default:
+        break;
+      }
+  puts_ (t, "<");
+  puts_ (t, api->PyType_Name (type));
+  puts_ (t, " ...>");
+}
+
+/* None, bool, float, complex, int, str and bytes (or an instance of a
+   subclass, shown as BASE), with the built-in repr.  Returns 1 if O was
+   one, 0 if not, -1 on failure.  */
+static int
+put_scalar (const struct py_api *api, struct text *t, py_object *o,
+            py_object *base)
+{
+  if (o == api->none)
+    {
+      puts_ (t, "None");
+      return 1;
+    }
+  if (base == api->bool_type || base == api->float_type
+      || base == api->complex_type)
+    return put_owned_str (api, t, base_repr (base, o)) < 0 ? -1 : 1;
+  if (base == api->long_type)
+    return put_int (api, t, o) < 0 ? -1 : 1;
+  if (base == api->unicode_type || base == api->bytes_type)
+    return put_text (api, t, o, base == api->unicode_type) < 0 ? -1 : 1;
+  return 0;
+}
+
+static void
+put_value (const struct py_api *api, struct text *t, py_object *o, int depth,
+           const struct nest *nest)
 {
   if (o == NULL)
     {
@@ -236,20 +792,86 @@ put_value (const struct py_api *api, struct text *t, py_object *o, int depth)
       return;
     }
   py_object *type = pyapi_type (o);
-  int rc = 0;
-  if (o == api->none)
-    puts_ (t, "None");
-  else if (type == api->bool_type || type == api->float_type
-           || type == api->complex_type)
-    rc = put_owned_str (api, t, api->PyObject_Repr (o));
-  else if (type == api->long_type)
-    rc = put_int (api, t, o);
-  else if (type == api->unicode_type || type == api->bytes_type)
-    rc = put_text (api, t, o, type == api->unicode_type);
-  else if (is_container (api, type) && depth < MAX_DEPTH)
-    rc = put_items (api, t, o, depth);
-  else
-    put_opaque (api, t, o);
+  int rc = put_scalar (api, t, o, type);
+  if (rc == 0)
+    {
+      rc = 1;
+      struct kind_of k = classify (api, type);
+      int nested = k.kind == K_EXACT || k.kind == K_SUB
+                   || k.kind == K_INSTANCE || k.kind == K_ENUM;
+      int again = 0;
+      for (int i = 0; nested && i < nest->n; i++)
+        again |= nest->seen[i] == o;
+      struct nest inner = *nest;
+      if (nested && !again && depth < MAX_DEPTH)
+        inner.seen[inner.n++] = o;
+      if (again)
+        put_again (api, t, type, &k);
+      else if (nested && depth >= MAX_DEPTH)
+        put_opaque (api, t, o);
+      else
+        switch (k.kind)
+          {
+          case K_EXACT:
+            put_items (api, t, o, k.base, depth, &inner);
+            break;
+          case K_BYTEARRAY:
+            put_bytearray (api, t, o);
+            break;
+          case K_RANGE:
+            put_range (api, t, o, depth, nest);
+            break;
+          case K_MODULE:
+            {
+              py_object *dict = obj_ptr (o, 16);
+              puts_ (t, "<module '");
+              put_utf8 (api, t,
+                        dict ? api->PyDict_GetItemString (dict, "__name__")
+                             : NULL,
+                        "?");
+              puts_ (t, "'>");
+              break;
+            }
+          case K_FUNCTION:
+            puts_ (t, "<function ");
+            put_utf8 (api, t, obj_ptr (o, 40), "?");
+            puts_ (t, ">");
+            break;
+          case K_METHOD:
+            {
+              py_object *func = obj_ptr (o, 16);
+              if (func && pyapi_type (func) == api->function_type)
+                {
+                  puts_ (t, "<bound method ");
+                  put_utf8 (api, t, obj_ptr (func, 40), "?");
+                  puts_ (t, ">");
+                }
+              else
+                puts_ (t, "<bound method>");
+              break;
+            }
+          case K_CFUNCTION:
+            put_cfunction (api, t, o);
+            break;
+          case K_CLASS:
+            put_class (api, t, o);
+            break;
+          case K_ENUM:
+            put_enum (api, t, o, type, depth, &inner);
+            break;
+          case K_SUB:
+            put_sub (api, t, o, type, &k, depth, &inner);
+            break;
+          case K_INSTANCE:
+            put_instance (api, t, o, type, depth, &inner);
+            break;
+          case K_NDARRAY:
+            put_ndarray (api, t, o, type);
+            break;
+          default:
+            put_opaque (api, t, o);
+          }
+    }
   if (rc < 0)
     {
       /* Out of memory, most likely: say so in place of the value.  */
@@ -265,6 +887,8 @@ static py_ssize
 value_length (const struct py_api *api, py_object *o)
 {
   py_object *type = pyapi_type (o);
+  if (type == api->bytearray_type)
+    return obj_ssize (o, 16);
   if (type == api->list_type)
     return api->PyList_Size (o);
   if (type == api->tuple_type)
@@ -288,7 +912,8 @@ render_fields (const struct py_api *api, py_object *o, size_t limit)
   if (limit < HOOK_VALUE_LIMIT_MIN)
     limit = HOOK_VALUE_LIMIT_MIN;
   struct text t = { scratch, 0, 0, limit, 0 };
-  put_value (api, &t, o, 0);
+  struct nest nest = { { NULL }, 0 };
+  put_value (api, &t, o, 0, &nest);
   reply_field_str (type_name (api, o));
   py_ssize len = value_length (api, o);
   if (len >= 0)

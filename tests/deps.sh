@@ -26,6 +26,8 @@ need procps command -v pkill
 need gcc command -v cc
 need make command -v make
 need binutils command -v nm
+# python3-numpy: numpy arrays rendered from memory and by the helper.
+need python3-numpy /usr/bin/python3.11 -c "import numpy"
 
 [ -z "$missing" ] && exit 0
 

@@ -77,7 +77,7 @@ delete
 continue
 EOF
     refute_traceback
-    assert_line --regexp '^thing = <Thing at 0x[0-9a-f]+>  \(Thing\)$'
+    assert_line "thing = <Thing>  (Thing)"
     assert_equal "$(program_output)" "$(printf 'freed\na 7')"
 }
 

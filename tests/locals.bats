@@ -102,10 +102,10 @@ EOF
     assert_line --regexp '^nested = \[\[\[<list at 0x[0-9a-f]+>\]\]\]  \(list, len 1\)$'
 }
 
-@test "other objects, and subclasses whose __repr__ could run code, show as <Type at 0x...>" {
+@test "other objects show as <Type at 0x...>; a subclass of int whose __repr__ raises shows as MyInt(5), the __repr__ never run" {
     values_session py-hook-locals
     assert_line --regexp '^obj = <object at 0x[0-9a-f]+>  \(object\)$'
-    assert_line --regexp '^sub = <MyInt at 0x[0-9a-f]+>  \(MyInt\)$'
+    assert_line "sub = MyInt(5)  (MyInt)"
     refute_output --partial "must not call"
     run program_errors
     refute_output --partial "must not call"
@@ -124,11 +124,16 @@ break getppid
 run
 py-hook-locals 1
 py-hook-locals
+py-hook-locals 1 --globals
 continue
 EOF
     assert_success
     assert_line "GLOBAL_VAR = 100  (int)"
+    # The module frame's definitions are counted; --globals lists them.
+    assert_line "(12 more: modules, functions, classes and __dunder__ names; --globals lists them)"
     assert_line "__name__ = '__main__'  (str, len 8)"
+    assert_line "os = <module 'os'>  (module)"
+    assert_line "main = <function main>  (function)"
     assert_line "a = 1  (int)"
     assert_equal "$(program_output)" "$(printf '1\n2\n101')"
 }

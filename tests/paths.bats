@@ -54,6 +54,16 @@ compare_paths() {
     done
 }
 
+@test "both paths give the same text: objects.py (classes, instances, enums, subclasses of built-ins, numpy)" {
+    compare_paths objects.py 1 getppid
+    assert_equal "$(program_output)" "objects done"
+}
+
+@test "both paths give the same text: waits.py (six threads; the helper lists the main thread)" {
+    compare_paths waits.py 1 getppid
+    assert_equal "$(program_output)" "waits done 5"
+}
+
 @test "both paths give the same text: deep.py (1000 frames)" {
     compare_paths deep.py 1 getppid
     assert_equal "$(program_output)" "deep done 1000"

@@ -49,7 +49,7 @@ EOF
     [[ "$stderr" == *"py-hook-bt: unknown option '--fill'"* ]] || fail "no error for --fill"
     [[ "$stderr" == *"py-hook-bt: unexpected argument '3'"* ]] || fail "no error for 3"
     [[ "$stderr" == *"py-hook-bt: unexpected argument 'foo'"* ]] || fail "foo not named"
-    [[ "$stderr" == *"Usage: py-hook-bt [--full]"* ]] || fail "no usage line"
+    [[ "$stderr" == *"Usage: py-hook-bt [--full [--globals]] [--all] [--memory | --force]"* ]] || fail "no usage line"
     assert_equal "$(program_output)" "$(printf '1\n2\n101')"
 }
 

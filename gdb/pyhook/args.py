@@ -43,17 +43,16 @@ def take_flag(argv, flag):
     return found
 
 
-def optional_number(arg, command, usage_line, default, what="frame number"):
-    """(the one optional number argument of COMMAND or DEFAULT, --force
-    given, --memory given)."""
+def optional_number(arg, command, usage_line, default, what="frame number", flags=()):
+    """(the one optional number argument of COMMAND or DEFAULT, the set of
+    options given among --force, --memory and FLAGS)."""
     argv = split(arg, command, usage_line)
-    force = take_flag(argv, "--force")
-    memory = take_flag(argv, "--memory")
-    if force and memory:
+    given = {flag for flag in ("--force", "--memory") + tuple(flags) if take_flag(argv, flag)}
+    if {"--force", "--memory"} <= given:
         raise usage(command, "--force and --memory exclude each other: --force makes a call "
                     "where py-hook finds it unsafe, --memory makes none", usage_line)
     reject_options(argv, command, usage_line, what=what)
     if len(argv) > 1:
         raise usage(command, "too many arguments", usage_line)
     number = frame_number(argv[0], command, usage_line, what) if argv else default
-    return number, force, memory
+    return number, given

@@ -14,25 +14,28 @@ from .errors import usage
 class PyHookLocals(gdb.Command):
     """Show the variables of a Python frame.
 
-Usage: py-hook-locals [N] [--memory | --force]
+Usage: py-hook-locals [N] [--globals] [--memory | --force]
 N is a frame number from py-hook-bt; without it, the frame selected with
-py-hook-frame (0 at first).  --memory, --force: as for py-hook-bt (where
-py-hook cannot call into the thread, the variables are read from memory,
-and a line says so).  One variable per line, in definition order
+py-hook-frame (0 at first).  --globals, --memory, --force: as for
+py-hook-bt (where py-hook cannot call into the thread, the variables are
+read from memory, and a line says so).  One variable per line, in definition order
 (arguments, locals, cell and free variables):
     NAME = VALUE  (TYPE[, len N][, arg|cell|free])
-Values are rendered without running any of the program's code; long ones are
-cut at 'py-hook value-limit' characters and end in '...'."""
+Values are rendered without running any of the program's code (see
+docs/architecture.md, "How values are shown"); long ones are cut at
+'py-hook value-limit' characters and end in '...'."""
 
-    USAGE = "py-hook-locals [N] [--memory | --force]"
+    USAGE = "py-hook-locals [N] [--globals] [--memory | --force]"
 
     def __init__(self):
         super().__init__("py-hook-locals", gdb.COMMAND_DATA)
 
     def invoke(self, arg, from_tty):
-        index, force, memory = args.optional_number(arg, "py-hook-locals", self.USAGE,
-                                                    selection.get())
-        view.print_variables(snapshot.frame(index, with_locals=True, force=force, memory=memory))
+        index, given = args.optional_number(arg, "py-hook-locals", self.USAGE, selection.get(),
+                                            flags=("--globals",))
+        frame = snapshot.frame(index, with_locals=True, force="--force" in given,
+                               memory="--memory" in given)
+        view.print_variables(frame, all_globals="--globals" in given)
 
 
 def _no_equals(name, expr, usage_line):

@@ -17,21 +17,24 @@ _FORCE_HELP = """--force  call into the thread even where py-hook finds it unsaf
 class PyHookBt(gdb.Command):
     """List the Python frames of the selected thread, or of every thread.
 
-Usage: py-hook-bt [--full] [--all] [--memory | --force]
+Usage: py-hook-bt [--full [--globals]] [--all] [--memory | --force]
 Frames are numbered from 0, the innermost (most recently called), and shown
 as FILE:LINE in FUNCTION, FUNCTION being the qualified name.  Where py-hook
 cannot call into the thread (the helper is not loaded, a core file, another
 thread holds the GIL, the thread is inside malloc or the collector...), the
 frames are read from memory, and a line says so and why.
---full   also list each frame's variables, as py-hook-locals shows them.
+--full   also list each frame's variables, as py-hook-locals shows them;
+         in the module frame, modules, functions, classes and __dunder__
+         names are counted, not listed.
+--globals  with --full, list those too.
 --all    every thread, read from memory: for each its gdb number, LWP,
          Python thread name and what it does with the GIL, then its
          frames; threads without a Python thread state are listed as
          native.
 """
 
-    USAGE = "py-hook-bt [--full] [--all] [--memory | --force]"
-    OPTIONS = ("--full", "--all", "--memory", "--force")
+    USAGE = "py-hook-bt [--full [--globals]] [--all] [--memory | --force]"
+    OPTIONS = ("--full", "--globals", "--all", "--memory", "--force")
 
     def __init__(self):
         super().__init__("py-hook-bt", gdb.COMMAND_STACK)
@@ -46,8 +49,11 @@ frames are read from memory, and a line says so and why.
         if force and (memory or "--all" in argv):
             raise usage("py-hook-bt", "--force makes a call where py-hook finds it unsafe; "
                         "--memory and --all make none", self.USAGE)
+        all_globals = "--globals" in argv
+        if all_globals and not full:
+            raise usage("py-hook-bt", "--globals goes with --full", self.USAGE)
         if "--all" in argv:
-            _all_threads(full)
+            _all_threads(full, all_globals)
             return
         _, thread = require_stopped_process()
         try:
@@ -61,7 +67,7 @@ frames are read from memory, and a line says so and why.
             gdb.write("(thread %d, LWP %d, has no Python thread state: a native thread)\n"
                       % (thread.num, thread.ptid[1]))
             return
-        _print_frames(snap, full)
+        _print_frames(snap, full, all_globals)
 
 
 PyHookBt.__doc__ += _FORCE_HELP
@@ -74,11 +80,11 @@ def _runtime_or_none():
         return None
 
 
-def _print_frames(snap, full, indent=""):
+def _print_frames(snap, full, all_globals):
     for frame in snap.frames:
-        gdb.write(indent + view.frame_line(frame) + "\n")
+        gdb.write(view.frame_line(frame) + "\n")
         if full:
-            view.print_variables(frame, indent=indent + "    ")
+            view.print_variables(frame, "    ", all_globals)
 
 
 def _gil_text(gil):
@@ -95,7 +101,7 @@ def _gil_text(gil):
     return text
 
 
-def _all_threads(full):
+def _all_threads(full, all_globals):
     """py-hook-bt --all: every thread's Python stack, read from memory."""
     inf, selected = require_stopped_process()
     rt = snapshot.read_runtime()
@@ -119,7 +125,7 @@ def _all_threads(full):
         except PyHookError as e:
             gdb.write("    (%s)\n" % str(e).replace("py-hook: ", "", 1))
             continue
-        _print_frames(snap, full)
+        _print_frames(snap, full, all_globals)
 
 
 def _select(index, force, memory=False):
@@ -142,13 +148,14 @@ stops again.  --memory, --force: as for py-hook-bt."""
         super().__init__("py-hook-frame", gdb.COMMAND_STACK)
 
     def invoke(self, arg, from_tty):
-        _select(*args.optional_number(arg, "py-hook-frame", self.USAGE, selection.get()))
+        index, given = args.optional_number(arg, "py-hook-frame", self.USAGE, selection.get())
+        _select(index, "--force" in given, "--memory" in given)
 
 
 class _Move(gdb.Command):
     def invoke(self, arg, from_tty):
-        count, force, memory = args.optional_number(arg, self.NAME, self.USAGE, 1,
-                                                    what="count")
+        count, given = args.optional_number(arg, self.NAME, self.USAGE, 1, what="count")
+        force, memory = "--force" in given, "--memory" in given
         current = selection.get()
         target = current + self.DIRECTION * count
         if target < 0:

@@ -41,6 +41,10 @@ _ASCII_DATA = {False: 48, True: 40}  # key: version >= 3.12
 _COMPACT_DATA = {False: 72, True: 56}
 _TPFLAGS_INLINE_VALUES = 1 << 2  # 3.13
 _TPFLAGS_DICT_SUBCLASS = 1 << 29
+_TPFLAGS_MANAGED_DICT = 1 << 4
+_TPFLAGS_HEAPTYPE = 1 << 9
+# PyTypeObject's tp_dictoffset, the same in 3.11 to 3.13 (tests/layout.bats).
+TYPE_DICTOFFSET = 288
 _MAX_ENTRIES = 1 << 20
 _MAX_NAME = 4096
 
@@ -82,7 +86,10 @@ class Reader:
              ("complex", "PyComplex_Type"), ("bool", "PyBool_Type"),
              ("bytes", "PyBytes_Type"), ("list", "PyList_Type"), ("tuple", "PyTuple_Type"),
              ("set", "PySet_Type"), ("frozenset", "PyFrozenSet_Type"),
-             ("cell", "PyCell_Type"), ("code", "PyCode_Type"))
+             ("cell", "PyCell_Type"), ("code", "PyCode_Type"),
+             ("bytearray", "PyByteArray_Type"), ("range", "PyRange_Type"),
+             ("function", "PyFunction_Type"), ("method", "PyMethod_Type"),
+             ("cfunction", "PyCFunction_Type"), ("object", "PyBaseObject_Type"))
     CONSTANTS = (("None", "_Py_NoneStruct"), ("True", "_Py_TrueStruct"),
                  ("False", "_Py_FalseStruct"))
 
@@ -198,11 +205,14 @@ class Reader:
             return self._entries(keys)
         return self._split_items(keys, values, used)
 
-    def _split_items(self, keys, values, used):
+    def _split_items(self, keys, values, used=None):
         """A split table's items in insertion order: 3.11 and 3.12 keep the
         order in the bytes before the values (the count at [-2], the
         indices from [-3] down), 3.13 in the bytes after its 'capacity'
-        value slots."""
+        value slots (the count is its second byte).  USED: the count, where
+        a dict gives it."""
+        if used is None:
+            used = _mem(values + 1, 1)[0] if self.version >= PY_3_13 else _mem(values - 2, 1)[0]
         if not 0 <= used <= 255:
             raise Unreadable("split dict values at 0x%x: %d items" % (values, used))
         if self.version >= PY_3_13:
@@ -263,6 +273,42 @@ class Reader:
         if dict_ptr:
             return self.dict_get(dict_ptr, name)
         return self._cached(cached, values, name) if values and cached else 0
+
+    def instance_items(self, obj, tp):
+        """(key address, value address) of the attributes in the __dict__ of
+        OBJ, an instance of TP, in PyDict_Next order: a managed dict or its
+        values (see attribute()), or the dict at tp_dictoffset (negative:
+        from the end of a variable-size object, as for an IntEnum member)."""
+        flags = _u64(tp + self.fields["type.flags"].offset)
+        cached = _u64(tp + self.fields["heaptype.cached_keys"].offset) \
+            if flags & _TPFLAGS_HEAPTYPE else 0
+        if flags & _TPFLAGS_MANAGED_DICT:
+            if self.version >= PY_3_13:
+                dict_ptr = _u64(obj - 24)
+                if dict_ptr:
+                    return self.dict_items(dict_ptr, subclass=True)
+                if not flags & _TPFLAGS_INLINE_VALUES or not cached:
+                    return []
+                values = obj + _u64(tp + self.fields["type.basicsize"].offset)
+                if not _mem(values + 3, 1)[0]:  # 'valid'
+                    return []
+                return self._split_items(cached, values)
+            if self.version >= PY_3_12:
+                tagged = _u64(obj - 24)
+                if tagged & 1:
+                    return self._split_items(cached, tagged + 1) if cached else []
+                return self.dict_items(tagged, subclass=True) if tagged else []
+            dict_ptr, values = _u64(obj - 24), _u64(obj - 32)
+            if dict_ptr:
+                return self.dict_items(dict_ptr, subclass=True)
+            return self._split_items(cached, values) if values and cached else []
+        offset = struct.unpack("<q", _mem(tp + TYPE_DICTOFFSET, 8))[0]
+        if offset < 0:
+            size = abs(struct.unpack("<q", _mem(obj + 16, 8))[0])
+            basic, item = struct.unpack("<qq", _mem(tp + self.fields["type.basicsize"].offset, 16))
+            offset += (basic + size * item + 7) & ~7
+        dict_ptr = _u64(obj + offset) if offset else 0
+        return self.dict_items(dict_ptr, subclass=True) if dict_ptr else []
 
     def _cached(self, keys, values, name):
         """NAME's value in VALUES, a values array whose names are KEYS."""

@@ -2,27 +2,80 @@
 
 The same rendering spec as the helper's helper/render.c, so a value reads
 the same whichever path listed it (tests/paths.bats compares the two on
-every sample):
-- None, bool, float, complex: their repr; int: decimal up to 10000 bits,
+every sample).  Nothing of the program runs: no __repr__, no __getattr__,
+no property.  By the type of the value (tests/render.bats shows each):
+
+- None, bool, float, complex: their repr;
+- int: decimal up to 4300 digits (CPython's default int_max_str_digits),
   beyond that the leading hex digits and "... (N bits)";
-- str and bytes: the repr of a prefix of at most value-limit characters;
-- exact list, tuple, dict, set and frozenset, nested less than 3 deep:
-  their items in the order the built-in iterators give, as repr shows them;
+- str, bytes: the repr of a prefix of at most value-limit characters;
+  bytearray as bytearray(b'...');
+- list, tuple, dict, set, frozenset: their items as repr shows them, in
+  the order iteration gives; a container inside itself as [...], {...},
+  (...); nested 3 deep, a container is shown by type and address;
+- range(START, STOP[, STEP]); <module 'NAME'>; <function QUALNAME>;
+  <bound method QUALNAME>; <built-in function NAME> or <built-in method
+  NAME of TYPE object>; a class as <class 'MODULE.QUALNAME'> (no module
+  for builtins);
+- an enum member as <Class.NAME: VALUE>;
+- an instance of a subclass of a built-in container or number, with its
+  content: Point(x=1, y=2) for a namedtuple, defaultdict(FACTORY, {...}),
+  OrderedDict({...}) in its own order, MyList([...]), MyInt(5);
+- an instance of a class defined in Python (deriving from object only) as
+  <Name a=1, b=2>: its __slots__, then its __dict__, in definition order;
+- a numpy array as <ndarray shape=(3, 4) dtype=float64>;
 - anything else: <TypeName at 0x...>.
 The text is cut at value-limit characters (code points), and the cut is
-reported.  Only exact built-in types are read by value: the type pointer
-is compared with the interpreter's own type objects.
+reported.  Types are recognised by the interpreter's own type objects and
+by flags and names in the type objects, never by asking the object.
 """
 
 import struct
 
 from . import objects
-from .objects import Unreadable, _mem, _u64
+from .objects import Unreadable, _c_string, _mem, _u64
 
 MAX_DEPTH = 3
-DECIMAL_BITS_MAX = 10000
+DECIMAL_DIGITS_MAX = 4300
+_TEN_POW = 10 ** DECIMAL_DIGITS_MAX
 _DIGIT_BITS = 30
 _MAX_ITEMS = 1 << 26  # a length beyond this is a corrupt object
+
+# Offsets that are the same in 3.11 to 3.13 (tests/layout.bats checks them
+# against the debug information).
+TYPE_BASE = 256
+TYPE_DICT = 264
+TYPE_MEMBERS = 240
+MODULE_DICT = 16
+FUNCTION_QUALNAME = 40
+METHOD_FUNC = 16
+CFUNCTION_ML = 16
+CFUNCTION_SELF = 24
+RANGE_START = 16
+BYTEARRAY_START = 40
+ODICT_FIRST = 48
+ODICT_NODE_NEXT = 16
+DEFAULTDICT_FACTORY = 48
+MEMBER_SIZE = 40  # PyMemberDef: name, type, offset, flags, doc
+T_OBJECT_EX = 16
+NDARRAY_ND = 24
+NDARRAY_DIMENSIONS = 32
+NDARRAY_DESCR = 56
+DESCR_TYPEOBJ = 16
+
+TPFLAGS_HEAPTYPE = 1 << 9
+TPFLAGS_TYPE_SUBCLASS = 1 << 31
+TPFLAGS_DICT_SUBCLASS = 1 << 29
+TPFLAGS_IMMUTABLETYPE = 1 << 8
+_ENUM_METACLASSES = ("EnumType", "EnumMeta")
+# Static types of the standard library whose content is shown, by tp_name.
+_ODICT = "collections.OrderedDict"
+_DEFAULTDICT = "collections.defaultdict"
+_NDARRAY = "numpy.ndarray"
+
+# What render_kind() says about a type.
+EXACT, BYTEARRAY, RANGE, MODULE, FUNCTION, METHOD, CFUNCTION, CLASS, ENUM, SUB, \
+    INSTANCE, NDARRAY, OPAQUE = range(13)
 
 
 class _Text:
@@ -49,20 +102,34 @@ class _Text:
         return "".join(self.parts)
 
 
+class _Kind:
+    """How values of one type are shown: KIND, and for SUB the built-in
+    base ('list', 'dict', 'odict', 'defaultdict', 'int'...) and a
+    namedtuple's field names."""
+
+    def __init__(self, kind, base=None, fields=None):
+        self.kind, self.base, self.fields = kind, base, fields
+
+
 class Renderer:
     """Renders values of one process (an objects.Reader's)."""
 
     def __init__(self, reader):
         self.r = reader
         t = reader.types
-        self.containers = {t["list"], t["tuple"], t["dict"], t["set"], t["frozenset"]}
+        self.exact = {t[name]: name for name in
+                      ("list", "tuple", "dict", "set", "frozenset")}
+        self.builtin_bases = {t[name]: name for name in
+                              ("list", "tuple", "dict", "set", "frozenset", "int", "float",
+                               "complex", "str", "bytes")}
+        self.kinds = {}
 
     # -- what a Variable record holds --------------------------------------
 
     def fields(self, obj, limit):
         """(type name, length or None, value text, cut) of the object at OBJ."""
         t = _Text(limit)
-        self._value(t, obj, 0)
+        self._value(t, obj, 0, ())
         tp = self.r.type_of(obj)
         try:
             length = self._length(obj, tp)
@@ -72,25 +139,115 @@ class Renderer:
 
     def _length(self, obj, tp):
         types = self.r.types
-        if tp in (types["list"], types["tuple"], types["bytes"]):
-            return struct.unpack("<q", _mem(obj + 16, 8))[0]
-        if tp == types["dict"]:
+        if tp in (types["list"], types["tuple"], types["bytes"], types["dict"], types["str"],
+                  types["bytearray"]):
             return struct.unpack("<q", _mem(obj + 16, 8))[0]
         if tp in (types["set"], types["frozenset"]):
             return struct.unpack("<q", _mem(obj + 24, 8))[0]
-        if tp == types["str"]:
-            return struct.unpack("<q", _mem(obj + 16, 8))[0]
         return None
+
+    # -- types -------------------------------------------------------------
+
+    def _flags(self, tp):
+        return _u64(tp + self.r.fields["type.flags"].offset)
+
+    def _tp_name(self, tp):
+        return _c_string(_u64(tp + self.r.fields["type.name"].offset), 4096)
+
+    def kind(self, tp):
+        """The _Kind of type TP (cached)."""
+        k = self.kinds.get(tp)
+        if k is None:
+            k = self.kinds[tp] = self._classify(tp)
+        return k
+
+    def _classify(self, tp):
+        t = self.r.types
+        if tp in self.exact:
+            return _Kind(EXACT, self.exact[tp])
+        simple = {t["bytearray"]: BYTEARRAY, t["range"]: RANGE, t["module"]: MODULE,
+                  t["function"]: FUNCTION, t["method"]: METHOD, t["cfunction"]: CFUNCTION}
+        if tp in simple:
+            return _Kind(simple[tp])
+        flags = self._flags(tp)
+        if flags & TPFLAGS_TYPE_SUBCLASS:
+            return _Kind(CLASS)
+        if self.r.type_name(self.r.type_of(tp)) in _ENUM_METACLASSES:
+            return _Kind(ENUM)
+        # The first static (not heap) type in the base chain decides, but
+        # for the standard library's types that are heap types in some
+        # versions (defaultdict from 3.12), found by name on the way.
+        chain, root = [], tp
+        while root and self._flags(root) & TPFLAGS_HEAPTYPE and len(chain) < 64:
+            chain.append(root)
+            root = _u64(root + TYPE_BASE)
+        if not root:
+            return _Kind(OPAQUE)
+        for cls in chain + [root]:
+            name = self._tp_name(cls)
+            if name == _NDARRAY:
+                return _Kind(NDARRAY)
+            if name in (_ODICT, _DEFAULTDICT) and flags & TPFLAGS_DICT_SUBCLASS:
+                return _Kind(SUB, "odict" if name == _ODICT else "defaultdict")
+        if not chain:
+            return _Kind(OPAQUE)
+        if root == t["object"]:
+            # Classes of C extensions made with PyType_FromSpec are heap
+            # types too, mostly immutable ones; classes of Python code never.
+            return _Kind(OPAQUE if flags & TPFLAGS_IMMUTABLETYPE else INSTANCE)
+        base = self.builtin_bases.get(root)
+        if base is None:
+            return _Kind(OPAQUE)
+        fields = self._namedtuple_fields(chain) if base == "tuple" else None
+        return _Kind(SUB, base, fields)
+
+    def _namedtuple_fields(self, chain):
+        """The names in _fields of the first class in CHAIN whose own dict
+        holds a tuple of str there (what collections.namedtuple makes)."""
+        for tp in chain:
+            d = _u64(tp + TYPE_DICT)
+            fields = self.r.dict_get(d, "_fields") if d else 0
+            if fields and self.r.type_of(fields) == self.r.types["tuple"]:
+                n = struct.unpack("<q", _mem(fields + 16, 8))[0]
+                if not 0 <= n <= 4096:
+                    return None
+                items = struct.unpack("<%dQ" % n, _mem(fields + 24, 8 * n)) if n else ()
+                try:
+                    return [self.r.str(p) for p in items]
+                except Unreadable:
+                    return None
+        return None
+
+    def class_name(self, tp):
+        """'module.QualName', or 'QualName' for builtins, as repr(type) shows."""
+        flags = self._flags(tp)
+        if flags & TPFLAGS_HEAPTYPE:
+            f = self.r.fields
+            qual = self._str_or(_u64(tp + f["heaptype.qualname"].offset), "?")
+            d = _u64(tp + TYPE_DICT)
+            module = self.r.dict_get(d, "__module__") if d else 0
+            mod = self._str_or(module, None) if module else None
+        else:
+            name = self._tp_name(tp)
+            mod, _, qual = name.rpartition(".")
+            mod = mod or "builtins"
+        return qual if mod in (None, "builtins") else "%s.%s" % (mod, qual)
+
+    def _str_or(self, obj, default):
+        try:
+            return self.r.str(obj) if obj else default
+        except Unreadable:
+            return default
 
     # -- the value ---------------------------------------------------------
 
-    def _value(self, t, obj, depth):
+    def _value(self, t, obj, depth, stack):
         if not obj:
             t.put("<NULL>")
             return
         try:
             tp = self.r.type_of(obj)
-            self._dispatch(t, obj, tp, depth)
+            self._dispatch(t, obj, tp, depth, stack)
         except Unreadable:
             t.put("<%s: could not be read>" % self._safe_type_name(obj))
 
@@ -100,7 +257,8 @@ class Renderer:
         except Unreadable:
             return "object"
 
-    def _dispatch(self, t, obj, tp, depth):
+    def _scalar(self, t, obj, tp):
+        """Whether OBJ is one of the scalar built-ins, and if so put it."""
         types, consts = self.r.types, self.r.constants
         if obj == consts["None"]:
             t.put("None")
@@ -113,16 +271,85 @@ class Renderer:
         elif tp == types["int"]:
             self._int(t, obj)
         elif tp == types["str"]:
-            text, length = self.r.str_prefix(obj, t.limit)
-            t.put(repr(text))
-            if length > len(text):
-                t.full = True
+            self._str(t, obj)
         elif tp == types["bytes"]:
             self._bytes(t, obj)
-        elif tp in self.containers and depth < MAX_DEPTH:
-            self._items(t, obj, tp, depth)
+        else:
+            return False
+        return True
+
+    def _dispatch(self, t, obj, tp, depth, stack):
+        if self._scalar(t, obj, tp):
+            return
+        k = self.kind(tp)
+        nested = k.kind in (EXACT, SUB, INSTANCE, ENUM)
+        if nested and obj in stack:
+            t.put(self._again(k, tp))
+            return
+        if nested and depth >= MAX_DEPTH:
+            t.put("<%s at 0x%x>" % (self.r.type_name(tp), obj))
+            return
+        inner = stack + (obj,)
+        kind = k.kind
+        if kind == EXACT:
+            self._items(t, obj, k.base, depth, inner)
+        elif kind == BYTEARRAY:
+            self._bytearray(t, obj)
+        elif kind == RANGE:
+            start, stop, step = struct.unpack("<QQQ", _mem(obj + RANGE_START, 24))
+            t.put("range(")
+            self._value(t, start, depth + 1, stack)
+            t.put(", ")
+            self._value(t, stop, depth + 1, stack)
+            if not (self.r.type_of(step) == self.r.types["int"] and self.r.int(step) == 1):
+                t.put(", ")
+                self._value(t, step, depth + 1, stack)
+            t.put(")")
+        elif kind == MODULE:
+            d = _u64(obj + MODULE_DICT)
+            name = self.r.dict_get(d, "__name__") if d else 0
+            t.put("<module %s>" % _quoted(self._str_or(name, "?")))
+        elif kind == FUNCTION:
+            t.put("<function %s>" % self._str_or(_u64(obj + FUNCTION_QUALNAME), "?"))
+        elif kind == METHOD:
+            func = _u64(obj + METHOD_FUNC)
+            if func and self.r.type_of(func) == self.r.types["function"]:
+                t.put("<bound method %s>" % self._str_or(_u64(func + FUNCTION_QUALNAME), "?"))
+            else:
+                t.put("<bound method>")
+        elif kind == CFUNCTION:
+            self._cfunction(t, obj)
+        elif kind == CLASS:
+            t.put("<class %s>" % _quoted(self.class_name(obj)))
+        elif kind == ENUM:
+            self._enum(t, obj, tp, depth, inner)
+        elif kind == SUB:
+            self._sub(t, obj, tp, k, depth, inner)
+        elif kind == INSTANCE:
+            self._instance(t, obj, tp, depth, inner)
+        elif kind == NDARRAY:
+            self._ndarray(t, obj, tp)
         else:
             t.put("<%s at 0x%x>" % (self.r.type_name(tp), obj))
+
+    def _again(self, k, tp):
+        """What a container shows where it contains itself."""
+        base = k.base if k.kind in (EXACT, SUB) else None
+        if base in ("list",):
+            return "[...]"
+        if base in ("dict", "odict", "defaultdict", "set", "frozenset"):
+            return "{...}"
+        if base == "tuple":
+            return "(...)"
+        return "<%s ...>" % self.r.type_name(tp)
+
+    # -- scalars -----------------------------------------------------------
+
+    def _str(self, t, obj):
+        text, length = self.r.str_prefix(obj, t.limit)
+        t.put(repr(text))
+        if length > len(text):
+            t.full = True
 
     def _bytes(self, t, obj):
         length = struct.unpack("<q", _mem(obj + 16, 8))[0]
@@ -130,6 +357,16 @@ class Renderer:
             raise Unreadable("bytes at 0x%x: length %d" % (obj, length))
         keep = min(length, t.limit)
         t.put(repr(_mem(obj + 32, keep) if keep else b""))
+        if keep < length:
+            t.full = True
+
+    def _bytearray(self, t, obj):
+        length = struct.unpack("<q", _mem(obj + 16, 8))[0]
+        if not 0 <= length < 1 << 48:
+            raise Unreadable("bytearray at 0x%x: length %d" % (obj, length))
+        keep = min(length, t.limit)
+        start = _u64(obj + BYTEARRAY_START)
+        t.put("bytearray(%r)" % (_mem(start, keep) if keep else b""))
         if keep < length:
             t.full = True
 
@@ -143,10 +380,12 @@ class Renderer:
             raise Unreadable("int at 0x%x: %d digits" % (obj, count))
         top = _u32(obj + 24 + 4 * (count - 1)) & 0x3FFFFFFF if count else 0
         bits = _DIGIT_BITS * (count - 1) + top.bit_length() if count else 0
-        if bits <= DECIMAL_BITS_MAX:
+        # 2**14287 > 10**4300: a longer int has more than 4300 digits.
+        if bits <= 14287:
             value = _digits_value(obj + 24, 0, count)
-            t.put(str(-value if negative else value))
-            return
+            if value < _TEN_POW:
+                t.put(str(-value if negative else value))
+                return
         # The leading hex digits come from the leading 30-bit digits alone
         # when an even number of digits (a multiple of 4 bits) is skipped.
         room_bits = 4 * t.limit + 2 * _DIGIT_BITS
@@ -164,44 +403,46 @@ class Renderer:
         t.full = was_full
         t.put(tail)
 
-    def _items(self, t, obj, tp, depth):
-        types = self.r.types
-        if tp in (types["list"], types["tuple"]):
-            is_list = tp == types["list"]
+    def _cfunction(self, t, obj):
+        ml, owner = struct.unpack("<QQ", _mem(obj + CFUNCTION_ML, 16))
+        name = _c_string(_u64(ml), 4096) if ml else "?"
+        if not owner or self.r.type_of(owner) == self.r.types["module"]:
+            t.put("<built-in function %s>" % name)
+        else:
+            t.put("<built-in method %s of %s object>"
+                  % (name, self.r.type_name(self.r.type_of(owner))))
+
+    # -- containers ----------------------------------------------------------
+
+    def _items(self, t, obj, base, depth, stack):
+        """The items of OBJ, whose storage is that of built-in BASE, in
+        BASE's repr: [..], (..), {k: v}, {..} or set()."""
+        if base in ("list", "tuple"):
+            is_list = base == "list"
             n = struct.unpack("<q", _mem(obj + 16, 8))[0]
             if not 0 <= n <= _MAX_ITEMS:
-                raise Unreadable("%s at 0x%x: length %d" % ("list" if is_list else "tuple", obj, n))
+                raise Unreadable("%s at 0x%x: length %d" % (base, obj, n))
             items = _u64(obj + 24) if is_list else obj + 24
             t.put("[" if is_list else "(")
             i = 0
             while i < n and not t.full:
-                # Read the item pointers a batch at a time.
-                batch = min(n - i, 64)
+                batch = min(n - i, 64)  # item pointers a batch at a time
                 pointers = struct.unpack("<%dQ" % batch, _mem(items + 8 * i, 8 * batch))
                 for p in pointers:
                     if t.full:
                         break
                     if i:
                         t.put(", ")
-                    self._value(t, p, depth + 1)
+                    self._value(t, p, depth + 1, stack)
                     i += 1
             t.put(",)" if not is_list and n == 1 else "]" if is_list else ")")
             return
-        if tp == types["dict"]:
-            t.put("{")
-            first = True
-            for key, value in self.r.dict_items(obj):
-                if t.full:
-                    break
-                if not first:
-                    t.put(", ")
-                first = False
-                self._value(t, key, depth + 1)
-                t.put(": ")
-                self._value(t, value, depth + 1)
-            t.put("}")
+        if base in ("dict", "odict", "defaultdict"):
+            items = self._odict_items(obj) if base == "odict" else \
+                self.r.dict_items(obj, subclass=True)
+            self._pairs(t, items, depth, stack)
             return
-        is_set = tp == types["set"]
+        is_set = base == "set"
         used = struct.unpack("<q", _mem(obj + 24, 8))[0]
         if used == 0:
             t.put("set()" if is_set else "frozenset()")
@@ -214,8 +455,38 @@ class Renderer:
             if not first:
                 t.put(", ")
             first = False
-            self._value(t, key, depth + 1)
+            self._value(t, key, depth + 1, stack)
         t.put("}" if is_set else "})")
+
+    def _pairs(self, t, items, depth, stack):
+        t.put("{")
+        first = True
+        for key, value in items:
+            if t.full:
+                break
+            if not first:
+                t.put(", ")
+            first = False
+            self._value(t, key, depth + 1, stack)
+            t.put(": ")
+            self._value(t, value, depth + 1, stack)
+        t.put("}")
+
+    def _odict_items(self, obj):
+        """An OrderedDict's items in its own order: its list of nodes
+        (od_first, each node's key and next), each key's value found in
+        the dict storage by identity."""
+        values = {}
+        for key, value in self.r.dict_items(obj, subclass=True):
+            values.setdefault(key, value)
+        node = _u64(obj + ODICT_FIRST)
+        seen = 0
+        while node and seen <= len(values):
+            key = _u64(node)
+            if key in values:
+                yield key, values[key]
+            node = _u64(node + ODICT_NODE_NEXT)
+            seen += 1
 
     def _set_keys(self, obj):
         """Keys of the set at OBJ in the set iterator's order: its table
@@ -232,6 +503,113 @@ class Renderer:
                 if key and h != -1:
                     yield key
             i += batch
+
+    # -- instances -------------------------------------------------------------
+
+    def _sub(self, t, obj, tp, k, depth, stack):
+        name = self.r.type_name(tp)
+        base = k.base
+        if base in ("int", "float", "complex", "str", "bytes"):
+            t.put(name + "(")
+            self._scalar(t, obj, self.r.types[base])
+            t.put(")")
+            return
+        if k.fields is not None:
+            self._namedtuple(t, obj, name, k.fields, depth, stack)
+            return
+        t.put(name + "(")
+        if base == "defaultdict":
+            self._value(t, _u64(obj + DEFAULTDICT_FACTORY), depth + 1, stack)
+            t.put(", ")
+        self._items(t, obj, base, depth, stack)
+        t.put(")")
+
+    def _namedtuple(self, t, obj, name, fields, depth, stack):
+        n = struct.unpack("<q", _mem(obj + 16, 8))[0]
+        if not 0 <= n <= _MAX_ITEMS:
+            raise Unreadable("tuple at 0x%x: length %d" % (obj, n))
+        t.put(name + "(")
+        for i in range(n):
+            if t.full:
+                break
+            if i:
+                t.put(", ")
+            if i < len(fields):
+                t.put(fields[i] + "=")
+            self._value(t, _u64(obj + 24 + 8 * i), depth + 1, stack)
+        t.put(")")
+
+    def _attributes(self, obj, tp):
+        """(name, value address) of OBJ's __slots__ (base classes first, in
+        definition order) and then its __dict__."""
+        chain = []
+        cls = tp
+        while cls and self._flags(cls) & TPFLAGS_HEAPTYPE and len(chain) < 64:
+            chain.append(cls)
+            cls = _u64(cls + TYPE_BASE)
+        out = []
+        for cls in reversed(chain):
+            members = _u64(cls + TYPE_MEMBERS)
+            for i in range(1024):
+                if not members:
+                    break
+                raw = _mem(members + MEMBER_SIZE * i, 24)
+                name = struct.unpack_from("<Q", raw, 0)[0]
+                kind = struct.unpack_from("<i", raw, 8)[0]
+                offset = struct.unpack_from("<q", raw, 16)[0]
+                if not name:
+                    break
+                if kind == T_OBJECT_EX:
+                    value = _u64(obj + offset)
+                    if value:
+                        out.append((_c_string(name, 4096), value))
+        for key, value in self.r.instance_items(obj, tp):
+            if self.r.type_of(key) == self.r.types["str"]:
+                out.append((self.r.str_prefix(key, 1 << 20)[0], value))
+        return out
+
+    def _instance(self, t, obj, tp, depth, stack):
+        t.put("<" + self.r.type_name(tp))
+        for i, (name, value) in enumerate(self._attributes(obj, tp)):
+            if t.full:
+                break
+            t.put((", " if i else " ") + name + "=")
+            self._value(t, value, depth + 1, stack)
+        t.put(">")
+
+    def _enum(self, t, obj, tp, depth, stack):
+        name = value = 0
+        for key, v in self.r.instance_items(obj, tp):
+            try:
+                attr = self.r.str(key)
+            except Unreadable:
+                continue
+            if attr == "_name_":
+                name = v
+            elif attr == "_value_":
+                value = v
+        t.put("<" + self.r.type_name(tp))
+        if name and self.r.type_of(name) == self.r.types["str"]:
+            t.put("." + self.r.str_prefix(name, t.limit)[0])
+        if value:
+            t.put(": ")
+            self._value(t, value, depth + 1, stack)
+        t.put(">")
+
+    def _ndarray(self, t, obj, tp):
+        nd = struct.unpack("<i", _mem(obj + NDARRAY_ND, 4))[0]
+        if not 0 <= nd <= 64:
+            raise Unreadable("ndarray at 0x%x: %d dimensions" % (obj, nd))
+        dims_at, descr = _u64(obj + NDARRAY_DIMENSIONS), _u64(obj + NDARRAY_DESCR)
+        dims = struct.unpack("<%dq" % nd, _mem(dims_at, 8 * nd)) if nd else ()
+        shape = "(%s)" % (", ".join(map(str, dims)) + ("," if nd == 1 else ""))
+        scalar = _u64(descr + DESCR_TYPEOBJ) if descr else 0
+        dtype = self.r.type_name(scalar) if scalar else "?"
+        t.put("<%s shape=%s dtype=%s>" % (self.r.type_name(tp), shape, dtype))
+
+
+def _quoted(text):
+    return "'%s'" % text
 
 
 def _u32(address):

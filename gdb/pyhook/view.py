@@ -52,13 +52,33 @@ def variable_line(variable):
     return "%s = %s  (%s)" % (name, value, ", ".join(details))
 
 
-def print_variables(frame, indent=""):
+# In a module frame, what --globals adds: the names a module defines or
+# imports rather than computes (a pydoc stop listed over 100 of them).
+_DEFINITIONS = ("module", "function", "builtin_function_or_method", "type")
+
+
+def _definition(variable):
+    name = variable.name
+    return (name.startswith("__") and name.endswith("__") and len(name) > 4) or \
+        variable.type_name in _DEFINITIONS or variable.value.startswith("<class '")
+
+
+def print_variables(frame, indent="", all_globals=True):
+    """FRAME's variables, one a line.  Without ALL_GLOBALS a module frame's
+    modules, functions, classes and __dunder__ names are counted, not listed."""
     if frame.note:
         gdb.write("%s(variables not shown: %s)\n" % (indent, printable(frame.note)))
     elif not frame.variables:
         gdb.write("%s(no variables)\n" % indent)
-    for variable in frame.variables:
+    shown = frame.variables
+    if not all_globals and frame.function == "<module>":
+        shown = [v for v in frame.variables if not _definition(v)]
+    for variable in shown:
         gdb.write("%s%s\n" % (indent, variable_line(variable)))
+    hidden = len(frame.variables) - len(shown)
+    if hidden:
+        gdb.write("%s(%d more: modules, functions, classes and __dunder__ names; --globals "
+                  "lists them)\n" % (indent, hidden))
 
 
 def _source_path(filename):

@@ -1,0 +1,217 @@
+/* objects.c -- what render.c needs from inside objects, read by layout.
+
+   The attributes of an instance of a Python class live in a dict, or, in
+   3.11 to 3.13, in a values array the dict has not been made for yet.
+   The public way to see them (PyObject_GenericGetDict, vars()) makes that
+   dict, which changes the object; reading them where they are changes
+   nothing and runs nothing.  gdb/pyhook/objects.py reads the same places
+   from the debugger's side, and tests/paths.bats compares the two.
+
+   Where each version keeps them (Include/internal/pycore_object.h and
+   pycore_dict.h of each version):
+   - 3.11: the dict pointer 3 words before the object, the values pointer
+     4 words before;
+   - 3.12: one word 3 words before: a dict pointer, or, with its low bit
+     set, the values' address - 1;
+   - 3.13: the dict pointer 3 words before; without one, the values are
+     inline after tp_basicsize (with Py_TPFLAGS_INLINE_VALUES), behind a
+     header of capacity, size, embedded and valid bytes.
+   The values' names are the type's cached keys (ht_cached_keys), and
+   their order is a byte array: 3.11 and 3.12 keep it before the values
+   (the count at [-2], the indices from [-3] down), 3.13 after 'capacity'
+   value slots.  */
+
+#include <string.h>
+
+#include "internal.h"
+
+/* PyHeapTypeObject's ht_qualname and ht_cached_keys.  */
+#define HT_QUALNAME_3_11 864
+#define HT_QUALNAME_3_12 872
+#define HT_CACHED_KEYS_3_11 872
+#define HT_CACHED_KEYS_3_12 880
+/* PyDictKeysObject: dk_log2_index_bytes, dk_kind, dk_nentries, then the
+   index table and the entries (16 bytes each for str keys: key, value).  */
+#define DK_LOG2_INDEX_BYTES 9
+#define DK_KIND 10
+#define DK_NENTRIES 24
+#define DK_INDICES 32
+#define DK_KIND_GENERAL 0
+/* PyODictObject's od_first, after its PyDictObject; a node's key and next.  */
+#define ODICT_FIRST 48
+#define ODICT_NODE_NEXT 16
+
+py_object *
+obj_ptr (const void *o, long bytes)
+{
+  py_object *p;
+  memcpy (&p, (const char *) o + bytes, sizeof p);
+  return p;
+}
+
+long
+obj_ssize (const void *o, long bytes)
+{
+  long v;
+  memcpy (&v, (const char *) o + bytes, sizeof v);
+  return v;
+}
+
+unsigned long
+type_flags (py_object *type)
+{
+  return (unsigned long) obj_ssize (type, TYPE_FLAGS);
+}
+
+const char *
+type_tp_name (py_object *type)
+{
+  const char *name = (const char *) obj_ptr (type, TYPE_NAME);
+  return name ? name : "?";
+}
+
+py_object *
+heaptype_qualname (const struct py_api *api, py_object *type)
+{
+  return obj_ptr (type, api->version >= PY_3_12 ? HT_QUALNAME_3_12
+                                                : HT_QUALNAME_3_11);
+}
+
+static py_object *
+cached_keys (const struct py_api *api, py_object *type)
+{
+  if (!(type_flags (type) & TPFLAGS_HEAPTYPE))
+    return NULL;
+  return obj_ptr (type, api->version >= PY_3_12 ? HT_CACHED_KEYS_3_12
+                                                : HT_CACHED_KEYS_3_11);
+}
+
+/* Values VALUES whose names are the str-keyed KEYS, in insertion order.  */
+static void
+split_items (const struct py_api *api, const char *keys, const char *values,
+             obj_item_fn fn, void *arg)
+{
+  const unsigned char *order;
+  const char *slots;
+  unsigned used;
+  if (api->version >= PY_3_13)
+    {
+      unsigned capacity = (unsigned char) values[0];
+      used = (unsigned char) values[1];
+      slots = values + 8;
+      order = (const unsigned char *) slots + 8 * capacity;
+    }
+  else
+    {
+      used = (unsigned char) values[-2];
+      slots = values;
+      order = NULL;
+    }
+  long nentries = obj_ssize (keys, DK_NENTRIES);
+  if (keys[DK_KIND] == DK_KIND_GENERAL || nentries < 0)
+    return; /* never the case for cached keys */
+  const char *entries = keys + DK_INDICES + (1L << keys[DK_LOG2_INDEX_BYTES]);
+  for (unsigned i = 0; i < used; i++)
+    {
+      long index = order ? order[i] : (unsigned char) values[-3 - (long) i];
+      if (index >= nentries)
+        continue;
+      py_object *key = obj_ptr (entries, 16 * index);
+      py_object *value = obj_ptr (slots, 8 * index);
+      if (key && value && fn (key, value, arg))
+        return;
+    }
+}
+
+static void
+dict_items (const struct py_api *api, py_object *dict, obj_item_fn fn,
+            void *arg)
+{
+  py_ssize pos = 0;
+  py_object *k, *v;
+  while (api->PyDict_Next (dict, &pos, &k, &v))
+    if (fn (k, v, arg))
+      return;
+}
+
+void
+obj_instance_items (const struct py_api *api, py_object *o, py_object *type,
+                    obj_item_fn fn, void *arg)
+{
+  unsigned long flags = type_flags (type);
+  const char *keys = (const char *) cached_keys (api, type);
+  if (flags & TPFLAGS_MANAGED_DICT)
+    {
+      py_object *word = obj_ptr (o, -24);
+      if (api->version >= PY_3_13)
+        {
+          if (word)
+            dict_items (api, word, fn, arg);
+          else if ((flags & TPFLAGS_INLINE_VALUES) && keys)
+            {
+              const char *values
+                  = (const char *) o + obj_ssize (type, TYPE_BASICSIZE);
+              if (values[3]) /* 'valid': not moved to a dict */
+                split_items (api, keys, values, fn, arg);
+            }
+        }
+      else if (api->version >= PY_3_12)
+        {
+          if ((uintptr_t) word & 1)
+            {
+              if (keys)
+                split_items (api, keys, (const char *) word + 1, fn, arg);
+            }
+          else if (word)
+            dict_items (api, word, fn, arg);
+        }
+      else if (word)
+        dict_items (api, word, fn, arg);
+      else if (obj_ptr (o, -32) && keys)
+        split_items (api, keys, (const char *) obj_ptr (o, -32), fn, arg);
+      return;
+    }
+  long offset = obj_ssize (type, TYPE_DICTOFFSET);
+  if (offset < 0)
+    {
+      /* From the end of a variable-size object (_PyObject_VAR_SIZE).  */
+      long size = obj_ssize (o, 16);
+      size = size < 0 ? -size : size;
+      offset += (obj_ssize (type, TYPE_BASICSIZE)
+                 + size * obj_ssize (type, TYPE_ITEMSIZE) + 7)
+                & ~7L;
+    }
+  py_object *dict = offset ? obj_ptr (o, offset) : NULL;
+  if (dict)
+    dict_items (api, dict, fn, arg);
+}
+
+struct find_key {
+  py_object *key, *value;
+};
+
+static int
+find_key (py_object *key, py_object *value, void *arg)
+{
+  struct find_key *f = arg;
+  if (key != f->key)
+    return 0;
+  f->value = value;
+  return 1;
+}
+
+void
+obj_odict_items (const struct py_api *api, py_object *o, obj_item_fn fn,
+                 void *arg)
+{
+  py_ssize size = api->PyDict_Size (o);
+  const char *node = (const char *) obj_ptr (o, ODICT_FIRST);
+  for (py_ssize seen = 0; node && seen <= size; seen++)
+    {
+      struct find_key f = { obj_ptr (node, 0), NULL };
+      dict_items (api, o, find_key, &f);
+      if (f.value && fn (f.key, f.value, arg))
+        return;
+      node = (const char *) obj_ptr (node, ODICT_NODE_NEXT);
+    }
+}
