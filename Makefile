@@ -34,7 +34,7 @@ help:
 	@echo "make            build $(HELPER)"
 	@echo "make demo       edit a local of samples/seed.py under gdb, show the transcript"
 	@echo "make check      install missing test dependencies, build, run the Bats suite"
-	@echo "make bench      time py-hook-bt on a 1000-deep recursion"
+	@echo "make bench      time py-hook at scale: 10, 1000, 5000 frames, both paths, dump, preload"
 	@echo "make install    install under \$$(DESTDIR)\$$(PREFIX) (PREFIX=$(PREFIX))"
 	@echo "make uninstall  remove what install installed"
 	@echo "make clean      remove $(BUILD)/"

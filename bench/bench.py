@@ -1,8 +1,12 @@
-"""Times py-hook-bt, py-hook-bt --full and CPython's py-bt at one stop.
+"""Times py-hook commands (and CPython's py-bt) at one stop, inside gdb.
 
-Sourced by bench/run.sh inside gdb, with the program stopped at getppid at
-the bottom of samples/deep.py.  Writes the table to $PYHOOK_BENCH_TABLE;
-a line starting with FAIL there makes run.sh exit non-zero.
+Sourced by bench/run.sh with the program stopped.  $PYHOOK_BENCH_SPEC
+names a file of lines "CASE<TAB>RUNS<TAB>COMMAND"; each command runs once
+untimed (warm-up: the helper's handshake, gdb's caches), then RUNS times
+timed.  Appends "CASE<TAB>COMMAND<TAB>RUNS<TAB>median<TAB>min<TAB>max<TAB>
+LINES" rows (milliseconds; LINES: lines of output, to check that both
+paths listed the same) to $PYHOOK_BENCH_OUT; a command that fails gives a
+row with "FAIL" and its error.
 """
 
 import os
@@ -10,28 +14,6 @@ import statistics
 import time
 
 import gdb
-
-EXPECTED_FRAMES = 1002  # 1000 dive() + main() + <module>
-HOOK_RUNS = 20
-PY_BT_RUNS = 3  # py-bt takes seconds per run on 1000 frames
-
-
-def count_frames(command, text):
-    # py-hook-bt prints one "#N file:line in func" line per frame; py-bt
-    # prints one '  File "...", line N, in func' line per frame.
-    marker = "  File " if command == "py-bt" else "#"
-    return sum(line.startswith(marker) for line in text.splitlines())
-
-
-def time_command(command, runs):
-    """Runs COMMAND once untimed (warm-up), then RUNS timed; ms per run."""
-    text = gdb.execute(command, to_string=True)
-    times = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        gdb.execute(command, to_string=True)
-        times.append((time.perf_counter() - start) * 1000.0)
-    return times, count_frames(command, text)
 
 
 def have_command(name):
@@ -42,39 +24,31 @@ def have_command(name):
         return False
 
 
-def main():
-    rows = []  # (command, times in ms or None, frames listed, note)
-    failures = []
-    for command in ("py-hook-bt", "py-hook-bt --full"):
-        times, frames = time_command(command, HOOK_RUNS)
-        rows.append((command, times, frames, ""))
-        if frames != EXPECTED_FRAMES:
-            failures.append("%s listed %d frames, expected %d" % (command, frames, EXPECTED_FRAMES))
-    # py-bt comes from python3.11-gdb.py, auto-loaded only with python3.11-dbg.
-    if have_command("py-bt"):
-        times, frames = time_command("py-bt", PY_BT_RUNS)
-        note = "only %d runs: slow" % PY_BT_RUNS
-        if frames == 0:
-            times, note = None, "n/a (py-bt found no Python frames)"
-        rows.append(("py-bt", times, frames, note))
-    else:
-        rows.append(("py-bt", None, 0, "n/a (install python3.11-dbg)"))
+def run(case, runs, command):
+    if command.startswith("py-bt") and not have_command(command):
+        return "%s\t%s\tn/a (python3.11-gdb.py not loaded)" % (case, command)
+    try:
+        text = gdb.execute(command, to_string=True)
+        times = []
+        for _ in range(runs):
+            start = time.perf_counter()
+            gdb.execute(command, to_string=True)
+            times.append((time.perf_counter() - start) * 1000.0)
+    except gdb.error as e:
+        return "%s\t%s\tFAIL %s" % (case, command, str(e).splitlines()[0])
+    lines = sum(1 for line in text.splitlines() if not line.startswith("py-hook: read from"))
+    return "%s\t%s\t%d\t%.3f\t%.3f\t%.3f\t%d" % (
+        case, command, runs, statistics.median(times), min(times), max(times), lines)
 
-    base = statistics.median(rows[0][1])
-    lines = ["%-18s %4s %10s %10s %10s %7s %7s" % (
-        "command", "runs", "median ms", "min ms", "max ms", "ratio", "frames")]
-    for command, times, frames, note in rows:
-        if times is None:
-            lines.append("%-18s %s" % (command, note))
-            continue
-        median = statistics.median(times)
-        line = "%-18s %4d %10.2f %10.2f %10.2f %7.2f %7d  %s" % (
-            command, len(times), median, min(times), max(times), median / base, frames, note)
-        lines.append(line.rstrip())
-    lines.append("py-hook-bt listed %d frames (expected %d)" % (rows[0][2], EXPECTED_FRAMES))
-    lines += ["FAIL: " + f for f in failures]
-    with open(os.environ["PYHOOK_BENCH_TABLE"], "w") as out:
-        out.write("\n".join(lines) + "\n")
+
+def main():
+    rows = []
+    with open(os.environ["PYHOOK_BENCH_SPEC"]) as spec:
+        for line in spec:
+            case, runs, command = line.rstrip("\n").split("\t")
+            rows.append(run(case, int(runs), command))
+    with open(os.environ["PYHOOK_BENCH_OUT"], "a") as out:
+        out.write("\n".join(rows) + "\n")
 
 
 main()

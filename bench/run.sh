@@ -1,54 +1,108 @@
 #!/bin/sh
-# make bench: times py-hook-bt (plain and --full) against CPython's py-bt on
-# samples/deep.py, stopped 1000 Python frames deep.  One gdb session; the
-# timing runs in gdb's Python (bench/bench.py).  Prints a table and exits
-# non-zero if the session failed, a count was wrong or the program did not
-# finish with its done line.
+# make bench: py-hook's costs at scale, on Debian's python3.11, measured
+# side by side in one run and printed as one table (bench/report.py):
+# - py-hook-bt and py-hook-bt --full through the helper and from memory
+#   (--memory) on stacks of 10, 1000 and 5000 frames (samples/stack.py),
+#   CPython's py-bt and py-bt-full at 1000 frames;
+# - py-hook-locals both ways on one frame with 10,000 variables and
+#   10,000-item containers (samples/wide.py);
+# - the wall time of the one-shot `py-hook dump PID --locals` at 1000 frames;
+# - the idle cost of LD_PRELOAD=libhookhelper.so on a CPU-bound script.
+# Ends with one key=value line; exits non-zero if a session failed.  Not
+# part of make check: timings are not tests.
 set -u
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
-PY=/usr/bin/python3.11
+PY=${PYHOOK_BENCH_PYTHON:-/usr/bin/python3.11}
 HELPER="$ROOT/build/libhookhelper.so"
+RUNS=${PYHOOK_BENCH_RUNS:-15}
 
 [ -x "$PY" ] || { echo "bench: $PY is not installed" >&2; exit 1; }
 [ -f "$HELPER" ] || { echo "bench: $HELPER is missing: run make" >&2; exit 1; }
 
 tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-export PYHOOK_BENCH_TABLE="$tmp/table"
-
-# The program's own output goes to a file (gdb runs it through a shell), so
-# its done line can be checked apart from gdb's.  PYTHON* variables are
-# dropped so neither gdb's Python nor the target picks up a foreign setup.
-timeout -k 5 600 env -u PYTHONPATH -u PYTHONHOME -u PYTHONSTARTUP \
-    gdb -nx -batch \
-    -ex 'set breakpoint pending on' -ex 'set pagination off' -ex 'set confirm off' \
-    -ex "set environment LD_PRELOAD=$HELPER" \
-    -ex "set args '$ROOT/samples/deep.py' > '$tmp/program.out' 2>&1" \
-    -ex "source $ROOT/gdb/py_hook.py" \
-    -ex 'break getppid' -ex run \
-    -ex "source $ROOT/bench/bench.py" \
-    -ex continue \
-    "$PY" >"$tmp/gdb.log" 2>&1
-status=$?
-
+trap 'rm -rf "$tmp"; [ -z "${bg:-}" ] || kill "$bg" 2>/dev/null' EXIT
+export PYHOOK_BENCH_OUT="$tmp/rows"
+: >"$PYHOOK_BENCH_OUT"
 failed=0
-if [ -f "$PYHOOK_BENCH_TABLE" ]; then
-    cat "$PYHOOK_BENCH_TABLE"
-    grep -q '^FAIL' "$PYHOOK_BENCH_TABLE" && failed=1
-else
-    echo "bench: no timings: bench/bench.py did not finish" >&2
-    failed=1
-fi
-if [ "$status" -eq 124 ] || [ "$status" -eq 137 ]; then
-    echo "bench: gdb timed out after 600 s" >&2
-    failed=1
-fi
-if ! grep -qx 'deep done 1000' "$tmp/program.out" 2>/dev/null; then
-    echo "bench: samples/deep.py did not print 'deep done 1000'" >&2
-    failed=1
-fi
-if [ "$failed" -ne 0 ]; then
-    echo "bench: FAILED; gdb's output (last 30 lines):" >&2
-    tail -n 30 "$tmp/gdb.log" >&2
-    exit 1
-fi
+
+# session CASE SAMPLE ARGS DONE: runs SAMPLE ARGS under gdb with the helper,
+# stops at getppid, times the commands in $tmp/spec, checks that the
+# program then printed the line DONE.
+session() {
+    case=$1 sample=$2 args=$3 done=$4
+    export PYHOOK_BENCH_SPEC="$tmp/spec"
+    timeout -k 5 900 env -u PYTHONPATH -u PYTHONHOME -u PYTHONSTARTUP \
+        gdb -nx -batch \
+        -ex 'set breakpoint pending on' -ex 'set pagination off' -ex 'set confirm off' \
+        -ex 'set auto-load safe-path /' \
+        -ex "set environment LD_PRELOAD=$HELPER" \
+        -ex "set args '$ROOT/samples/$sample' $args > '$tmp/program.out' 2>&1" \
+        -ex "source $ROOT/gdb/py_hook.py" \
+        -ex 'break getppid' -ex run \
+        -ex "source $ROOT/bench/bench.py" \
+        -ex 'delete' -ex continue \
+        "$PY" >"$tmp/gdb.log" 2>&1
+    if ! grep -qx "$done" "$tmp/program.out" 2>/dev/null; then
+        echo "bench: $case: the program did not print '$done'; gdb's last lines:" >&2
+        tail -n 20 "$tmp/gdb.log" >&2
+        failed=1
+    fi
+}
+
+spec() { # spec CASE RUNS COMMAND...: the commands to time
+    c=$1 r=$2
+    shift 2
+    for command in "$@"; do
+        printf '%s\t%s\t%s\n' "$c" "$r" "$command"
+    done >>"$tmp/spec"
+}
+
+for depth in 10 1000 5000; do
+    : >"$tmp/spec"
+    spec "$depth" "$RUNS" py-hook-bt "py-hook-bt --memory" "py-hook-bt --full" "py-hook-bt --full --memory"
+    if [ "$depth" = 1000 ]; then
+        # py-bt takes seconds a run: three runs.
+        spec "$depth" 3 py-bt py-bt-full
+    fi
+    session "$depth frames" stack.py "$depth" "stack done $depth"
+done
+
+: >"$tmp/spec"
+spec wide "$RUNS" py-hook-locals "py-hook-locals --memory"
+session "wide frame" wide.py "" "wide done 10000"
+
+# The one-shot dump, of a process sleeping 1000 frames deep (no helper).
+"$PY" "$ROOT/samples/stack.py" 1000 600 >"$tmp/dump.out" 2>&1 &
+bg=$!
+for _ in $(seq 200); do grep -q '^ready$' "$tmp/dump.out" && break; sleep 0.05; done
+dumps=""
+for _ in $(seq "$RUNS"); do
+    start=$(date +%s%N)
+    "$ROOT/bin/py-hook" dump "$bg" --locals >"$tmp/dump.txt" 2>&1 || failed=1
+    dumps="$dumps $(( ($(date +%s%N) - start) / 1000 ))"
+done
+lines=$(grep -c '^#' "$tmp/dump.txt")
+kill "$bg" 2>/dev/null
+bg=
+printf 'dump\tpy-hook dump PID --locals\twall-us%s\t%s\n' "$dumps" "$lines" >>"$PYHOOK_BENCH_OUT"
+
+# Idle cost: a CPU-bound script, with and without the helper preloaded,
+# alternating, wall time of the whole process.
+idle_plain="" idle_preload=""
+for _ in $(seq 7); do
+    for mode in plain preload; do
+        start=$(date +%s%N)
+        if [ "$mode" = preload ]; then
+            LD_PRELOAD="$HELPER" "$PY" "$ROOT/bench/cpu.py"
+        else
+            "$PY" "$ROOT/bench/cpu.py"
+        fi
+        us=$(( ($(date +%s%N) - start) / 1000 ))
+        if [ "$mode" = preload ]; then idle_preload="$idle_preload $us"; else idle_plain="$idle_plain $us"; fi
+    done
+done
+printf 'idle\tcpu.py\twall-us%s\t\nidle\tcpu.py with LD_PRELOAD\twall-us%s\t\n' \
+    "$idle_plain" "$idle_preload" >>"$PYHOOK_BENCH_OUT"
+
+"$PY" "$ROOT/bench/report.py" "$PYHOOK_BENCH_OUT" || failed=1
+exit "$failed"

@@ -213,26 +213,38 @@ frames_locals_safe (const struct py_api *api, const struct code_vars *cv)
 }
 
 /* All variables of a frame of an optimized (function) code object, in
-   definition order: arguments, locals, cells, free variables.  */
+   definition order: arguments, locals, cells, free variables.  A name's
+   kind follows from its group and position (the first nargs varnames are
+   the arguments), so that a frame of n variables costs O(n), not the
+   O(n^2) of looking each name up; only the few cell variables are
+   searched for.  */
 static void
 function_variables (const struct py_api *api, const struct code_vars *cv,
                     py_object *locals, size_t limit)
 {
-  py_object *groups[] = { cv->varnames, cv->cellvars, cv->freevars };
-  for (size_t g = 0; g < 3; g++)
+  py_ssize nvars = api->PyTuple_Size (cv->varnames);
+  py_ssize ncells = api->PyTuple_Size (cv->cellvars);
+  for (py_ssize i = 0; i < nvars; i++)
     {
-      py_ssize n = api->PyTuple_Size (groups[g]);
-      for (py_ssize i = 0; i < n; i++)
-        {
-          py_object *name = api->PyTuple_GetItem (groups[g], i);
-          /* An argument that is also a cell is listed once, as argument. */
-          if (g == 1 && names_index (api, cv->varnames, name) >= 0)
-            continue;
-          const char *kind = "local";
-          code_vars_kind (api, cv, name, &kind);
-          frames_variable_record (api, 'V', locals, name, kind, limit);
-        }
+      py_object *name = api->PyTuple_GetItem (cv->varnames, i);
+      const char *kind = i < cv->nargs ? "arg"
+                         : ncells && names_index (api, cv->cellvars, name) >= 0
+                             ? "cell"
+                             : "local";
+      frames_variable_record (api, 'V', locals, name, kind, limit);
     }
+  for (py_ssize i = 0; i < ncells; i++)
+    {
+      py_object *name = api->PyTuple_GetItem (cv->cellvars, i);
+      /* An argument that is also a cell is listed once, as argument. */
+      if (names_index (api, cv->varnames, name) < 0)
+        frames_variable_record (api, 'V', locals, name, "cell", limit);
+    }
+  py_ssize nfree = api->PyTuple_Size (cv->freevars);
+  for (py_ssize i = 0; i < nfree; i++)
+    frames_variable_record (api, 'V', locals,
+                            api->PyTuple_GetItem (cv->freevars, i), "free",
+                            limit);
 }
 
 /* A module or class body: its namespace is a mapping.  A dict, or a

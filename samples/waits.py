@@ -1,5 +1,4 @@
 """Six threads, each waiting in its own way, for py-hook-bt --all.
-
 Threads, in the order they start (gdb numbers them 2 to 6 after main, 1):
   "sleeper"   time.sleep(0.05) in a loop           (GIL released)
   "locker"    a threading.Lock main holds           (GIL released)
@@ -8,7 +7,8 @@ Threads, in the order they start (gdb numbers them 2 to 6 after main, 1):
   "computer"  a pure-Python loop                    (holds or waits for the GIL)
 Each thread function has a local `mine` naming it ("sleeper", ...).  Main
 calls os.getppid() at line 70 (`break getppid`, main holds the GIL), then
-lets every thread finish and prints "waits done 5".
+lets every thread finish and prints "waits done 5".  With WAITS_HOLD=N in
+its environment it first holds every thread in its wait N seconds longer.
 """
 
 import os
@@ -68,6 +68,7 @@ for w in workers:
 ready.wait()
 time.sleep(0.3)  # every thread reaches its wait
 os.getppid()  # the native stop: main holds the GIL
+time.sleep(float(os.environ.get("WAITS_HOLD", "0")))  # for py-hook dump
 stop.set()
 lock.release()
 jobs.put("job")

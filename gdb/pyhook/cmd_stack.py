@@ -81,10 +81,14 @@ def _runtime_or_none():
 
 
 def _print_frames(snap, full, all_globals):
+    # One write for the whole listing: a write per line costs more than
+    # the rest of the work on a deep stack.
+    out = []
     for frame in snap.frames:
-        gdb.write(view.frame_line(frame) + "\n")
+        out.append(view.frame_line(frame) + "\n")
         if full:
-            view.print_variables(frame, "    ", all_globals)
+            out.append(view.variables_text(frame, "    ", all_globals))
+    gdb.write("".join(out))
 
 
 def _gil_text(gil):
@@ -101,8 +105,9 @@ def _gil_text(gil):
     return text
 
 
-def _all_threads(full, all_globals):
-    """py-hook-bt --all: every thread's Python stack, read from memory."""
+def _all_threads(full, all_globals, native=True):
+    """py-hook-bt --all: every thread's Python stack, read from memory;
+    without NATIVE, threads without a Python thread state are left out."""
     inf, selected = require_stopped_process()
     rt = snapshot.read_runtime()
     try:
@@ -117,7 +122,8 @@ def _all_threads(full, all_globals):
         head = "%sThread %d (LWP %d)%s" % ("\n" if n else "", thread.num, lwp,
                                             ' "%s"' % view.printable(name) if name else "")
         if ts is None:
-            gdb.write(head + ": native (no Python thread state)\n")
+            if native:
+                gdb.write(head + ": native (no Python thread state)\n")
             continue
         gdb.write("%s: %s\n" % (head, _gil_text(threadinfo.gil_state(ts, thread))))
         try:
@@ -208,4 +214,30 @@ as for py-hook-bt."""
         super().__init__(self.NAME, gdb.COMMAND_STACK)
 
 
-COMMANDS = (PyHookBt, PyHookFrame, PyHookUp, PyHookDown)
+class PyHookDump(gdb.Command):
+    """Print every Python thread's stack, read from memory: what 'py-hook dump' runs.
+
+Usage: py-hook-dump [--locals [--globals]] [--native]
+The same as py-hook-bt --all (--locals: --full), without the threads that
+run no Python code unless --native is given.  Makes no call into the
+program, so it also works in core files and where the helper is not loaded.
+The shell command 'py-hook dump PID' attaches gdb, runs this and detaches."""
+
+    USAGE = "py-hook-dump [--locals [--globals]] [--native]"
+    OPTIONS = ("--locals", "--globals", "--native")
+
+    def __init__(self):
+        super().__init__("py-hook-dump", gdb.COMMAND_STACK)
+
+    def invoke(self, arg, from_tty):
+        argv = args.split(arg, "py-hook-dump", self.USAGE)
+        args.reject_options(argv, "py-hook-dump", self.USAGE, allowed=self.OPTIONS)
+        unexpected = [a for a in argv if a not in self.OPTIONS]
+        if unexpected:
+            raise usage("py-hook-dump", "unexpected argument %r" % unexpected[0], self.USAGE)
+        if "--globals" in argv and "--locals" not in argv:
+            raise usage("py-hook-dump", "--globals goes with --locals", self.USAGE)
+        _all_threads("--locals" in argv, "--globals" in argv, "--native" in argv)
+
+
+COMMANDS = (PyHookBt, PyHookFrame, PyHookUp, PyHookDown, PyHookDump)

@@ -29,6 +29,7 @@ checks the sizes below against the debug information of every build):
 """
 
 import array
+import contextlib
 import struct
 
 import gdb
@@ -53,11 +54,49 @@ class Unreadable(Exception):
     """The object is not what it should be, or its memory cannot be read."""
 
 
-def _mem(address, size):
+def _read(address, size):
     try:
         return bytes(gdb.selected_inferior().read_memory(address, size))
     except (gdb.error, gdb.MemoryError, OverflowError, ValueError) as e:
         raise Unreadable("memory at 0x%x: %s" % (address, e))
+
+
+# Reading memory through gdb costs about as much for 512 bytes as for 8,
+# and the objects a listing reads lie close together (pymalloc's pools,
+# the frames' data stack), so while a listing is read, memory is fetched
+# in aligned blocks of _BLOCK bytes (never across a page end) and kept
+# until it ends: the process is stopped and nothing here writes to it.
+_BLOCK = 512
+_blocks = None
+
+
+@contextlib.contextmanager
+def cached():
+    """Within it, reads go through a block cache (see _BLOCK)."""
+    global _blocks
+    outer = _blocks
+    if outer is None:
+        _blocks = {}
+    try:
+        yield
+    finally:
+        _blocks = outer
+
+
+def _mem(address, size):
+    if _blocks is None or size > _BLOCK:
+        return _read(address, size)
+    base = address & ~(_BLOCK - 1)
+    end = address + size
+    if end > base + _BLOCK:
+        return _read(address, size)
+    block = _blocks.get(base)
+    if block is None:
+        try:
+            block = _blocks[base] = _read(base, _BLOCK)
+        except Unreadable:
+            return _read(address, size)  # the block's start is not mapped
+    return block[address - base:end - base]
 
 
 def _u64(address):

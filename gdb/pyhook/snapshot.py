@@ -23,9 +23,11 @@ def _records(text):
     """The reply's records as (tag, [field, ...]): one per line, fields
     separated by TAB, with backslash, TAB and newline escaped (hookhelper.h)."""
     for line in text.split("\n"):
-        if line:
-            fields = line.split("\t")
-            yield fields[0], [_unescape(f) for f in fields[1:]]
+        if not line:
+            continue
+        fields = line.split("\t")
+        # Most lines hold no escape at all: no need to look at each field.
+        yield fields[0], [_unescape(f) for f in fields[1:]] if "\\" in line else fields[1:]
 
 
 def _unescape(field):
@@ -133,7 +135,8 @@ def from_memory(first=0, count=0, with_locals=False, thread=None, rt=None, walke
     ts = python_thread(rt, thread)
     try:
         walker = walker or pyframes.Walker(rt)
-        snap = walker.snapshot(ts, first, count, with_locals, value_limit())
+        with objects.cached():
+            snap = walker.snapshot(ts, first, count, with_locals, value_limit())
     except pyframes.NoFrame as e:
         raise fail(str(e))
     except (objects.Unreadable, gdb.error) as e:

@@ -43,13 +43,15 @@ def variable_line(variable):
     name = printable(variable.name)
     if variable.unbound:
         return "%s = <unbound>  (%s)" % (name, variable.kind)
-    details = [printable(variable.type_name)]
+    details = printable(variable.type_name)
     if variable.length is not None:
-        details.append("len %d" % variable.length)
+        details += ", len %d" % variable.length
     if variable.kind != "local":
-        details.append(variable.kind)
-    value = printable(variable.value) + ("..." if variable.cut else "")
-    return "%s = %s  (%s)" % (name, value, ", ".join(details))
+        details += ", " + variable.kind
+    value = printable(variable.value)
+    if variable.cut:
+        value += "..."
+    return "%s = %s  (%s)" % (name, value, details)
 
 
 # In a module frame, what --globals adds: the names a module defines or
@@ -63,22 +65,28 @@ def _definition(variable):
         variable.type_name in _DEFINITIONS or variable.value.startswith("<class '")
 
 
-def print_variables(frame, indent="", all_globals=True):
+def variables_text(frame, indent="", all_globals=True):
     """FRAME's variables, one a line.  Without ALL_GLOBALS a module frame's
     modules, functions, classes and __dunder__ names are counted, not listed."""
+    out = []
     if frame.note:
-        gdb.write("%s(variables not shown: %s)\n" % (indent, printable(frame.note)))
+        out.append("%s(variables not shown: %s)\n" % (indent, printable(frame.note)))
     elif not frame.variables:
-        gdb.write("%s(no variables)\n" % indent)
+        out.append("%s(no variables)\n" % indent)
     shown = frame.variables
     if not all_globals and frame.function == "<module>":
         shown = [v for v in frame.variables if not _definition(v)]
     for variable in shown:
-        gdb.write("%s%s\n" % (indent, variable_line(variable)))
+        out.append("%s%s\n" % (indent, variable_line(variable)))
     hidden = len(frame.variables) - len(shown)
     if hidden:
-        gdb.write("%s(%d more: modules, functions, classes and __dunder__ names; --globals "
-                  "lists them)\n" % (indent, hidden))
+        out.append("%s(%d more: modules, functions, classes and __dunder__ names; --globals "
+                   "lists them)\n" % (indent, hidden))
+    return "".join(out)
+
+
+def print_variables(frame, indent="", all_globals=True):
+    gdb.write(variables_text(frame, indent, all_globals))
 
 
 def _source_path(filename):
