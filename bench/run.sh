@@ -89,7 +89,7 @@ printf 'dump\tpy-hook dump PID --locals\twall-us%s\t%s\n' "$dumps" "$lines" >>"$
 # Idle cost: a CPU-bound script, with and without the helper preloaded,
 # alternating, wall time of the whole process.
 idle_plain="" idle_preload=""
-for _ in $(seq 7); do
+for _ in $(seq 11); do
     for mode in plain preload; do
         start=$(date +%s%N)
         if [ "$mode" = preload ]; then

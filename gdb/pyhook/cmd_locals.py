@@ -7,7 +7,7 @@ import unicodedata
 
 import gdb
 
-from . import args, selection, snapshot, view
+from . import args, model, selection, snapshot, view
 from .errors import usage
 
 
@@ -33,9 +33,10 @@ docs/architecture.md, "How values are shown"); long ones are cut at
     def invoke(self, arg, from_tty):
         index, given = args.optional_number(arg, "py-hook-locals", self.USAGE, selection.get(),
                                             flags=("--globals",))
-        frame = snapshot.frame(index, with_locals=True, force="--force" in given,
-                               memory="--memory" in given)
-        view.print_variables(frame, all_globals="--globals" in given)
+        with model.listing():
+            frame = snapshot.frame(index, with_locals=True, force="--force" in given,
+                                   memory="--memory" in given)
+            view.print_variables(frame, all_globals="--globals" in given)
 
 
 def _no_equals(name, expr, usage_line):

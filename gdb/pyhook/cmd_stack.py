@@ -2,7 +2,7 @@
 
 import gdb
 
-from . import args, objects, pyframes, selection, snapshot, threadinfo, view
+from . import args, model, objects, pyframes, selection, snapshot, threadinfo, view
 from .errors import PyHookError, fail, usage
 from .target import require_stopped_process
 
@@ -40,6 +40,10 @@ frames are read from memory, and a line says so and why.
         super().__init__("py-hook-bt", gdb.COMMAND_STACK)
 
     def invoke(self, arg, from_tty):
+        with model.listing():
+            self._invoke(arg)
+
+    def _invoke(self, arg):
         argv = args.split(arg, "py-hook-bt", self.USAGE)
         args.reject_options(argv, "py-hook-bt", self.USAGE, allowed=self.OPTIONS)
         unexpected = [a for a in argv if a not in self.OPTIONS]
@@ -237,7 +241,8 @@ The shell command 'py-hook dump PID' attaches gdb, runs this and detaches."""
             raise usage("py-hook-dump", "unexpected argument %r" % unexpected[0], self.USAGE)
         if "--globals" in argv and "--locals" not in argv:
             raise usage("py-hook-dump", "--globals goes with --locals", self.USAGE)
-        _all_threads("--locals" in argv, "--globals" in argv, "--native" in argv)
+        with model.listing():
+            _all_threads("--locals" in argv, "--globals" in argv, "--native" in argv)
 
 
 COMMANDS = (PyHookBt, PyHookFrame, PyHookUp, PyHookDown, PyHookDump)
