@@ -64,6 +64,27 @@ compare_paths() {
     assert_equal "$(program_output)" "waits done 5"
 }
 
+@test "both paths give the same text: zoo.py (objects of the standard library: dataclasses, datetime, re, io, locks, weakrefs, generators, exceptions, surrogates)" {
+    compare_paths zoo.py 1 getppid
+    assert_equal "$(program_output)" "zoo done 43"
+}
+
+@test "both paths give the same text: hygiene.py (ctypes classes, whose dicts subclass dict), interrupt.py, execer.py (across an exec)" {
+    compare_paths hygiene.py 5 getppid getpgrp
+    compare_paths interrupt.py 5 getppid
+    compare_paths execer.py 5 getppid
+}
+
+@test "both paths give the same text: wide.py (10,000 variables, 10,000-item containers)" {
+    compare_paths wide.py 1 getppid
+    assert_equal "$(program_output)" "wide done 10000"
+}
+
+@test "both paths give the same text: hostile.py (a 2,000,000-item dict, a 50 MB str, a 100,000-digit int, a 100,000-character attribute name, 100,000 nested lists)" {
+    compare_paths hostile.py 1 getppid
+    assert_equal "$(program_output)" "hostile done"
+}
+
 @test "both paths give the same text: deep.py (1000 frames)" {
     compare_paths deep.py 1 getppid
     assert_equal "$(program_output)" "deep done 1000"

@@ -46,7 +46,8 @@ _TPFLAGS_MANAGED_DICT = 1 << 4
 _TPFLAGS_HEAPTYPE = 1 << 9
 # PyTypeObject's tp_dictoffset, the same in 3.11 to 3.13 (tests/layout.bats).
 TYPE_DICTOFFSET = 288
-_MAX_ENTRIES = 1 << 20
+_MAX_ENTRIES = 1 << 40  # beyond this, a corrupt keys object
+_BATCH = 256
 _MAX_NAME = 4096
 
 
@@ -220,16 +221,19 @@ class Reader:
             raise Unreadable("dict keys at 0x%x do not look like a keys object" % keys)
         width = 24 if kind == 0 else 16
         start = keys + 32 + (1 << log2_index_bytes)
-        table = _mem(start, width * count) if count else b""
-        if values is not None:
-            slots = struct.unpack("<%dQ" % count, _mem(values, 8 * count)) if count else ()
-        for i in range(count):
-            entry = table[i * width:(i + 1) * width]
-            key, value = struct.unpack("<QQ", entry[-16:])
-            if values is not None:
-                value = slots[i]
-            if (key and value) or keep_empty:
-                yield key, value
+        # A batch of entries at a time: a listing stops reading a dict of
+        # millions of items once its value is cut.
+        for first in range(0, count, _BATCH):
+            n = min(_BATCH, count - first)
+            table = _mem(start + width * first, width * n)
+            slots = struct.unpack("<%dQ" % n, _mem(values + 8 * first, 8 * n)) \
+                if values is not None else None
+            for i in range(n):
+                key, value = struct.unpack_from("<QQ", table, i * width + width - 16)
+                if slots is not None:
+                    value = slots[i]
+                if (key and value) or keep_empty:
+                    yield key, value
 
     def dict_items(self, obj, subclass=False):
         """(key address, value address) of the dict at OBJ in the order
@@ -269,8 +273,9 @@ class Reader:
         return out
 
     def dict_get(self, obj, name):
-        """The value address of str key NAME in the dict at OBJ, or 0."""
-        return self._find(self.dict_items(obj), name)
+        """The value address of str key NAME in the dict at OBJ (or an
+        instance of a subclass of dict, such as ctypes' class dicts), or 0."""
+        return self._find(self.dict_items(obj, subclass=True), name)
 
     def _find(self, items, name):
         """The value address of the str key NAME among ITEMS, or 0."""

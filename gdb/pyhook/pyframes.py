@@ -182,10 +182,12 @@ class Walker:
         """(address, head bytes, Code) of each complete frame of TSTATE,
         innermost first."""
         address = tstate.current_frame()
-        seen = 0
+        seen = set()
         off = self.off
-        while address and seen < MAX_FRAMES:
-            seen += 1
+        while address and len(seen) < MAX_FRAMES:
+            if address in seen:
+                raise Unreadable("the frame chain loops back to 0x%x" % address)
+            seen.add(address)
             current, head = address, _mem(address, _FRAME_HEAD)
             previous = struct.unpack_from("<Q", head, off["previous"])[0]
             owner = head[off["owner"]]

@@ -539,15 +539,15 @@ class Renderer:
             self._value(t, _u64(obj + 24 + 8 * i), depth + 1, stack)
         t.put(")")
 
-    def _attributes(self, obj, tp):
+    def _attributes(self, obj, tp, limit):
         """(name, value address) of OBJ's __slots__ (base classes first, in
-        definition order) and then its __dict__."""
+        definition order) and then its __dict__; names read to LIMIT
+        characters, as many as can be shown."""
         chain = []
         cls = tp
         while cls and self._flags(cls) & TPFLAGS_HEAPTYPE and len(chain) < 64:
             chain.append(cls)
             cls = _u64(cls + TYPE_BASE)
-        out = []
         for cls in reversed(chain):
             members = _u64(cls + TYPE_MEMBERS)
             for i in range(1024):
@@ -562,15 +562,14 @@ class Renderer:
                 if kind == T_OBJECT_EX:
                     value = _u64(obj + offset)
                     if value:
-                        out.append((_c_string(name, 4096), value))
+                        yield _c_string(name, 4096), value
         for key, value in self.r.instance_items(obj, tp):
             if self.r.type_of(key) == self.r.types["str"]:
-                out.append((self.r.str_prefix(key, 1 << 20)[0], value))
-        return out
+                yield self.r.str_prefix(key, limit)[0], value
 
     def _instance(self, t, obj, tp, depth, stack):
         t.put("<" + self.r.type_name(tp))
-        for i, (name, value) in enumerate(self._attributes(obj, tp)):
+        for i, (name, value) in enumerate(self._attributes(obj, tp, t.limit)):
             if t.full:
                 break
             t.put((", " if i else " ") + name + "=")
