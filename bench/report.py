@@ -3,7 +3,8 @@
 Rows: "CASE<TAB>COMMAND<TAB>RUNS<TAB>median<TAB>min<TAB>max<TAB>LINES" in
 milliseconds (bench/bench.py), "CASE<TAB>COMMAND<TAB>n/a ..." or "FAIL ...",
 and "CASE<TAB>COMMAND<TAB>wall-us T1 T2 ...<TAB>LINES" for whole-process
-timings.  Ends with the targets of issue 10, each met or not, and one
+timings in microseconds (wall time for the dump, CPU time for the idle
+cost).  Ends with the targets of issue 10, each met or not, and one
 key=value line.  Exits 1 if a command failed.
 """
 
@@ -55,6 +56,8 @@ plain_memory = {d: median(d, "py-hook-bt --memory") for d in ("10", "1000", "500
 pybt, pybt_full = median("1000", "py-bt"), median("1000", "py-bt-full")
 dump = median("dump", "py-hook dump PID --locals")
 idle_plain, idle_preload = median("idle", "cpu.py"), median("idle", "cpu.py with LD_PRELOAD")
+start_plain = median("startup", "python -c pass")
+start_preload = median("startup", "python -c pass with LD_PRELOAD")
 wide_call, wide_memory = median("wide", "py-hook-locals"), median("wide", "py-hook-locals --memory")
 
 
@@ -84,7 +87,10 @@ print("  py-bt / py-hook-bt (1000):    %s; py-bt-full / py-hook-bt --full: %s" %
     fmt(ratio(pybt, plain["1000"])), fmt(ratio(pybt_full, call["1000"]))))
 print("  10,000 variables, memory / call path: %s" % fmt(ratio(wide_memory, wide_call)))
 idle = ratio(idle_preload, idle_plain)
-print("  LD_PRELOAD idle cost: %s" % ("n/a" if idle is None else "%+.2f%%" % ((idle - 1) * 100)))
+print("  LD_PRELOAD idle cost (CPU time): %s on cpu.py; start-up %s (%s ms)" % (
+    "n/a" if idle is None else "%+.2f%%" % ((idle - 1) * 100),
+    "n/a" if not start_plain else "%+.2f%%" % ((start_preload / start_plain - 1) * 100),
+    "n/a" if not start_plain else "%+.2f" % (start_preload - start_plain)))
 
 targets = [
     ("call path py-hook-bt --full at 1000 frames <= 12 ms", call["1000"], lambda v: v <= 12),
@@ -112,7 +118,8 @@ pairs = [
     ("py_bt_1000_ms", pybt), ("py_bt_full_1000_ms", pybt_full),
     ("wide_call_ms", wide_call), ("wide_memory_ms", wide_memory),
     ("dump_1000_locals_ms", dump), ("idle_plain_ms", idle_plain),
-    ("idle_preload_ms", idle_preload),
+    ("idle_preload_ms", idle_preload), ("startup_plain_ms", start_plain),
+    ("startup_preload_ms", start_preload),
 ]
 print()
 print("bench " + " ".join("%s=%s" % (k, "na" if v is None else "%.2f" % v) for k, v in pairs))

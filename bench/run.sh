@@ -7,7 +7,8 @@
 # - py-hook-locals both ways on one frame with 10,000 variables and
 #   10,000-item containers (samples/wide.py);
 # - the wall time of the one-shot `py-hook dump PID --locals` at 1000 frames;
-# - the idle cost of LD_PRELOAD=libhookhelper.so on a CPU-bound script.
+# - the idle cost of LD_PRELOAD=libhookhelper.so on a CPU-bound script
+#   (CPU time of the whole process).
 # Ends with one key=value line; exits non-zero if a session failed.  Not
 # part of make check: timings are not tests.
 set -u
@@ -87,22 +88,8 @@ bg=
 printf 'dump\tpy-hook dump PID --locals\twall-us%s\t%s\n' "$dumps" "$lines" >>"$PYHOOK_BENCH_OUT"
 
 # Idle cost: a CPU-bound script, with and without the helper preloaded,
-# alternating, wall time of the whole process.
-idle_plain="" idle_preload=""
-for _ in $(seq 11); do
-    for mode in plain preload; do
-        start=$(date +%s%N)
-        if [ "$mode" = preload ]; then
-            LD_PRELOAD="$HELPER" "$PY" "$ROOT/bench/cpu.py"
-        else
-            "$PY" "$ROOT/bench/cpu.py"
-        fi
-        us=$(( ($(date +%s%N) - start) / 1000 ))
-        if [ "$mode" = preload ]; then idle_preload="$idle_preload $us"; else idle_plain="$idle_plain $us"; fi
-    done
-done
-printf 'idle\tcpu.py\twall-us%s\t\nidle\tcpu.py with LD_PRELOAD\twall-us%s\t\n' \
-    "$idle_plain" "$idle_preload" >>"$PYHOOK_BENCH_OUT"
+# alternating, the CPU time of each whole process (bench/idle.py).
+"$PY" "$ROOT/bench/idle.py" "$PY" "$HELPER" 15 >>"$PYHOOK_BENCH_OUT" || failed=1
 
 "$PY" "$ROOT/bench/report.py" "$PYHOOK_BENCH_OUT" || failed=1
 exit "$failed"
