@@ -137,3 +137,29 @@ EOF
     [[ "$stderr" == *"py-hook-locals: --force and --memory exclude each other"* ]] || fail "no usage error for locals"
     assert_equal "$(program_output)" "$(printf '1000\n1001\n101')"
 }
+
+@test "Ctrl-C during a long listing from memory quits it with one line; the next command works; the program ends normally" {
+    local ready="$BATS_TEST_TMPDIR/ready" out="$BATS_TEST_TMPDIR/gdb.out"
+    timeout -k 5 120 gdb -nx -batch "${GDB_INIT[@]}" "${PREAMBLE[@]}" -ex "source $ROOT/gdb/py_hook.py" \
+        -ex "break getppid" -ex run -ex "shell touch $ready" \
+        -ex "py-hook-bt --full --memory" -ex "py-hook-bt --full --memory" \
+        -ex "py-hook-bt --full --memory" -ex "py-hook-bt --full --memory" \
+        -ex "py-hook-bt --full --memory" -ex "py-hook-bt --full --memory" -ex "echo AFTER\n" \
+        -ex "py-hook-bt --memory" -ex delete -ex continue \
+        --args "$PY" "$(sample stack.py)" 5000 >"$out" 2>&1 &
+    local gdb_pid=$! rc=0
+    for _ in $(seq 300); do [ -f "$ready" ] && break; sleep 0.1; done
+    [ -f "$ready" ] || fail "gdb never reached the stop"
+    sleep 0.2
+    kill -INT "$gdb_pid"
+    wait "$gdb_pid" || rc=$?
+    cat "$out" | grep -v '^#\|^    '
+    [ "$rc" -le 1 ] || fail "gdb exited with $rc"
+    run cat "$out"
+    refute_traceback
+    # Six listings of about 0.2 s each: the signal lands in one of them.
+    assert_line "Quit"
+    # The listing after the Quit is whole: 5002 frames.
+    [ "$(sed -n '/^AFTER$/,$p' "$out" | grep -c '^#')" -eq 5002 ] || fail "the listing after Ctrl-C is not whole"
+    assert_line "stack done 5000"
+}

@@ -422,6 +422,12 @@ def _check_debug_offsets(fields, address):
         64: "interp.next", 72: "interp.threads_head", 112: "interp.gil",
         168: "tstate.next", 184: "tstate.current_frame", 192: "tstate.thread_id",
         200: "tstate.native_thread_id",
+        # What the memory reader of frames uses (pyframes.py).
+        232: "iframe.previous", 240: "iframe.code", 248: "iframe.instr",
+        256: "iframe.localsplus", 264: "iframe.owner", 280: "code.filename",
+        296: "code.qualname", 304: "code.linetable", 312: "code.firstlineno",
+        320: "code.argcount", 328: "code.localsplusnames", 336: "code.localspluskinds",
+        344: "code.code_adaptive", 376: "type.name", 392: "type.flags",
     }
     for at, name in published.items():
         if _read(address + at, 8) != fields[name].offset:
