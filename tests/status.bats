@@ -29,7 +29,7 @@ EOF
     assert_line --regexp '^  \* 1 +[0-9]+ +MainThread +yes +holds it$'
     assert_line --regexp '^    2 +[0-9]+ +\S+ +no +-$'
     # Python's name whole, not cut to the kernel's 15 bytes.
-    assert_line --regexp '^    3 +[0-9]+ +sleeper-with-a-long-name +yes +(waits for it|released it \(in .*\))$'
+    assert_line --regexp '^    3 +[0-9]+ +sleeper-with-a-long-name +yes +(waits for it|hands it over|released it \(in .*\))$'
     [ "$(grep -c '^ *[* ] 3 \+[0-9]\+ \+sleeper-with-a-long-name ' <<<"$output")" -eq 3 ] ||
         fail "the Python name is not shown at every stop"
     refute_output --partial "OS names are shown"

@@ -100,6 +100,8 @@ def _gil_text(gil):
         return "holds the GIL"
     if gil.state == "waits for it":
         return "waits for the GIL"
+    if gil.state == "hands it over":
+        return "hands the GIL over to a waiting thread"
     where = gil.released_in or gil.blocked_in
     text = "released the GIL"
     if where:

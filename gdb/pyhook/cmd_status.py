@@ -78,7 +78,7 @@ Usage: py-hook-status
 Shows the helper library and its version, the Python version and build,
 whether the interpreter is initialized or shutting down, the GIL, and every
 thread: gdb number, OS thread id (LWP), name, whether it has a Python
-thread state, and whether it holds the GIL, waits for it, or released it
+thread state, and whether it holds the GIL, waits for it, hands it over, or released it
 around a blocking call.  Ends with the verdict for the selected thread:
 what py-hook can do there now, and why.  Reads memory only (apart from the
 helper's handshake, which runs no Python code and allocates nothing), so it

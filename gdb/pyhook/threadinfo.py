@@ -9,12 +9,15 @@ import gdb
 # without them the wait is in code gdb cannot name, and the thread shows
 # as having released it).
 _TAKING = ("take_gil", "_PyEval_AcquireLock", "PyEval_AcquireLock")
+# A thread in drop_gil is handing the GIL over to a waiting one (the eval
+# loop's switch), and takes its turn waiting right after.
+_DROPPING = ("drop_gil",)
 _SYSTEM_LIBRARIES = ("libc.so", "libpthread.so", "ld-linux", "libm.so")
 
 
 class GilState:
-    """STATE is 'holds it', 'waits for it', 'released it' or None (no
-    Python thread state); BLOCKED_IN the innermost native function,
+    """STATE is 'holds it', 'waits for it', 'hands it over' (in drop_gil,
+    to a waiting thread), 'released it' or None (no Python thread state); BLOCKED_IN the innermost native function,
     RELEASED_IN the innermost one outside the C library (the C function
     of Python's that released the GIL around a blocking call)."""
 
@@ -33,8 +36,9 @@ def _system(frame):
 
 
 def _native(thread):
-    """(waits for the GIL, innermost function name, innermost non-libc name)
-    of THREAD's native stack; the selected thread and frame are kept."""
+    """('waits for it', 'hands it over' or None, innermost function name,
+    innermost non-libc name) of THREAD's native stack; the selected thread
+    and frame are kept."""
     selected = gdb.selected_thread()
     try:
         selected_frame = gdb.selected_frame()
@@ -48,16 +52,18 @@ def _native(thread):
         while frame is not None and level < 32:
             name = frame.name() or ""
             if name in _TAKING:
-                return True, blocked_in, released_in
+                return "waits for it", blocked_in, released_in
+            if name in _DROPPING:
+                return "hands it over", blocked_in, released_in
             if name == "_PyEval_EvalFrameDefault":
                 break
             if released_in is None and name and not _system(frame):
                 released_in = name
             frame = frame.older()
             level += 1
-        return False, blocked_in, released_in
+        return None, blocked_in, released_in
     except gdb.error:
-        return False, None, None
+        return None, None, None
     finally:
         selected.switch()
         if selected_frame is not None and selected_frame.is_valid():
@@ -70,5 +76,5 @@ def gil_state(ts, thread):
         return GilState(None)
     if ts.attached:
         return GilState("holds it")
-    waits, blocked_in, released_in = _native(thread)
-    return GilState("waits for it" if waits else "released it", blocked_in, released_in)
+    state, blocked_in, released_in = _native(thread)
+    return GilState(state or "released it", blocked_in, released_in)
