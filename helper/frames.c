@@ -114,12 +114,10 @@ names_index (const struct py_api *api, py_object *tuple, py_object *name)
   for (py_ssize i = 0; i < n; i++)
     {
       py_object *item = api->PyTuple_GetItem (tuple, i);
-      /* Names are interned str; a byte compare of their UTF-8 needs no
-         rich comparison and so runs no user code.  */
-      py_ssize a, b;
-      const char *x = api->PyUnicode_AsUTF8AndSize (item, &a);
-      const char *y = api->PyUnicode_AsUTF8AndSize (name, &b);
-      if (x && y && a == b && memcmp (x, y, (size_t) a) == 0)
+      /* Names are exact str: PyUnicode_Compare compares their characters,
+         runs no user code and, unlike a UTF-8 conversion, leaves no
+         cached copy in a non-ASCII name.  */
+      if (item == name || api->PyUnicode_Compare (item, name) == 0)
         return i;
     }
   return -1;
@@ -156,7 +154,8 @@ static void
 reply_str_field (const struct py_api *api, py_object *s)
 {
   py_ssize n = 0;
-  const char *utf8 = s ? api->PyUnicode_AsUTF8AndSize (s, &n) : NULL;
+  py_object *owned;
+  const char *utf8 = obj_utf8 (api, s, &n, &owned);
   if (utf8 == NULL)
     {
       api->PyErr_Clear ();
@@ -164,6 +163,8 @@ reply_str_field (const struct py_api *api, py_object *s)
       return;
     }
   reply_field (utf8, (size_t) n);
+  if (owned)
+    api->Py_DecRef (owned);
 }
 
 void
@@ -212,6 +213,28 @@ frames_locals_safe (const struct py_api *api, const struct code_vars *cv)
   return 0;
 }
 
+/* One variable of a function frame, from LOCALS (the frame's f_locals
+   as PyFrame_GetLocals filled it).  A variable that holds that very dict
+   (d = locals(), or sys._getframe().f_locals) is shown as the program
+   has it, from the copy KEPT made before the fill: the filled dict is
+   the helper's own doing, and is put back after the listing.  */
+static void
+function_variable (const struct py_api *api, py_object *locals,
+                   py_object *name, const char *kind, size_t limit,
+                   const struct locals_kept *kept)
+{
+  py_object *value = api->PyObject_GetItem (locals, name);
+  if (value == NULL)
+    api->PyErr_Clear (); /* KeyError: no value yet, or deleted */
+  py_object *shown = value;
+  if (value != NULL && kept->slot != NULL && value == *kept->slot
+      && kept->copy != NULL)
+    shown = kept->copy;
+  frames_value_record (api, 'V', name, kind, shown, limit);
+  if (value != NULL)
+    api->Py_DecRef (value);
+}
+
 /* All variables of a frame of an optimized (function) code object, in
    definition order: arguments, locals, cells, free variables.  A name's
    kind follows from its group and position (the first nargs varnames are
@@ -220,7 +243,8 @@ frames_locals_safe (const struct py_api *api, const struct code_vars *cv)
    searched for.  */
 static void
 function_variables (const struct py_api *api, const struct code_vars *cv,
-                    py_object *locals, size_t limit)
+                    py_object *locals, size_t limit,
+                    const struct locals_kept *kept)
 {
   py_ssize nvars = api->PyTuple_Size (cv->varnames);
   py_ssize ncells = api->PyTuple_Size (cv->cellvars);
@@ -231,20 +255,19 @@ function_variables (const struct py_api *api, const struct code_vars *cv,
                          : ncells && names_index (api, cv->cellvars, name) >= 0
                              ? "cell"
                              : "local";
-      frames_variable_record (api, 'V', locals, name, kind, limit);
+      function_variable (api, locals, name, kind, limit, kept);
     }
   for (py_ssize i = 0; i < ncells; i++)
     {
       py_object *name = api->PyTuple_GetItem (cv->cellvars, i);
       /* An argument that is also a cell is listed once, as argument. */
       if (names_index (api, cv->varnames, name) < 0)
-        frames_variable_record (api, 'V', locals, name, "cell", limit);
+        function_variable (api, locals, name, "cell", limit, kept);
     }
   py_ssize nfree = api->PyTuple_Size (cv->freevars);
   for (py_ssize i = 0; i < nfree; i++)
-    frames_variable_record (api, 'V', locals,
-                            api->PyTuple_GetItem (cv->freevars, i), "free",
-                            limit);
+    function_variable (api, locals, api->PyTuple_GetItem (cv->freevars, i),
+                       "free", limit, kept);
 }
 
 /* A module or class body: its namespace is a mapping.  A dict, or a
@@ -466,7 +489,7 @@ frame_record (const struct py_api *api, py_object *frame, uint32_t index,
             status = error_to_message (api, HOOK_ERR_INTERNAL,
                                        "reading the frame's locals failed");
           else
-            function_variables (api, &cv, locals, limit);
+            function_variables (api, &cv, locals, limit, &kept);
           if (locals != NULL)
             api->Py_DecRef (locals);
           locals_put_back (api, &kept);

@@ -75,6 +75,9 @@ struct py_api {
   py_object *(*PyUnicode_Substring) (py_object *, py_ssize, py_ssize);
   py_ssize (*PyUnicode_GetLength) (py_object *);
   int (*PyUnicode_IsIdentifier) (py_object *);
+  py_object *(*PyUnicode_AsUTF8String) (py_object *);
+  int (*PyUnicode_Compare) (py_object *, py_object *);
+  int (*PyUnicode_CompareWithASCIIString) (py_object *, const char *);
 
   py_object *(*PyBytes_FromStringAndSize) (const char *, py_ssize);
   char *(*PyBytes_AsString) (py_object *);
@@ -174,6 +177,21 @@ unsigned long type_flags (py_object *TYPE);
 const char *type_tp_name (py_object *TYPE);
 /* ht_qualname of a heap type.  */
 py_object *heaptype_qualname (const struct py_api *API, py_object *TYPE);
+
+/* The UTF-8 of S, an exact str, and its length in *N; NULL (nothing
+   pending) when S is not an exact str or cannot be encoded (a lone
+   surrogate).  Unlike PyUnicode_AsUTF8AndSize it never caches a UTF-8
+   copy in S (which would change sys.getsizeof(S)): a non-ASCII S is
+   encoded into a new bytes object returned in *OWNED, to release with
+   Py_DecRef once the text is used.  */
+const char *obj_utf8 (const struct py_api *API, py_object *S, py_ssize *N,
+                      py_object **OWNED);
+/* The value of the exact-str key NAME in DICT (a dict or a subclass),
+   borrowed, or NULL.  Keys are compared only if they are exact str, by
+   their characters: no __eq__ or __hash__ of the program runs, as
+   PyDict_GetItemString could when a key's hash collides.  */
+py_object *obj_dict_find (const struct py_api *API, py_object *DICT,
+                          const char *NAME);
 
 /* Calls FN (KEY, VALUE, ARG) for each attribute in the __dict__ of
    instance O of TYPE, in PyDict_Next order, without making a dict where

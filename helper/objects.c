@@ -186,31 +186,109 @@ obj_instance_items (const struct py_api *api, py_object *o, py_object *type,
     dict_items (api, dict, fn, arg);
 }
 
-struct find_key {
-  py_object *key, *value;
-};
+/* str's state word (after the header, length and hash): bit 6 is
+   'ascii', for a compact string whose characters are its UTF-8.  */
+#define STR_STATE 32
+#define STR_ASCII (1u << 6)
 
-static int
-find_key (py_object *key, py_object *value, void *arg)
+const char *
+obj_utf8 (const struct py_api *api, py_object *s, py_ssize *n,
+          py_object **owned)
 {
-  struct find_key *f = arg;
-  if (key != f->key)
-    return 0;
-  f->value = value;
-  return 1;
+  *owned = NULL;
+  if (s == NULL || pyapi_type (s) != api->unicode_type)
+    return NULL;
+  unsigned state;
+  memcpy (&state, (const char *) s + STR_STATE, sizeof state);
+  if (state & STR_ASCII)
+    return api->PyUnicode_AsUTF8AndSize (s, n);
+  *owned = api->PyUnicode_AsUTF8String (s);
+  if (*owned == NULL)
+    {
+      api->PyErr_Clear ();
+      return NULL;
+    }
+  *n = api->PyBytes_Size (*owned);
+  return api->PyBytes_AsString (*owned);
+}
+
+py_object *
+obj_dict_find (const struct py_api *api, py_object *dict, const char *name)
+{
+  py_ssize pos = 0;
+  py_object *k, *v;
+  while (api->PyDict_Next (dict, &pos, &k, &v))
+    if (pyapi_type (k) == api->unicode_type
+        && api->PyUnicode_CompareWithASCIIString (k, name) == 0)
+      return v;
+  api->PyErr_Clear ();
+  return NULL;
+}
+
+/* The value of KEY (compared by identity) in the combined dict O, found
+   through its hash table as a lookup would, in O(1): the probe sequence of
+   Objects/dictobject.c (i = hash & mask, then i = i*5 + perturb + 1 with
+   perturb >>= 5), over the index table whose entries are 1, 2, 4 or 8
+   bytes by the table's size (dk_log2_size at 8).  No comparison runs: an
+   OrderedDict's node holds the very key object the dict holds.  */
+#define DK_LOG2_SIZE 8
+#define DICT_KEYS 32
+#define DICT_VALUES 40
+
+static py_object *
+dict_value_of (py_object *o, py_object *key, long hash)
+{
+  const char *keys = (const char *) obj_ptr (o, DICT_KEYS);
+  if (keys == NULL || obj_ptr (o, DICT_VALUES) != NULL)
+    return NULL; /* a split table: never an OrderedDict's */
+  int log2 = (unsigned char) keys[DK_LOG2_SIZE];
+  if (log2 > 40)
+    return NULL;
+  size_t mask = ((size_t) 1 << log2) - 1;
+  int width = log2 < 8 ? 1 : log2 < 16 ? 2 : log2 < 32 ? 4 : 8;
+  const char *indices = keys + DK_INDICES;
+  const char *entries = indices + (1L << keys[DK_LOG2_INDEX_BYTES]);
+  int general = keys[DK_KIND] == DK_KIND_GENERAL;
+  size_t perturb = (size_t) hash, i = (size_t) hash & mask;
+  for (size_t tries = 0; tries <= mask + 64; tries++)
+    {
+      long ix;
+      if (width == 1)
+        ix = ((const signed char *) indices)[i];
+      else if (width == 2)
+        ix = ((const short *) indices)[i];
+      else if (width == 4)
+        ix = ((const int *) indices)[i];
+      else
+        ix = ((const long *) indices)[i];
+      if (ix == -1) /* DKIX_EMPTY */
+        return NULL;
+      if (ix >= 0)
+        {
+          const char *entry = entries + (general ? 24 : 16) * ix;
+          const char *kv = general ? entry + 8 : entry; /* skip me_hash */
+          if (obj_ptr (kv, 0) == key)
+            return obj_ptr (kv, 8);
+        }
+      perturb >>= 5;
+      i = mask & (i * 5 + perturb + 1);
+    }
+  return NULL;
 }
 
 void
 obj_odict_items (const struct py_api *api, py_object *o, obj_item_fn fn,
                  void *arg)
 {
-  py_ssize size = api->PyDict_Size (o);
+  py_ssize size = obj_ssize (o, 16); /* ma_used */
   const char *node = (const char *) obj_ptr (o, ODICT_FIRST);
-  for (py_ssize seen = 0; node && seen <= size; seen++)
+  /* Nodes are key, hash, next, prev; there is at most one a key, and a
+     few more while the dict resizes.  */
+  for (py_ssize seen = 0; node && seen <= 2 * size + 8; seen++)
     {
-      struct find_key f = { obj_ptr (node, 0), NULL };
-      dict_items (api, o, find_key, &f);
-      if (f.value && fn (f.key, f.value, arg))
+      py_object *key = obj_ptr (node, 0);
+      py_object *value = dict_value_of (o, key, obj_ssize (node, 8));
+      if (value && fn (key, value, arg))
         return;
       node = (const char *) obj_ptr (node, ODICT_NODE_NEXT);
     }

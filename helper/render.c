@@ -208,21 +208,22 @@ struct nest {
 static void put_value (const struct py_api *, struct text *, py_object *,
                        int depth, const struct nest *);
 
+/* The characters of S, an exact str (a name), or OTHERWISE.  */
 static void
 put_utf8 (const struct py_api *api, struct text *t, py_object *s,
           const char *otherwise)
 {
   py_ssize n = 0;
-  const char *utf8 = s && pyapi_type (s) == api->unicode_type
-                         ? api->PyUnicode_AsUTF8AndSize (s, &n)
-                         : NULL;
+  py_object *owned;
+  const char *utf8 = obj_utf8 (api, s, &n, &owned);
   if (utf8 == NULL)
     {
-      api->PyErr_Clear ();
       puts_ (t, otherwise);
       return;
     }
   put (t, utf8, (size_t) n);
+  if (owned)
+    api->Py_DecRef (owned);
 }
 
 static enum base
@@ -260,8 +261,7 @@ namedtuple_fields (const struct py_api *api, py_object **chain, int n)
   for (int i = 0; i < n; i++)
     {
       py_object *dict = obj_ptr (chain[i], TYPE_DICT);
-      py_object *fields
-          = dict ? api->PyDict_GetItemString (dict, "_fields") : NULL;
+      py_object *fields = dict ? obj_dict_find (api, dict, "_fields") : NULL;
       if (fields == NULL || pyapi_type (fields) != api->tuple_type)
         continue;
       py_ssize size = api->PyTuple_Size (fields);
@@ -275,10 +275,32 @@ namedtuple_fields (const struct py_api *api, py_object **chain, int n)
   return NULL;
 }
 
+/* Whether TYPE is the extension type NAME, at least BASICSIZE bytes an
+   instance: a class of Python code may be given any name, but it is a
+   mutable heap type, which types of C code are not (static, or immutable
+   heap types from PyType_FromSpec).  */
 static int
-named (py_object *type, const char *name)
+named (py_object *type, const char *name, long basicsize)
 {
-  return strcmp (type_tp_name (type), name) == 0;
+  unsigned long flags = type_flags (type);
+  return strcmp (type_tp_name (type), name) == 0
+         && (!(flags & TPFLAGS_HEAPTYPE) || (flags & TPFLAGS_IMMUTABLETYPE))
+         && obj_ssize (type, TYPE_BASICSIZE) >= basicsize;
+}
+
+/* Whether heap type CLS, whose base is BASE, has the shape of a class of
+   Python code: what it adds to its base's instances is at most its
+   __slots__ (its members) and a __dict__ and a __weakref__ slot, all
+   object pointers.  A class of C code adds fields of its own.  */
+static int
+python_shaped (py_object *cls, py_object *base)
+{
+  long extra = obj_ssize (cls, TYPE_BASICSIZE) - obj_ssize (base, TYPE_BASICSIZE);
+  long members = 0;
+  const char *defs = (const char *) obj_ptr (cls, TYPE_MEMBERS);
+  while (defs && members < 1024 && obj_ptr (defs, 40 * members) != NULL)
+    members++;
+  return extra >= 0 && extra % 8 == 0 && extra <= 8 * (members + 2);
 }
 
 static struct kind_of
@@ -329,17 +351,18 @@ classify (const struct py_api *api, py_object *tp)
   for (int i = 0; i <= n; i++)
     {
       py_object *c = i < n ? chain[i] : root;
-      if (named (c, "numpy.ndarray"))
+      if (named (c, "numpy.ndarray", 64))
         {
           k.kind = K_NDARRAY;
           return k;
         }
       if ((flags & TPFLAGS_DICT_SUBCLASS)
-          && (named (c, "collections.OrderedDict")
-              || named (c, "collections.defaultdict")))
+          && (named (c, "collections.OrderedDict", 56)
+              || named (c, "collections.defaultdict", 56)))
         {
           k.kind = K_SUB;
-          k.base = named (c, "collections.OrderedDict") ? B_ODICT : B_DEFAULTDICT;
+          k.base = named (c, "collections.OrderedDict", 56) ? B_ODICT
+                                                             : B_DEFAULTDICT;
           return k;
         }
     }
@@ -348,8 +371,12 @@ classify (const struct py_api *api, py_object *tp)
   if (root == api->object_type)
     {
       /* Classes of C extensions made with PyType_FromSpec are heap types
-         too, mostly immutable ones; classes of Python code never.  */
-      k.kind = flags & TPFLAGS_IMMUTABLETYPE ? K_OPAQUE : K_INSTANCE;
+         too: immutable ones, or ones whose instances have C fields.  */
+      k.kind = K_INSTANCE;
+      for (int i = 0; i < n; i++)
+        if ((type_flags (chain[i]) & TPFLAGS_IMMUTABLETYPE)
+            || !python_shaped (chain[i], i + 1 < n ? chain[i + 1] : root))
+          k.kind = K_OPAQUE;
       return k;
     }
   k.base = builtin_base (api, root);
@@ -530,13 +557,12 @@ put_dict_attr (py_object *key, py_object *value, void *arg)
   if (a->t->full)
     return 1;
   py_ssize n = 0;
-  const char *name = pyapi_type (key) == a->api->unicode_type
-                         ? a->api->PyUnicode_AsUTF8AndSize (key, &n)
-                         : NULL;
-  if (name == NULL)
-    a->api->PyErr_Clear ();
-  else
+  py_object *owned;
+  const char *name = obj_utf8 (a->api, key, &n, &owned);
+  if (name != NULL)
     put_attr (a, name, (size_t) n, value);
+  if (owned)
+    a->api->Py_DecRef (owned);
   return 0;
 }
 
@@ -585,15 +611,11 @@ static int
 enum_attr (py_object *key, py_object *value, void *arg)
 {
   struct attrs *a = arg;
-  py_ssize n = 0;
-  const char *name = pyapi_type (key) == a->api->unicode_type
-                         ? a->api->PyUnicode_AsUTF8AndSize (key, &n)
-                         : NULL;
-  if (name == NULL)
-    a->api->PyErr_Clear ();
-  else if (strcmp (name, "_name_") == 0)
+  if (pyapi_type (key) != a->api->unicode_type)
+    return 0;
+  if (a->api->PyUnicode_CompareWithASCIIString (key, "_name_") == 0)
     a->name = value;
-  else if (strcmp (name, "_value_") == 0)
+  else if (a->api->PyUnicode_CompareWithASCIIString (key, "_value_") == 0)
     a->value = value;
   return 0;
 }
@@ -627,19 +649,17 @@ put_class (const struct py_api *api, struct text *t, py_object *cls)
   if (type_flags (cls) & TPFLAGS_HEAPTYPE)
     {
       py_object *dict = obj_ptr (cls, TYPE_DICT);
-      py_object *module
-          = dict ? api->PyDict_GetItemString (dict, "__module__") : NULL;
+      py_object *module = dict ? obj_dict_find (api, dict, "__module__") : NULL;
       py_ssize n = 0;
-      const char *mod = module && pyapi_type (module) == api->unicode_type
-                            ? api->PyUnicode_AsUTF8AndSize (module, &n)
-                            : NULL;
-      if (mod == NULL)
-        api->PyErr_Clear ();
-      else if (strcmp (mod, "builtins") != 0)
+      py_object *owned;
+      const char *mod = obj_utf8 (api, module, &n, &owned);
+      if (mod != NULL && !(n == 8 && memcmp (mod, "builtins", 8) == 0))
         {
           put (t, mod, (size_t) n);
           puts_ (t, ".");
         }
+      if (owned)
+        api->Py_DecRef (owned);
       put_utf8 (api, t, heaptype_qualname (api, cls), "?");
     }
   else
@@ -825,9 +845,7 @@ put_value (const struct py_api *api, struct text *t, py_object *o, int depth,
             {
               py_object *dict = obj_ptr (o, 16);
               puts_ (t, "<module '");
-              put_utf8 (api, t,
-                        dict ? api->PyDict_GetItemString (dict, "__name__")
-                             : NULL,
+              put_utf8 (api, t, dict ? obj_dict_find (api, dict, "__name__") : NULL,
                         "?");
               puts_ (t, "'>");
               break;

@@ -60,7 +60,7 @@ dump() {
     sleep 1.5
     dump "$pid" --all
     assert_success
-    assert_line --regexp '^Thread [0-9]+ \(LWP [0-9]+\) "sleeper": released the GIL'
+    assert_line --regexp '^Thread [0-9]+ \(LWP [0-9]+\) "sleeper": (released|waits for|hands) the GIL'
     assert_line --regexp '^#0  .*/waits.py:30 in sleeper$'
     kill "$pid"
     pid=

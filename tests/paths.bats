@@ -85,6 +85,17 @@ compare_paths() {
     assert_equal "$(program_output)" "hostile done"
 }
 
+@test "both paths give the same text: tricky.py (surrogate, str-subclass and 5000-character names, classes named like numpy.ndarray or OrderedDict, a hash-colliding key, a locals() dict); the program's names and objects stay as they were" {
+    compare_paths tricky.py 5 getppid
+    local out
+    out=$(program_output)
+    [[ "$out" == *"locals as the program had them: [('x', 1), ('y', 'keep')]"* ]] ||
+        fail "the locals() dict changed"
+    [[ "$out" == *"__eq__ calls: []"* ]] || fail "the program's __eq__ ran"
+    [[ "$(program_errors)" != *"a name of the program grew"* ]] || fail "a name grew a cached copy"
+    refute_output --partial "SIGSEGV"
+}
+
 @test "both paths give the same text: deep.py (1000 frames)" {
     compare_paths deep.py 1 getppid
     assert_equal "$(program_output)" "deep done 1000"

@@ -48,7 +48,7 @@ _TPFLAGS_HEAPTYPE = 1 << 9
 TYPE_DICTOFFSET = 288
 _MAX_ENTRIES = 1 << 40  # beyond this, a corrupt keys object
 _BATCH = 256
-_MAX_NAME = 4096
+_MAX_NAME = 1 << 20  # characters of a name; a longer one is shown as '?'
 
 
 class Unreadable(Exception):
@@ -109,7 +109,7 @@ def _c_string(address, limit):
     out = b""
     while len(out) < limit:
         at = address + len(out)
-        chunk = _mem(at, min(64, 4096 - at % 4096))  # never across a page end
+        chunk = _mem(at, min(256, 4096 - at % 4096))  # never across a page end
         end = chunk.find(b"\0")
         if end >= 0:
             return (out + chunk[:end]).decode("utf-8", "replace")
@@ -153,7 +153,7 @@ class Reader:
         """PyType_Name of the type object at TP: tp_name after its last dot."""
         name = self.type_names.get(tp)
         if name is None:
-            raw = _c_string(_u64(tp + self.fields["type.name"].offset), _MAX_NAME)
+            raw = _c_string(_u64(tp + self.fields["type.name"].offset), 1 << 20)
             name = raw.rsplit(".", 1)[-1]
             self.type_names[tp] = name
         return name
@@ -163,10 +163,16 @@ class Reader:
             raise Unreadable("0x%x is not a %s" % (obj, kind))
 
     def str(self, obj):
-        """The text of the exact str at OBJ (a name: at most 4096 characters)."""
+        """The text of the exact str at OBJ, a name: as the helper reads
+        names, it must encode as UTF-8 (no lone surrogate)."""
+        self._expect(obj, "str")
         text, length = self.str_prefix(obj, _MAX_NAME + 1)
         if length > _MAX_NAME:
             raise Unreadable("str at 0x%x: %d characters, too long for a name" % (obj, length))
+        try:
+            text.encode("utf-8")
+        except UnicodeEncodeError:
+            raise Unreadable("str at 0x%x is not valid UTF-8 text" % obj)
         return text
 
     def str_prefix(self, obj, count):

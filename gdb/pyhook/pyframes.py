@@ -81,7 +81,7 @@ class Code:
         n = struct.unpack("<q", _mem(names + 16, 8))[0]
         if n != self.count or not 0 <= n < 1 << 20:
             raise Unreadable("code at 0x%x: %d names for %d locals" % (address, n, self.count))
-        self.names = [reader.str(p) for p in
+        self.names = [_name(reader, p) for p in
                       struct.unpack("<%dQ" % n, _mem(names + 24, 8 * n))] if n else []
         kinds = _bytes(ptr("code.localspluskinds"))
         if len(kinds) != n:
@@ -288,6 +288,9 @@ class Walker:
             hidden = [(name, slots[i]) for i, (name, kind) in enumerate(zip(code.names, code.kinds))
                       if kind & CO_FAST_HIDDEN and slots[i]]
         out = []
+        # A comprehension variable a closure captures is a cell.
+        hidden = [(name, value) for name, value in
+                  ((name, self._deref(CO_FAST_CELL, value)) for name, value in hidden) if value]
         if hidden and self.version >= PY_3_13:
             # 3.13: the frame's locals proxy answers for the comprehension's
             # own variables, listed first, then the namespace.
@@ -314,7 +317,7 @@ class Walker:
         out = []
         for key, value in items:
             if self.reader.type_of(key) == self.reader.types["str"]:
-                out.append((self.reader.str_prefix(key, 1 << 20)[0], value))
+                out.append((_name(self.reader, key), value))
             elif keep_all:
                 out.append((None, value))
         return out

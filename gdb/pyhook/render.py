@@ -43,6 +43,7 @@ _MAX_ITEMS = 1 << 26  # a length beyond this is a corrupt object
 
 # Offsets that are the same in 3.11 to 3.13 (tests/layout.bats checks them
 # against the debug information).
+TYPE_BASICSIZE = 32
 TYPE_BASE = 256
 TYPE_DICT = 264
 TYPE_MEMBERS = 240
@@ -184,22 +185,49 @@ class Renderer:
         if not root:
             return _Kind(OPAQUE)
         for cls in chain + [root]:
-            name = self._tp_name(cls)
-            if name == _NDARRAY:
+            if self._named(cls, _NDARRAY, 64):
                 return _Kind(NDARRAY)
-            if name in (_ODICT, _DEFAULTDICT) and flags & TPFLAGS_DICT_SUBCLASS:
-                return _Kind(SUB, "odict" if name == _ODICT else "defaultdict")
+            if flags & TPFLAGS_DICT_SUBCLASS:
+                if self._named(cls, _ODICT, 56):
+                    return _Kind(SUB, "odict")
+                if self._named(cls, _DEFAULTDICT, 56):
+                    return _Kind(SUB, "defaultdict")
         if not chain:
             return _Kind(OPAQUE)
         if root == t["object"]:
             # Classes of C extensions made with PyType_FromSpec are heap
-            # types too, mostly immutable ones; classes of Python code never.
-            return _Kind(OPAQUE if flags & TPFLAGS_IMMUTABLETYPE else INSTANCE)
+            # types too: immutable ones, or ones whose instances have C fields.
+            for i, cls in enumerate(chain):
+                base = chain[i + 1] if i + 1 < len(chain) else root
+                if self._flags(cls) & TPFLAGS_IMMUTABLETYPE or not self._python_shaped(cls, base):
+                    return _Kind(OPAQUE)
+            return _Kind(INSTANCE)
         base = self.builtin_bases.get(root)
         if base is None:
             return _Kind(OPAQUE)
         fields = self._namedtuple_fields(chain) if base == "tuple" else None
         return _Kind(SUB, base, fields)
+
+    def _named(self, tp, name, basicsize):
+        """Whether TP is the extension type NAME, with instances of at least
+        BASICSIZE bytes: a class of Python code may be given any name, but
+        it is a mutable heap type, which types of C code are not."""
+        flags = self._flags(tp)
+        return self._tp_name(tp) == name and \
+            (not flags & TPFLAGS_HEAPTYPE or flags & TPFLAGS_IMMUTABLETYPE) and \
+            struct.unpack("<q", _mem(tp + TYPE_BASICSIZE, 8))[0] >= basicsize
+
+    def _python_shaped(self, cls, base):
+        """Whether heap type CLS (base BASE) adds to its base's instances at
+        most its __slots__ and a __dict__ and a __weakref__ slot, as a class
+        of Python code does; a class of C code adds fields of its own."""
+        extra = struct.unpack("<q", _mem(cls + TYPE_BASICSIZE, 8))[0] - \
+            struct.unpack("<q", _mem(base + TYPE_BASICSIZE, 8))[0]
+        members = 0
+        defs = _u64(cls + TYPE_MEMBERS)
+        while defs and members < 1024 and _u64(defs + MEMBER_SIZE * members):
+            members += 1
+        return 0 <= extra <= 8 * (members + 2) and extra % 8 == 0
 
     def _namedtuple_fields(self, chain):
         """The names in _fields of the first class in CHAIN whose own dict
@@ -212,10 +240,9 @@ class Renderer:
                 if not 0 <= n <= 4096:
                     return None
                 items = struct.unpack("<%dQ" % n, _mem(fields + 24, 8 * n)) if n else ()
-                try:
-                    return [self.r.str(p) for p in items]
-                except Unreadable:
+                if any(self.r.type_of(p) != self.r.types["str"] for p in items):
                     return None
+                return [self._str_or(p, "?") for p in items]
         return None
 
     def class_name(self, tp):
@@ -473,20 +500,50 @@ class Renderer:
         t.put("}")
 
     def _odict_items(self, obj):
-        """An OrderedDict's items in its own order: its list of nodes
-        (od_first, each node's key and next), each key's value found in
-        the dict storage by identity."""
-        values = {}
-        for key, value in self.r.dict_items(obj, subclass=True):
-            values.setdefault(key, value)
+        """An OrderedDict's items in its own order: its list of nodes (key,
+        hash, next, prev from od_first), each key's value found through the
+        dict's hash table by identity, as helper/objects.c does: O(1) a
+        node, and nothing read past what is shown."""
+        used = struct.unpack("<q", _mem(obj + 16, 8))[0]
         node = _u64(obj + ODICT_FIRST)
         seen = 0
-        while node and seen <= len(values):
-            key = _u64(node)
-            if key in values:
-                yield key, values[key]
+        while node and seen <= 2 * used + 8:
+            key, h = struct.unpack("<Qq", _mem(node, 16))
+            value = self._dict_value_of(obj, key, h)
+            if value:
+                yield key, value
             node = _u64(node + ODICT_NODE_NEXT)
             seen += 1
+
+    def _dict_value_of(self, obj, key, h):
+        """The value of KEY (by identity) in the combined dict OBJ, by the
+        probe sequence of Objects/dictobject.c, or 0."""
+        keys, values = struct.unpack("<QQ", _mem(obj + 32, 16))
+        if not keys or values:
+            return 0
+        log2, log2_index_bytes, kind = _mem(keys + 8, 3)
+        if log2 > 40:
+            return 0
+        mask = (1 << log2) - 1
+        width = 1 if log2 < 8 else 2 if log2 < 16 else 4 if log2 < 32 else 8
+        fmt = {1: "<b", 2: "<h", 4: "<i", 8: "<q"}[width]
+        indices = keys + 32
+        entries = indices + (1 << log2_index_bytes)
+        size = 24 if kind == 0 else 16
+        perturb = h & 0xFFFFFFFFFFFFFFFF
+        i = perturb & mask
+        for _ in range(mask + 65):
+            ix = struct.unpack(fmt, _mem(indices + width * i, width))[0]
+            if ix == -1:
+                return 0
+            if ix >= 0:
+                entry = entries + size * ix + (8 if kind == 0 else 0)
+                k, v = struct.unpack("<QQ", _mem(entry, 16))
+                if k == key:
+                    return v
+            perturb >>= 5
+            i = mask & (i * 5 + perturb + 1)
+        return 0
 
     def _set_keys(self, obj):
         """Keys of the set at OBJ in the set iterator's order: its table
@@ -565,7 +622,12 @@ class Renderer:
                         yield _c_string(name, 4096), value
         for key, value in self.r.instance_items(obj, tp):
             if self.r.type_of(key) == self.r.types["str"]:
-                yield self.r.str_prefix(key, limit)[0], value
+                name = self.r.str_prefix(key, limit)[0]
+                try:
+                    name.encode("utf-8")  # the helper leaves out one that is not
+                except UnicodeEncodeError:
+                    continue
+                yield name, value
 
     def _instance(self, t, obj, tp, depth, stack):
         t.put("<" + self.r.type_name(tp))
@@ -579,17 +641,16 @@ class Renderer:
     def _enum(self, t, obj, tp, depth, stack):
         name = value = 0
         for key, v in self.r.instance_items(obj, tp):
-            try:
-                attr = self.r.str(key)
-            except Unreadable:
+            if self.r.type_of(key) != self.r.types["str"]:
                 continue
+            attr = self.r.str_prefix(key, 8)[0]
             if attr == "_name_":
                 name = v
             elif attr == "_value_":
                 value = v
         t.put("<" + self.r.type_name(tp))
         if name and self.r.type_of(name) == self.r.types["str"]:
-            t.put("." + self.r.str_prefix(name, t.limit)[0])
+            t.put("." + self._str_or(name, "?"))
         if value:
             t.put(": ")
             self._value(t, value, depth + 1, stack)

@@ -11,9 +11,10 @@ import unicodedata
 
 import gdb
 
-# Characters shown escaped: control characters (C0, DEL, C1) and the format
-# characters that reorder or hide text (bidirectional overrides, zero-width).
-_ESCAPED_CATEGORIES = ("Cc", "Cf")
+# Characters shown escaped: control characters (C0, DEL, C1), the format
+# characters that reorder or hide text (bidirectional overrides,
+# zero-width), and lone surrogates, which no terminal can be sent.
+_ESCAPED_CATEGORIES = ("Cc", "Cf", "Cs")
 _NAMED = {"\n": "\\n", "\r": "\\r", "\t": "\\t", "\x1b": "\\x1b"}
 
 
