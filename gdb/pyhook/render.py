@@ -378,24 +378,21 @@ class Renderer:
         if length > len(text):
             t.full = True
 
-    def _bytes(self, t, obj):
+    def _bytes(self, t, obj, shown="%r", data=None):
+        """The repr of a prefix of at most value-limit bytes, in SHOWN, of
+        the bytes at OBJ, or of a bytearray whose data is at DATA."""
         length = struct.unpack("<q", _mem(obj + 16, 8))[0]
         if not 0 <= length < 1 << 48:
-            raise Unreadable("bytes at 0x%x: length %d" % (obj, length))
+            raise Unreadable("%s at 0x%x: length %d" % (self.r.type_name(self.r.type_of(obj)),
+                                                       obj, length))
         keep = min(length, t.limit)
-        t.put(repr(_mem(obj + 32, keep) if keep else b""))
+        start = obj + 32 if data is None else data
+        t.put(shown % (_mem(start, keep) if keep else b""))
         if keep < length:
             t.full = True
 
     def _bytearray(self, t, obj):
-        length = struct.unpack("<q", _mem(obj + 16, 8))[0]
-        if not 0 <= length < 1 << 48:
-            raise Unreadable("bytearray at 0x%x: length %d" % (obj, length))
-        keep = min(length, t.limit)
-        start = _u64(obj + BYTEARRAY_START)
-        t.put("bytearray(%r)" % (_mem(start, keep) if keep else b""))
-        if keep < length:
-            t.full = True
+        self._bytes(t, obj, "bytearray(%r)", _u64(obj + BYTEARRAY_START))
 
     def _int(self, t, obj):
         head = struct.unpack("<q", _mem(obj + 16, 8))[0]
