@@ -56,15 +56,17 @@ def _plan(force):
 
 def _parse(reply):
     frames, total, stored = [], None, None
+    variables = None
     for tag, fields in _records(reply.text):
-        if tag == "F" and len(fields) == 4:
+        if tag == "V" and len(fields) == 6 and variables is not None:
+            variables.append(Variable(*fields))  # most records: first
+        elif tag == "F" and len(fields) == 4:
             frames.append(Frame(*fields))
+            variables = frames[-1].variables
         elif tag in ("V", "S") and len(fields) == 6:
             variable = Variable(*fields)
             if tag == "S":
                 stored = variable
-            elif frames:
-                frames[-1].variables.append(variable)
         elif tag == "N" and len(fields) == 1 and frames:
             frames[-1].note = fields[0]
         elif tag == "E" and len(fields) == 1:
