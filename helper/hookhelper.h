@@ -43,7 +43,7 @@ extern "C" {
 
 /* Bumped whenever a struct below or the reply format changes in a way the
    other side would misread.  GDB refuses a helper whose version differs.  */
-#define HOOK_ABI_VERSION 3
+#define HOOK_ABI_VERSION 4
 
 /* First field of struct hook_channel: "HOOK" read as a little-endian u32.  */
 #define HOOK_CHANNEL_MAGIC 0x4b4f4f48u
@@ -92,7 +92,7 @@ struct hook_channel {
 };
 
 /* Version of the library itself, 0xMMmmpp (major, minor, patch).  */
-#define HOOK_HELPER_VERSION 0x000300u
+#define HOOK_HELPER_VERSION 0x000400u
 
 /* What an unfinished call had done (struct hook_channel's in_flight):
    hook_recover undoes exactly these.  */
@@ -123,6 +123,12 @@ struct hook_channel {
    PyEval_RestoreThread and gives it back with PyEval_SaveThread.  Ignored
    when the thread holds the GIL already.  */
 #define HOOK_REQ_TAKE_GIL 0x2u
+/* hook_apply_locals: evaluate EXPR in the frame and store nothing; NAME
+   must be empty.  The reply's S record has an empty <name>, the kind
+   "value", and as <value> the value's repr() -- the program's own __repr__
+   runs: the user asked for it by evaluating -- cut to value_limit
+   characters.  */
+#define HOOK_REQ_EVAL 0x4u
 /* hook_snapshot: release the memory of the last reply (a large reply
    leaves its pages resident until then) and return at once.  Runs no
    Python code; the thread need not hold the GIL.  */
@@ -188,7 +194,9 @@ int hook_snapshot (const struct hook_request *REQ);
    so the running code sees it: arguments, locals, cells and free variables
    all work.  NAME must be a variable of the frame's code object (any
    identifier in a module or class body frame).  The reply holds one S
-   record with the value as stored.  The thread must hold the GIL.  The
+   record with the value as stored.  With HOOK_REQ_EVAL, only evaluates
+   (see there).  When EXPR raises, the channel message holds the exception
+   and its traceback.  The thread must hold the GIL.  The
    thread's pending exception is left as it was.  Returns an enum
    hook_status.  */
 int hook_apply_locals (const struct hook_request *REQ);

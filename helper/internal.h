@@ -208,6 +208,10 @@ void obj_odict_items (const struct py_api *API, py_object *O,
 
 /* Writes two fields, <type> and <value>, for O.  Runs no user code.  */
 void render_fields (const struct py_api *API, py_object *O, size_t LIMIT);
+/* The same fields with the value's own repr() as <value>: runs the
+   program's __repr__ (py-hook-eval, where the user asked for it).  */
+void render_repr_fields (const struct py_api *API, py_object *O,
+                         size_t LIMIT);
 
 /* --- frames.c: walking the stack ------------------------------------- */
 

@@ -288,6 +288,42 @@ store (const struct py_api *api, py_object *frame, int optimized,
   return HOOK_OK;
 }
 
+/* HOOK_REQ_EVAL: EXPR evaluated in FRAME, its repr() in an S record.  On
+   3.11 and 3.12 evaluating fills the frame's f_locals dict; it is put back
+   as it was, as for a listing.  */
+static int
+eval_only (const struct py_api *api, py_object *frame, py_object *code,
+           const char *expr, size_t limit)
+{
+  struct code_vars cv;
+  int status = code_vars_load (api, code, &cv);
+  if (status != HOOK_OK)
+    return status;
+  int optimized = cv.optimized;
+  code_vars_release (api, &cv);
+  struct locals_kept kept = { 0 };
+  if (optimized)
+    locals_keep (api, frame, &kept);
+  py_object *value = evaluate (api, frame, expr, &status);
+  if (status == HOOK_OK)
+    {
+      reply_prologue (api);
+      reply_raw ("S", 1);
+      reply_field ("", 0);
+      reply_field_str ("value");
+      render_repr_fields (api, value, limit);
+      reply_end_record ();
+      reply_raw ("E", 1);
+      reply_field_num (-1);
+      reply_end_record ();
+    }
+  if (value)
+    api->Py_DecRef (value);
+  if (optimized)
+    locals_put_back (api, &kept);
+  return status;
+}
+
 int
 impl_apply_locals (const struct hook_request *req)
 {
@@ -311,6 +347,17 @@ impl_apply_locals (const struct hook_request *req)
       || expr[req->expr_len] != '\0' || strlen (expr) != req->expr_len)
     status = channel_fail (HOOK_ERR_BAD_REQUEST,
                            "NAME or EXPR contains a NUL byte; remove it");
+  else if ((req->flags & HOOK_REQ_EVAL) && req->name_len != 0)
+    status = channel_fail (HOOK_ERR_BAD_REQUEST,
+                           "HOOK_REQ_EVAL takes no NAME; the extension and "
+                           "libhookhelper.so are from different builds");
+  if (status == HOOK_OK && (req->flags & HOOK_REQ_EVAL))
+    {
+      status = eval_only (api, frame, code, expr, req->value_limit);
+      api->Py_DecRef (code);
+      api->Py_DecRef (frame);
+      return entry_end (&st, status);
+    }
   if (status == HOOK_OK)
     {
       name = api->PyUnicode_FromStringAndSize (name_utf8, req->name_len);

@@ -923,6 +923,37 @@ value_length (const struct py_api *api, py_object *o)
 }
 
 void
+render_repr_fields (const struct py_api *api, py_object *o, size_t limit)
+{
+  if (limit > HOOK_VALUE_LIMIT_MAX)
+    limit = HOOK_VALUE_LIMIT_MAX;
+  if (limit < HOOK_VALUE_LIMIT_MIN)
+    limit = HOOK_VALUE_LIMIT_MIN;
+  struct text t = { scratch, 0, 0, limit, 0 };
+  py_object *r = api->PyObject_Repr (o);
+  if (r == NULL || put_owned_str (api, &t, r) < 0)
+    {
+      py_object *type = NULL, *value = NULL, *tb = NULL;
+      api->PyErr_Fetch (&type, &value, &tb);
+      puts_ (&t, "<repr() raised ");
+      puts_ (&t, type ? api->PyType_Name (type) : "an exception");
+      puts_ (&t, ">");
+      py_object *all[] = { type, value, tb };
+      for (int i = 0; i < 3; i++)
+        if (all[i])
+          api->Py_DecRef (all[i]);
+    }
+  reply_field_str (type_name (api, o));
+  py_ssize len = value_length (api, o);
+  if (len >= 0)
+    reply_field_num (len);
+  else
+    reply_field ("", 0);
+  reply_field (t.buf, t.len);
+  reply_field_num (t.full);
+}
+
+void
 render_fields (const struct py_api *api, py_object *o, size_t limit)
 {
   if (limit > HOOK_VALUE_LIMIT_MAX)

@@ -66,7 +66,7 @@ def _python_name(name, usage_line):
     return normal
 
 
-def _assigned_by(expr):
+def assigned_by(expr):
     """The name EXPR assigns with ':=' in the frame's own scope (not inside a
     lambda), or None.  EXPR that gdb's Python cannot parse goes on to the
     target's compiler, which reports what is wrong with it."""
@@ -146,7 +146,7 @@ cell see it too.  Prints the value as stored."""
     def invoke(self, arg, from_tty):
         index, name, expr = self._parse(arg)
         name = _python_name(name, self.USAGE)
-        walrus = _assigned_by(expr)
+        walrus = assigned_by(expr)
         if walrus:
             raise usage("py-hook-set", "EXPR assigns %s with ':=': assignment expressions are "
                         "refused, because CPython 3.13 keeps such a change in the frame and "

@@ -160,6 +160,25 @@ def _source_bytes(what, text):
         raise fail("%s is not valid UTF-8 text (%s); retype it" % (what, e.reason))
 
 
+def evaluate(index, expr, force=False):
+    """Evaluates EXPR in frame INDEX; returns a Variable whose value is its
+    repr() (the program's __repr__ runs) and whose name is empty."""
+    expr_bytes = _source_bytes("EXPR", expr)
+    reply = inferior.call(
+        "hook_apply_locals",
+        _plan(force),
+        flags=abi.HOOK_REQ_EVAL,
+        first_frame=index,
+        max_frames=1,
+        value_limit=value_limit(),
+        expr=expr_bytes,
+    )
+    _, _, value = _parse(reply)
+    if value is None:
+        raise fail("the helper evaluated EXPR but did not report its value; rebuild with make")
+    return value
+
+
 def assign(index, name, expr, force=False):
     """Evaluates EXPR in frame INDEX and stores it in NAME; returns the Variable."""
     name_bytes = _source_bytes("NAME", name)

@@ -86,6 +86,15 @@ def variables_text(frame, indent="", all_globals=True):
     return "".join(out)
 
 
+def value_line(variable):
+    """A value py-hook-eval reports: its repr, then (type[, len N])."""
+    details = printable(variable.type_name)
+    if variable.length is not None:
+        details += ", len %d" % variable.length
+    value = printable(variable.value) + ("..." if variable.cut else "")
+    return "%s  (%s)" % (value, details)
+
+
 def print_variables(frame, indent="", all_globals=True):
     gdb.write(variables_text(frame, indent, all_globals))
 
