@@ -38,6 +38,7 @@ _BRIEF = {
 
 def helper_failed(status_name, message):
     # The helper's message already names cause and fix; the status name is
-    # for bug reports.
-    return fail("%s [%s]" % (message or "the helper failed without a message", status_name),
-                _BRIEF.get(status_name))
+    # for bug reports, at the end of its first line.  The lines after it,
+    # if any, are EXPR's traceback.
+    first, sep, rest = (message or "the helper failed without a message").partition("\n")
+    return fail("%s [%s]%s%s" % (first, status_name, sep, rest), _BRIEF.get(status_name))

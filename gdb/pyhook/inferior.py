@@ -934,7 +934,7 @@ def call(entry_point, plan, flags=0, first_frame=0, max_frames=0, value_limit=20
                 "EXPR %s, so py-hook %s; Python unwound EXPR's frames and the helper returned "
                 "normally (%s).  Nothing was stored; what EXPR itself did before stands.  The "
                 "program can continue; py-hook stays usable."
-                % (interrupter.cause, tried, message))
+                % (interrupter.cause, tried, message.split("\n", 1)[0]))
         raise helper_failed(abi.status_name(status), message)
     text = bytes(inferior.read_memory(reply_addr, reply_len)) if reply_len else b""
     if reply_len > _RELEASE_ABOVE:
