@@ -129,6 +129,12 @@ struct hook_channel {
    runs: the user asked for it by evaluating -- cut to value_limit
    characters.  */
 #define HOOK_REQ_EVAL 0x4u
+/* hook_apply_locals: NAME is an assignment target that binds no variable
+   (an attribute or an item: "cfg.timeout", "d['k']", "items[0]"; gdb
+   checks).  Executes NAME = (EXPR) in the frame, then evaluates NAME; the
+   reply's S record has NAME, the kind "value", and as <value> its repr()
+   (the program's code runs: the user asked for it).  */
+#define HOOK_REQ_EXEC 0x10u
 /* hook_snapshot: release the memory of the last reply (a large reply
    leaves its pages resident until then) and return at once.  Runs no
    Python code; the thread need not hold the GIL.  */

@@ -18,6 +18,9 @@
 #include "internal.h"
 
 #define PY_EVAL_INPUT 258 /* Py_eval_input */
+#define PY_FILE_INPUT 257 /* Py_file_input */
+/* NAME = (EXPR) as source: the request area's size, and a little more.  */
+#define HOOK_REQUEST_SOURCE_MAX ((1u << 20) + 16)
 #define MAX_LISTED_NAMES 2000 /* bytes of variable names in a message */
 
 /* The frame's variable names, for a "NAME is not a variable" message.  */
@@ -324,6 +327,73 @@ eval_only (const struct py_api *api, py_object *frame, py_object *code,
   return status;
 }
 
+/* HOOK_REQ_EXEC: NAME = (EXPR) executed in FRAME, then NAME's repr() in
+   an S record.  NAME binds no variable (gdb checked), so nothing needs
+   writing back into the frame; on 3.11 and 3.12 the frame's f_locals dict
+   that executing fills is put back as it was.  */
+static int
+exec_target (const struct py_api *api, py_object *frame, py_object *code,
+             const char *target, size_t target_len, const char *expr,
+             size_t limit)
+{
+  static char source[HOOK_REQUEST_SOURCE_MAX];
+  int n = snprintf (source, sizeof source, "%s = (\n%s\n)\n", target, expr);
+  if (n < 0 || (size_t) n >= sizeof source)
+    return channel_fail (HOOK_ERR_BAD_REQUEST,
+                         "NAME and EXPR are too long together; shorten EXPR");
+  struct code_vars cv;
+  int status = code_vars_load (api, code, &cv);
+  if (status != HOOK_OK)
+    return status;
+  int optimized = cv.optimized;
+  code_vars_release (api, &cv);
+  struct locals_kept kept = { 0 };
+  if (optimized)
+    locals_keep (api, frame, &kept);
+  py_object *compiled
+      = api->Py_CompileStringExFlags (source, "<py-hook>", PY_FILE_INPUT,
+                                      NULL, -1);
+  py_object *globals = compiled ? api->PyFrame_GetGlobals (frame) : NULL;
+  py_object *locals = compiled ? api->PyFrame_GetLocals (frame) : NULL;
+  py_object *done = NULL;
+  if (compiled == NULL)
+    status = error_to_message (api, HOOK_ERR_EXPR_SYNTAX,
+                               "NAME = EXPR does not compile");
+  else if (globals && locals)
+    {
+      entry_gc_for_expr (api);
+      done = api->PyEval_EvalCode (compiled, globals, locals);
+      entry_leave_if_forked ();
+      entry_gc_after_expr (api);
+      if (done == NULL)
+        status = error_to_message (api, HOOK_ERR_EXPR_RAISED,
+                                   "storing EXPR into NAME raised");
+    }
+  py_object *all[] = { compiled, globals, locals, done };
+  for (int i = 0; i < 4; i++)
+    if (all[i])
+      api->Py_DecRef (all[i]);
+  py_object *value = status == HOOK_OK ? evaluate (api, frame, target, &status)
+                                       : NULL;
+  if (status == HOOK_OK)
+    {
+      reply_prologue (api);
+      reply_raw ("S", 1);
+      reply_field (target, target_len);
+      reply_field_str ("value");
+      render_repr_fields (api, value, limit);
+      reply_end_record ();
+      reply_raw ("E", 1);
+      reply_field_num (-1);
+      reply_end_record ();
+    }
+  if (value)
+    api->Py_DecRef (value);
+  if (optimized)
+    locals_put_back (api, &kept);
+  return status;
+}
+
 int
 impl_apply_locals (const struct hook_request *req)
 {
@@ -351,6 +421,14 @@ impl_apply_locals (const struct hook_request *req)
     status = channel_fail (HOOK_ERR_BAD_REQUEST,
                            "HOOK_REQ_EVAL takes no NAME; the extension and "
                            "libhookhelper.so are from different builds");
+  if (status == HOOK_OK && (req->flags & HOOK_REQ_EXEC))
+    {
+      status = exec_target (api, frame, code, name_utf8, req->name_len, expr,
+                            req->value_limit);
+      api->Py_DecRef (code);
+      api->Py_DecRef (frame);
+      return entry_end (&st, status);
+    }
   if (status == HOOK_OK && (req->flags & HOOK_REQ_EVAL))
     {
       status = eval_only (api, frame, code, expr, req->value_limit);

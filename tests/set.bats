@@ -33,11 +33,12 @@ assert_untouched() {
     assert_untouched
 }
 
-@test "a NAME that is not an identifier is refused before anything reaches the target" {
+@test "a NAME that is neither an identifier nor a target is refused before anything reaches the target; a target's own error is Python's" {
     seed "py-hook-set 1a 5" "py-hook-set a.b 5" "py-hook-set a[0] 5"
     [[ "$stderr" == *"py-hook-set: '1a' is not a Python identifier; NAME must be a variable name"* ]] || fail "no error for 1a"
-    [[ "$stderr" == *"'a.b' is not a Python identifier"* ]] || fail "no error for a.b"
-    [[ "$stderr" == *"'a[0]' is not a Python identifier"* ]] || fail "no error for a[0]"
+    # a is an int: an attribute or item of it cannot be set.
+    [[ "$stderr" == *"AttributeError: 'int' object has no attribute 'b'"* ]] || fail "no error for a.b"
+    [[ "$stderr" == *"TypeError: 'int' object does not support item assignment"* ]] || fail "no error for a[0]"
     assert_untouched
 }
 

@@ -53,6 +53,40 @@ def _no_equals(name, expr, usage_line):
                 % (view.printable(left), view.printable(rest) or "EXPR"), usage_line)
 
 
+def _target(text):
+    """The assignment target TEXT is, as Python parses it (an ast node), if
+    it is an attribute, an item or a tuple or list of targets; else None."""
+    try:
+        tree = ast.parse(text + " = None", mode="exec")
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return None
+    if len(tree.body) != 1 or not isinstance(tree.body[0], ast.Assign) or \
+            len(tree.body[0].targets) != 1:
+        return None
+    target = tree.body[0].targets[0]
+    return None if isinstance(target, ast.Name) else target
+
+
+def _expression(text):
+    """Whether TEXT parses as a Python expression."""
+    try:
+        ast.parse(text, mode="eval")
+        return True
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return False
+
+
+def _bound_names(target):
+    """The variables assigning to TARGET would bind (bare names in it)."""
+    if isinstance(target, ast.Name):
+        return [target.id]
+    if isinstance(target, (ast.Tuple, ast.List)):
+        return [n for element in target.elts for n in _bound_names(element)]
+    if isinstance(target, ast.Starred):
+        return _bound_names(target.value)
+    return []
+
+
 def _python_name(name, usage_line):
     """NAME as Python's compiler reads it (NFKC-normalised: '𝐱' is 'x'), or
     a usage error when it cannot name a variable."""
@@ -94,7 +128,10 @@ class PyHookSet(gdb.Command):
 
 Usage: py-hook-set [--frame N] [--force] NAME EXPR
 NAME  an argument, local, cell or free variable of the frame (in a module
-      frame, any global name).
+      frame, any global name); or an attribute or item of an object the
+      frame reaches: self.timeout, d['k'], items[0] (then NAME = (EXPR)
+      runs in the frame, with the program's __setattr__ or __setitem__,
+      and the line printed is NAME read back, with its repr()).
 EXPR  the rest of the line: Python source evaluated in the frame, with its
       globals and locals, when the command runs.
 --frame N  act on frame N instead of the one selected with py-hook-frame.
@@ -138,6 +175,15 @@ cell see it too.  Prints the value as stored."""
             elif word.startswith("--"):
                 raise usage("py-hook-set", "unknown option %r" % word, self.USAGE)
             name, expr = word, rest[m.end():].strip()
+            if not name.isidentifier():
+                # A target may hold blanks (d['a b'], items[i + 1], a, b):
+                # the first split of the line into a target and an
+                # expression that both parse.
+                line = rest[m.start(1):]
+                for cut in [i for i, c in enumerate(line) if c.isspace()]:
+                    if _target(line[:cut]) is not None and _expression(line[cut:].strip()):
+                        name, expr = line[:cut], line[cut:].strip()
+                        break
             _no_equals(name, expr, self.USAGE)
             if not expr:
                 raise usage("py-hook-set", "EXPR is missing after %s" % name, self.USAGE)
@@ -145,7 +191,15 @@ cell see it too.  Prints the value as stored."""
 
     def invoke(self, arg, from_tty):
         index, name, expr = self._parse(arg)
-        name = _python_name(name, self.USAGE)
+        target = None if name.isidentifier() else _target(name)
+        if target is None:
+            name = _python_name(name, self.USAGE)
+        else:
+            bound = _bound_names(target)
+            if bound:
+                raise usage("py-hook-set", "NAME %s assigns the variable%s %s: set each variable "
+                            "with its own py-hook-set" % (view.printable(name), "s" if len(bound) > 1
+                                                            else "", ", ".join(bound)), self.USAGE)
         walrus = assigned_by(expr)
         if walrus:
             raise usage("py-hook-set", "EXPR assigns %s with ':=': assignment expressions are "
@@ -154,6 +208,10 @@ cell see it too.  Prints the value as stored."""
                         % view.printable(walrus), self.USAGE)
         if index is None:
             index = selection.get()
+        if target is not None:
+            stored = snapshot.assign_target(index, name, expr, force=self.force)
+            gdb.write("%s = %s\n" % (view.printable(name), view.value_line(stored)))
+            return
         stored = snapshot.assign(index, name, expr, force=self.force)
         gdb.write(view.variable_line(stored) + "\n")
 

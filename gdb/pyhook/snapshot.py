@@ -179,6 +179,25 @@ def evaluate(index, expr, force=False):
     return value
 
 
+def assign_target(index, target, expr, force=False):
+    """Executes TARGET = (EXPR) in frame INDEX, TARGET an attribute or item
+    (binding no variable); returns a Variable with TARGET read back."""
+    reply = inferior.call(
+        "hook_apply_locals",
+        _plan(force),
+        flags=abi.HOOK_REQ_EXEC,
+        first_frame=index,
+        max_frames=1,
+        value_limit=value_limit(),
+        name=_source_bytes("NAME", target),
+        expr=_source_bytes("EXPR", expr),
+    )
+    _, _, stored = _parse(reply)
+    if stored is None:
+        raise fail("the helper stored the value but did not report it back; rebuild with make")
+    return stored
+
+
 def assign(index, name, expr, force=False):
     """Evaluates EXPR in frame INDEX and stores it in NAME; returns the Variable."""
     name_bytes = _source_bytes("NAME", name)

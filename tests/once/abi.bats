@@ -38,7 +38,7 @@ for name in ("HOOK_ABI_VERSION", "HOOK_CHANNEL_MAGIC", "HOOK_VALUE_LIMIT_MIN",
              "HOOK_REQ_TEST_FAULT", "HOOK_HELPER_VERSION", "HOOK_FLIGHT_ACTIVE",
              "HOOK_FLIGHT_GIL_TAKEN", "HOOK_FLIGHT_ERROR_SAVED", "HOOK_FLIGHT_GC_PAUSED",
              "HOOK_FORKED_CHILD_STATUS", "HOOK_FLIGHT_TRACING", "HOOK_REQ_RELEASE",
-             "HOOK_REQ_EVAL"):
+             "HOOK_REQ_EVAL", "HOOK_REQ_EXEC"):
     value = int(macros[name].rstrip("uU"), 0)
     assert getattr(abi, name) == value, (name, getattr(abi, name), value)
 text = open(sys.argv[2]).read()
