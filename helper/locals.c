@@ -291,35 +291,54 @@ store (const struct py_api *api, py_object *frame, int optimized,
   return HOOK_OK;
 }
 
-/* HOOK_REQ_EVAL: EXPR evaluated in FRAME, its repr() in an S record.  On
-   3.11 and 3.12 evaluating fills the frame's f_locals dict; it is put back
-   as it was, as for a listing.  */
+/* For HOOK_REQ_EVAL and HOOK_REQ_EXEC: whether CODE is optimized (a
+   function's), and if so KEPT records its frame's f_locals dict, which
+   evaluating fills on 3.11 and 3.12, to be put back as it was.  */
 static int
-eval_only (const struct py_api *api, py_object *frame, py_object *code,
-           const char *expr, size_t limit)
+keep_locals (const struct py_api *api, py_object *frame, py_object *code,
+             struct locals_kept *kept, int *optimized)
 {
   struct code_vars cv;
   int status = code_vars_load (api, code, &cv);
   if (status != HOOK_OK)
     return status;
-  int optimized = cv.optimized;
+  *optimized = cv.optimized;
   code_vars_release (api, &cv);
+  if (*optimized)
+    locals_keep (api, frame, kept);
+  return HOOK_OK;
+}
+
+/* The whole reply of HOOK_REQ_EVAL and HOOK_REQ_EXEC: one S record with
+   NAME (N bytes), the kind "value" and VALUE's repr().  */
+static void
+reply_value (const struct py_api *api, const char *name, size_t n,
+             py_object *value, size_t limit)
+{
+  reply_prologue (api);
+  reply_raw ("S", 1);
+  reply_field (name, n);
+  reply_field_str ("value");
+  render_repr_fields (api, value, limit);
+  reply_end_record ();
+  reply_raw ("E", 1);
+  reply_field_num (-1);
+  reply_end_record ();
+}
+
+/* HOOK_REQ_EVAL: EXPR evaluated in FRAME, its repr() in an S record.  */
+static int
+eval_only (const struct py_api *api, py_object *frame, py_object *code,
+           const char *expr, size_t limit)
+{
   struct locals_kept kept = { 0 };
-  if (optimized)
-    locals_keep (api, frame, &kept);
+  int optimized = 0;
+  int status = keep_locals (api, frame, code, &kept, &optimized);
+  if (status != HOOK_OK)
+    return status;
   py_object *value = evaluate (api, frame, expr, &status);
   if (status == HOOK_OK)
-    {
-      reply_prologue (api);
-      reply_raw ("S", 1);
-      reply_field ("", 0);
-      reply_field_str ("value");
-      render_repr_fields (api, value, limit);
-      reply_end_record ();
-      reply_raw ("E", 1);
-      reply_field_num (-1);
-      reply_end_record ();
-    }
+    reply_value (api, "", 0, value, limit);
   if (value)
     api->Py_DecRef (value);
   if (optimized)
@@ -329,8 +348,7 @@ eval_only (const struct py_api *api, py_object *frame, py_object *code,
 
 /* HOOK_REQ_EXEC: NAME = (EXPR) executed in FRAME, then NAME's repr() in
    an S record.  NAME binds no variable (gdb checked), so nothing needs
-   writing back into the frame; on 3.11 and 3.12 the frame's f_locals dict
-   that executing fills is put back as it was.  */
+   writing back into the frame.  */
 static int
 exec_target (const struct py_api *api, py_object *frame, py_object *code,
              const char *target, size_t target_len, const char *expr,
@@ -341,15 +359,11 @@ exec_target (const struct py_api *api, py_object *frame, py_object *code,
   if (n < 0 || (size_t) n >= sizeof source)
     return channel_fail (HOOK_ERR_BAD_REQUEST,
                          "NAME and EXPR are too long together; shorten EXPR");
-  struct code_vars cv;
-  int status = code_vars_load (api, code, &cv);
+  struct locals_kept kept = { 0 };
+  int optimized = 0;
+  int status = keep_locals (api, frame, code, &kept, &optimized);
   if (status != HOOK_OK)
     return status;
-  int optimized = cv.optimized;
-  code_vars_release (api, &cv);
-  struct locals_kept kept = { 0 };
-  if (optimized)
-    locals_keep (api, frame, &kept);
   py_object *compiled
       = api->Py_CompileStringExFlags (source, "<py-hook>", PY_FILE_INPUT,
                                       NULL, -1);
@@ -376,17 +390,7 @@ exec_target (const struct py_api *api, py_object *frame, py_object *code,
   py_object *value = status == HOOK_OK ? evaluate (api, frame, target, &status)
                                        : NULL;
   if (status == HOOK_OK)
-    {
-      reply_prologue (api);
-      reply_raw ("S", 1);
-      reply_field (target, target_len);
-      reply_field_str ("value");
-      render_repr_fields (api, value, limit);
-      reply_end_record ();
-      reply_raw ("E", 1);
-      reply_field_num (-1);
-      reply_end_record ();
-    }
+    reply_value (api, target, target_len, value, limit);
   if (value)
     api->Py_DecRef (value);
   if (optimized)

@@ -922,14 +922,38 @@ value_length (const struct py_api *api, py_object *o)
   return -1;
 }
 
-void
-render_repr_fields (const struct py_api *api, py_object *o, size_t limit)
+/* A text of LIMIT characters, clamped to the bounds of hookhelper.h.  */
+static struct text
+text_of (size_t limit)
 {
   if (limit > HOOK_VALUE_LIMIT_MAX)
     limit = HOOK_VALUE_LIMIT_MAX;
   if (limit < HOOK_VALUE_LIMIT_MIN)
     limit = HOOK_VALUE_LIMIT_MIN;
   struct text t = { scratch, 0, 0, limit, 0 };
+  return t;
+}
+
+/* The <type> <len> <value> <cut> fields of O, its value being T.  */
+static void
+reply_value_fields (const struct py_api *api, py_object *o,
+                    const struct text *t)
+{
+  reply_field_str (type_name (api, o));
+  py_ssize len = value_length (api, o);
+  if (len >= 0)
+    reply_field_num (len);
+  else
+    reply_field ("", 0);
+  reply_field (t->buf, t->len);
+  /* The marker tells GDB, and the user, that the value was cut.  */
+  reply_field_num (t->full);
+}
+
+void
+render_repr_fields (const struct py_api *api, py_object *o, size_t limit)
+{
+  struct text t = text_of (limit);
   py_object *r = api->PyObject_Repr (o);
   if (r == NULL || put_owned_str (api, &t, r) < 0)
     {
@@ -943,33 +967,14 @@ render_repr_fields (const struct py_api *api, py_object *o, size_t limit)
         if (all[i])
           api->Py_DecRef (all[i]);
     }
-  reply_field_str (type_name (api, o));
-  py_ssize len = value_length (api, o);
-  if (len >= 0)
-    reply_field_num (len);
-  else
-    reply_field ("", 0);
-  reply_field (t.buf, t.len);
-  reply_field_num (t.full);
+  reply_value_fields (api, o, &t);
 }
 
 void
 render_fields (const struct py_api *api, py_object *o, size_t limit)
 {
-  if (limit > HOOK_VALUE_LIMIT_MAX)
-    limit = HOOK_VALUE_LIMIT_MAX;
-  if (limit < HOOK_VALUE_LIMIT_MIN)
-    limit = HOOK_VALUE_LIMIT_MIN;
-  struct text t = { scratch, 0, 0, limit, 0 };
+  struct text t = text_of (limit);
   struct nest nest = { { NULL }, 0 };
   put_value (api, &t, o, 0, &nest);
-  reply_field_str (type_name (api, o));
-  py_ssize len = value_length (api, o);
-  if (len >= 0)
-    reply_field_num (len);
-  else
-    reply_field ("", 0);
-  reply_field (t.buf, t.len);
-  /* The marker tells GDB, and the user, that the value was cut.  */
-  reply_field_num (t.full);
+  reply_value_fields (api, o, &t);
 }

@@ -472,29 +472,27 @@ class Renderer:
             t.put("set()" if is_set else "frozenset()")
             return
         t.put("{" if is_set else "frozenset({")
-        first = True
-        for key in self._set_keys(obj):
-            if t.full:
-                break
-            if not first:
-                t.put(", ")
-            first = False
-            self._value(t, key, depth + 1, stack)
+        self._joined(t, self._set_keys(obj), lambda key: self._value(t, key, depth + 1, stack))
         t.put("}" if is_set else "})")
 
     def _pairs(self, t, items, depth, stack):
+        def pair(item):
+            self._value(t, item[0], depth + 1, stack)
+            t.put(": ")
+            self._value(t, item[1], depth + 1, stack)
         t.put("{")
-        first = True
-        for key, value in items:
+        self._joined(t, items, pair)
+        t.put("}")
+
+    @staticmethod
+    def _joined(t, items, put):
+        """PUT each of ITEMS, separated by ", ", until T is full."""
+        for i, item in enumerate(items):
             if t.full:
                 break
-            if not first:
+            if i:
                 t.put(", ")
-            first = False
-            self._value(t, key, depth + 1, stack)
-            t.put(": ")
-            self._value(t, value, depth + 1, stack)
-        t.put("}")
+            put(item)
 
     def _odict_items(self, obj):
         """An OrderedDict's items in its own order: its list of nodes (key,

@@ -160,42 +160,35 @@ def _source_bytes(what, text):
         raise fail("%s is not valid UTF-8 text (%s); retype it" % (what, e.reason))
 
 
-def evaluate(index, expr, force=False):
-    """Evaluates EXPR in frame INDEX; returns a Variable whose value is its
-    repr() (the program's __repr__ runs) and whose name is empty."""
-    expr_bytes = _source_bytes("EXPR", expr)
+def _value_call(flag, index, name, expr, force):
+    """hook_apply_locals with FLAG (HOOK_REQ_EVAL or HOOK_REQ_EXEC) in frame
+    INDEX: the Variable its S record reports."""
     reply = inferior.call(
         "hook_apply_locals",
         _plan(force),
-        flags=abi.HOOK_REQ_EVAL,
+        flags=flag,
         first_frame=index,
         max_frames=1,
         value_limit=value_limit(),
-        expr=expr_bytes,
+        name=_source_bytes("NAME", name),
+        expr=_source_bytes("EXPR", expr),
     )
     _, _, value = _parse(reply)
     if value is None:
-        raise fail("the helper evaluated EXPR but did not report its value; rebuild with make")
+        raise fail("the helper ran EXPR but did not report its value; rebuild with make")
     return value
+
+
+def evaluate(index, expr, force=False):
+    """Evaluates EXPR in frame INDEX; returns a Variable whose value is its
+    repr() (the program's __repr__ runs) and whose name is empty."""
+    return _value_call(abi.HOOK_REQ_EVAL, index, "", expr, force)
 
 
 def assign_target(index, target, expr, force=False):
     """Executes TARGET = (EXPR) in frame INDEX, TARGET an attribute or item
     (binding no variable); returns a Variable with TARGET read back."""
-    reply = inferior.call(
-        "hook_apply_locals",
-        _plan(force),
-        flags=abi.HOOK_REQ_EXEC,
-        first_frame=index,
-        max_frames=1,
-        value_limit=value_limit(),
-        name=_source_bytes("NAME", target),
-        expr=_source_bytes("EXPR", expr),
-    )
-    _, _, stored = _parse(reply)
-    if stored is None:
-        raise fail("the helper stored the value but did not report it back; rebuild with make")
-    return stored
+    return _value_call(abi.HOOK_REQ_EXEC, index, target, expr, force)
 
 
 def assign(index, name, expr, force=False):
