@@ -59,6 +59,10 @@ _PY_ALLOCATOR = {
     "_PyMem_DebugRawFree", "_PyMem_DebugRawAlloc",
     "pymalloc_alloc", "pymalloc_free", "pymalloc_realloc", "allocate_from_new_pool",
     "insert_to_usedpool", "insert_to_freepool", "new_arena", "_PyObject_VirtualAlloc",
+    # pymalloc's other static helpers (Objects/obmalloc.c): a call unwound
+    # inside one of them was seen to leave the pools corrupt.
+    "pymalloc_pool_extend", "address_in_range", "arena_map_get", "arena_map_mark_used",
+    "arena_map_is_used",
     "_PyObject_VirtualFree", "_PyObject_ArenaMmap", "_PyObject_ArenaMunmap",
     "_PyObject_GC_Link", "gc_alloc", "_PyObject_GC_New", "_PyObject_GC_NewVar",
     "_PyObject_GC_Resize", "PyObject_GC_Del", "_PyObject_GC_Alloc",
