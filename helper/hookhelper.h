@@ -43,7 +43,7 @@ extern "C" {
 
 /* Bumped whenever a struct below or the reply format changes in a way the
    other side would misread.  GDB refuses a helper whose version differs.  */
-#define HOOK_ABI_VERSION 4
+#define HOOK_ABI_VERSION 5
 
 /* First field of struct hook_channel: "HOOK" read as a little-endian u32.  */
 #define HOOK_CHANNEL_MAGIC 0x4b4f4f48u
@@ -92,7 +92,7 @@ struct hook_channel {
 };
 
 /* Version of the library itself, 0xMMmmpp (major, minor, patch).  */
-#define HOOK_HELPER_VERSION 0x000400u
+#define HOOK_HELPER_VERSION 0x000500u
 
 /* What an unfinished call had done (struct hook_channel's in_flight):
    hook_recover undoes exactly these.  */
@@ -135,6 +135,16 @@ struct hook_channel {
    reply's S record has NAME, the kind "value", and as <value> its repr()
    (the program's code runs: the user asked for it).  */
 #define HOOK_REQ_EXEC 0x10u
+/* hook_apply_locals: EXPR is Python statements, run in the frame's
+   namespace (see hook_apply_locals); NAME lists the names they declare
+   global, one per line (gdb finds them).  Afterwards each variable of the
+   frame whose value the statements changed is written back into the
+   frame, each declared global into the frame's globals, and every other
+   new or changed name into the frame's scratch names.  The reply has an S
+   record for each name written, with the kind arg, local, cell, free,
+   global or scratch (a scratch name deleted: type "unbound"), and a W
+   record for each name that could not be.  */
+#define HOOK_REQ_STMT 0x20u
 /* hook_snapshot: release the memory of the last reply (a large reply
    leaves its pages resident until then) and return at once.  Runs no
    Python code; the thread need not hold the GIL.  */
@@ -168,6 +178,8 @@ struct hook_request {
      S <name> <kind> <type> <len> <value> <cut>   hook_apply_locals: stored
      N <reason>                              that frame's variables are not
                                              listed, and why
+     W <name> <reason>                       HOOK_REQ_STMT: NAME was changed
+                                             but not written back, and why
      E <frames-total>                        last line of every reply
 
    <kind> is arg, local, cell or free (local for every name of a module or
@@ -195,13 +207,19 @@ struct hook_channel *hook_handshake (uint32_t GDB_ABI_VERSION);
    exception is left as it was.  Returns an enum hook_status.  */
 int hook_snapshot (const struct hook_request *REQ);
 
-/* Evaluates EXPR in the namespace of Python frame REQ->first_frame (its
-   globals and locals) and stores the result in that frame's variable NAME,
+/* Evaluates EXPR in the namespace of Python frame REQ->first_frame and
+   stores the result in that frame's variable NAME,
    so the running code sees it: arguments, locals, cells and free variables
    all work.  NAME must be a variable of the frame's code object (any
    identifier in a module or class body frame).  The reply holds one S
    record with the value as stored.  With HOOK_REQ_EVAL, only evaluates
-   (see there).  When EXPR raises, the channel message holds the exception
+   (see there).  EXPR's namespace is one dict, used as its globals and
+   locals: a copy of the frame's globals, overlaid with the frame's scratch
+   names (HOOK_REQ_STMT) and then its variables; so an assignment inside
+   EXPR reaches none of the program's namespaces, and lambdas and
+   comprehensions in EXPR see the frame's variables.  The builtins exit
+   and quit are replaced there by functions that raise SystemExit without
+   closing sys.stdin.  When EXPR raises, the channel message holds the exception
    and its traceback.  The thread must hold the GIL.  The
    thread's pending exception is left as it was.  Returns an enum
    hook_status.  */

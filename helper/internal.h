@@ -92,6 +92,10 @@ struct py_api {
   void (*PyDict_Clear) (py_object *);
   int (*PyDict_Update) (py_object *, py_object *);
   py_object *(*PyDict_GetItemString) (py_object *, const char *);
+  py_object *(*PyDict_New) (void);
+  int (*PyDict_SetItem) (py_object *, py_object *, py_object *);
+  int (*PyDict_DelItem) (py_object *, py_object *);
+  py_object *(*PyDict_GetItemWithError) (py_object *, py_object *);
   int (*PyDict_Next) (py_object *, py_ssize *, py_object **, py_object **);
   py_ssize (*PySet_Size) (py_object *);
   int (*PySequence_Contains) (py_object *, py_object *);
@@ -303,6 +307,43 @@ int frames_locals_safe (const struct py_api *API,
    Returns HOOK_OK, or a status with the channel message set.  */
 int frames_namespace (const struct py_api *API, py_object *FRAME,
                       py_object **NS, py_object **HIDDEN);
+/* --- scratch.c: the namespace EXPR and statements run in ------------- */
+
+/* One dict serves EXPR as globals and locals: a copy of the frame's
+   globals, overlaid with the frame's scratch names and then its
+   variables.  */
+struct exec_ns {
+  py_object *globals; /* the frame's globals (new reference) */
+  py_object *ns;      /* the dict EXPR runs in (new reference) */
+  py_object *before;  /* the frame's variables as they were (a new dict) */
+  py_object *body;    /* a body frame's namespace (new reference), or NULL */
+  py_object *hidden;  /* frames_namespace's HIDDEN, or NULL */
+  py_object *varset;  /* a function frame's variable names as dict keys */
+  py_object *scratch; /* the frame's scratch names (borrowed), or NULL */
+  int optimized;      /* a function frame */
+};
+/* Builds X for FRAME running CODE.  On 3.11 and 3.12 it fills a function
+   frame's f_locals (the caller keeps and puts it back: locals_keep).
+   Returns HOOK_OK or a status with the message set; release X with
+   ns_release either way.  */
+int ns_build (const struct py_api *API, py_object *FRAME, py_object *CODE,
+              struct exec_ns *X);
+void ns_release (const struct py_api *API, struct exec_ns *X);
+/* Compiles SOURCE (statements, or else an expression) and runs it in X's
+   namespace, with the collector in the program's own state.  Returns the
+   value (new reference), or NULL with *STATUS and the message set from
+   WHAT and the exception.  */
+py_object *ns_run (const struct py_api *API, struct exec_ns *X,
+                   const char *SOURCE, int STATEMENTS, const char *WHAT,
+                   int *STATUS);
+/* HOOK_REQ_STMT: runs SOURCE in FRAME's namespace, writes the frame's
+   changed variables back, the names GLOBALS_TEXT declares global (one per
+   line) into the globals and the rest into the frame's scratch names, and
+   writes the whole reply.  */
+int ns_statements (const struct py_api *API, py_object *FRAME,
+                   py_object *CODE, const char *GLOBALS_TEXT,
+                   const char *SOURCE, size_t LIMIT);
+
 /* The P record that opens every reply.  */
 void reply_prologue (const struct py_api *API);
 

@@ -17,8 +17,6 @@
 
 #include "internal.h"
 
-#define PY_EVAL_INPUT 258 /* Py_eval_input */
-#define PY_FILE_INPUT 257 /* Py_file_input */
 /* NAME = (EXPR) as source: the request area's size, and a little more.  */
 #define HOOK_REQUEST_SOURCE_MAX ((1u << 20) + 16)
 #define MAX_LISTED_NAMES 2000 /* bytes of variable names in a message */
@@ -108,38 +106,18 @@ check_name (const struct py_api *api, py_object *frame, py_object *code,
   return status;
 }
 
+/* EXPR's value in FRAME's namespace (scratch.c), or NULL with *STATUS
+   set.  */
 static py_object *
-evaluate (const struct py_api *api, py_object *frame, const char *expr,
-          int *status)
+evaluate (const struct py_api *api, py_object *frame, py_object *code,
+          const char *expr, int *status)
 {
-  py_object *code
-      = api->Py_CompileStringExFlags (expr, "<py-hook>", PY_EVAL_INPUT,
-                                      NULL, -1);
-  if (code == NULL)
-    {
-      int syntax = api->PyErr_GivenExceptionMatches (api->PyErr_Occurred (),
-                                                     *api->exc_syntax_error);
-      *status = error_to_message (
-          api, syntax ? HOOK_ERR_EXPR_SYNTAX : HOOK_ERR_EXPR_RAISED,
-          "EXPR does not compile");
-      return NULL;
-    }
-  py_object *globals = api->PyFrame_GetGlobals (frame);
-  py_object *locals = api->PyFrame_GetLocals (frame);
-  py_object *value = NULL;
-  if (globals && locals)
-    {
-      entry_gc_for_expr (api);
-      value = api->PyEval_EvalCode (code, globals, locals);
-      entry_leave_if_forked (); /* EXPR forked: this may be the child */
-      entry_gc_after_expr (api);
-    }
-  if (value == NULL)
-    *status = error_to_message (api, HOOK_ERR_EXPR_RAISED, "EXPR raised");
-  py_object *all[] = { code, globals, locals };
-  for (int i = 0; i < 3; i++)
-    if (all[i])
-      api->Py_DecRef (all[i]);
+  struct exec_ns x;
+  *status = ns_build (api, frame, code, &x);
+  py_object *value = *status == HOOK_OK
+                         ? ns_run (api, &x, expr, 0, "EXPR raised", status)
+                         : NULL;
+  ns_release (api, &x);
   return value;
 }
 
@@ -336,7 +314,7 @@ eval_only (const struct py_api *api, py_object *frame, py_object *code,
   int status = keep_locals (api, frame, code, &kept, &optimized);
   if (status != HOOK_OK)
     return status;
-  py_object *value = evaluate (api, frame, expr, &status);
+  py_object *value = evaluate (api, frame, code, expr, &status);
   if (status == HOOK_OK)
     reply_value (api, "", 0, value, limit);
   if (value)
@@ -364,31 +342,19 @@ exec_target (const struct py_api *api, py_object *frame, py_object *code,
   int status = keep_locals (api, frame, code, &kept, &optimized);
   if (status != HOOK_OK)
     return status;
-  py_object *compiled
-      = api->Py_CompileStringExFlags (source, "<py-hook>", PY_FILE_INPUT,
-                                      NULL, -1);
-  py_object *globals = compiled ? api->PyFrame_GetGlobals (frame) : NULL;
-  py_object *locals = compiled ? api->PyFrame_GetLocals (frame) : NULL;
-  py_object *done = NULL;
-  if (compiled == NULL)
-    status = error_to_message (api, HOOK_ERR_EXPR_SYNTAX,
-                               "NAME = EXPR does not compile");
-  else if (globals && locals)
-    {
-      entry_gc_for_expr (api);
-      done = api->PyEval_EvalCode (compiled, globals, locals);
-      entry_leave_if_forked ();
-      entry_gc_after_expr (api);
-      if (done == NULL)
-        status = error_to_message (api, HOOK_ERR_EXPR_RAISED,
-                                   "storing EXPR into NAME raised");
-    }
-  py_object *all[] = { compiled, globals, locals, done };
-  for (int i = 0; i < 4; i++)
-    if (all[i])
-      api->Py_DecRef (all[i]);
-  py_object *value = status == HOOK_OK ? evaluate (api, frame, target, &status)
-                                       : NULL;
+  struct exec_ns x;
+  status = ns_build (api, frame, code, &x);
+  py_object *done = status == HOOK_OK
+                        ? ns_run (api, &x, source, 1,
+                                  "storing EXPR into NAME raised", &status)
+                        : NULL;
+  if (done)
+    api->Py_DecRef (done);
+  py_object *value = status == HOOK_OK
+                         ? ns_run (api, &x, target, 0, "reading NAME back raised",
+                                   &status)
+                         : NULL;
+  ns_release (api, &x);
   if (status == HOOK_OK)
     reply_value (api, target, target_len, value, limit);
   if (value)
@@ -433,6 +399,20 @@ impl_apply_locals (const struct hook_request *req)
       api->Py_DecRef (frame);
       return entry_end (&st, status);
     }
+  if (status == HOOK_OK && (req->flags & HOOK_REQ_STMT))
+    {
+      struct locals_kept kept = { 0 };
+      int optimized = 0;
+      status = keep_locals (api, frame, code, &kept, &optimized);
+      if (status == HOOK_OK)
+        status = ns_statements (api, frame, code, name_utf8, expr,
+                                req->value_limit);
+      if (optimized)
+        locals_put_back (api, &kept);
+      api->Py_DecRef (code);
+      api->Py_DecRef (frame);
+      return entry_end (&st, status);
+    }
   if (status == HOOK_OK && (req->flags & HOOK_REQ_EVAL))
     {
       status = eval_only (api, frame, code, expr, req->value_limit);
@@ -454,7 +434,7 @@ impl_apply_locals (const struct hook_request *req)
   if (status == HOOK_OK)
     status = check_target (api, frame, optimized, name);
   if (status == HOOK_OK)
-    value = evaluate (api, frame, expr, &status);
+    value = evaluate (api, frame, code, expr, &status);
   py_object *seen_in = NULL;
   if (status == HOOK_OK)
     status = store (api, frame, optimized, name, value, &seen_in);

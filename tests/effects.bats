@@ -86,7 +86,7 @@ EOF
 break getppid
 run
 set py-hook value-limit unlimited
-py-hook-set --frame 1001 scratch globals().update({"big%d" % i: "x" * 10**6 for i in range(100)})
+py-hook-exec --frame 1001 import sys; sys.modules["__main__"].__dict__.update({"big%d" % i: "x" * 10**6 for i in range(100)})
 python import re; rss = lambda: int(re.search(r"VmRSS:\s+(\d+)", open("/proc/%d/status" % gdb.selected_inferior().pid).read()).group(1))
 python before = rss()
 pipe py-hook-bt --full | wc -c

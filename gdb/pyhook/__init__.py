@@ -8,7 +8,7 @@ import os
 
 import gdb
 
-VERSION = "0.4.0"
+VERSION = "0.5.0"
 
 from . import cmd_eval, cmd_locals, cmd_stack, cmd_status, inferior, inject, selection, settings, target  # noqa: E402
 

@@ -1,12 +1,14 @@
-"""py-hook-eval (alias py-hook-print): a Python expression's value in a frame."""
+"""py-hook-eval (alias py-hook-print): a Python expression's value in a
+frame; py-hook-exec: Python statements run in a frame."""
 
+import ast
 import re
 
 import gdb
 
 from . import args, selection, snapshot, view
 from .cmd_locals import assigned_by
-from .errors import usage
+from .errors import fail, usage
 
 # EXPR is Python source and must reach the helper byte for byte, so the line
 # is split by hand rather than with gdb.string_to_argv, which eats quotes.
@@ -35,12 +37,15 @@ py-hook-print is the same command."""
     def __init__(self, name=None):
         super().__init__(name or self.NAME, gdb.COMMAND_DATA)
 
+    WHAT = "EXPR"
+
     def _parse(self, arg):
+        """(frame index or None, --force given, the source after the options)."""
         rest, index, force = arg, None, False
         while True:
             m = _TOKEN.match(rest)
             if not m:
-                raise usage(self.NAME, "EXPR is missing", self.USAGE)
+                raise usage(self.NAME, "%s is missing" % self.WHAT, self.USAGE)
             word = m.group(1)
             if word == "--frame":
                 rest = rest[m.end():]
@@ -61,7 +66,7 @@ py-hook-print is the same command."""
                 break
         expr = rest.strip()
         if not expr:
-            raise usage(self.NAME, "EXPR is missing", self.USAGE)
+            raise usage(self.NAME, "%s is missing" % self.WHAT, self.USAGE)
         return index, force, expr
 
     def invoke(self, arg, from_tty):
@@ -88,4 +93,76 @@ The same command as py-hook-eval; see 'help py-hook-eval'."""
     USAGE = "py-hook-print [--frame N] [--force] EXPR"
 
 
-COMMANDS = (PyHookEval, PyHookPrint)
+def declared_global(statements):
+    """The names STATEMENTS declare global at their own level (a 'global'
+    inside a def or class they define is that function's business)."""
+    try:
+        tree = ast.parse(statements, mode="exec")
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        # Newer syntax than gdb's Python reads: the target's compiler
+        # decides; find the global statements by their look.
+        found = []
+        for m in re.finditer(r"(?:^|;)\s*global\s+([\w\s,]+)", statements, re.M):
+            found.extend(n.strip() for n in m.group(1).split(",") if n.strip().isidentifier())
+        return found
+    found, todo = [], list(tree.body)
+    while todo:
+        node = todo.pop(0)
+        if isinstance(node, ast.Global):
+            found.extend(n for n in node.names if n not in found)
+        elif not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef,
+                                   ast.Lambda)):
+            todo.extend(ast.iter_child_nodes(node))
+    return found
+
+
+def report_writes(writes):
+    """Prints what py-hook-exec wrote; raises GdbError naming what it could not."""
+    missed = []
+    for item in writes:
+        if isinstance(item, tuple):
+            missed.append(item)
+        else:
+            gdb.write(view.variable_line(item) + "\n")
+    if missed:
+        raise fail("STMT ran, but %s: %s" % (
+            "this name was not written back" if len(missed) == 1 else
+            "%d names were not written back" % len(missed),
+            "; ".join("%s: %s" % (view.printable(n), view.printable(r)) for n, r in missed)))
+
+
+class PyHookExec(PyHookEval):
+    """Execute Python statements in a Python frame, writing rebound variables back.
+
+Usage: py-hook-exec [--frame N] [--force] STMT
+STMT  the rest of the line: Python statements ('a, b = b, a', several
+      separated by ';', or a compound one on one line: 'for k in d: d[k] += 1'),
+      run in the frame selected with py-hook-frame, when the command runs.
+      - A variable of the frame that STMT rebinds is written back into it, as
+        py-hook-set writes it: the running code sees the new value.
+      - Attribute and item assignments, and calls, act on the program's own
+        objects.
+      - A new name (tmp = ..., import re) goes to the frame's scratch names:
+        later py-hook-eval, py-hook-exec and py-hook-set calls on that frame
+        see it, the program never does.  Only a name STMT declares
+        'global' is stored in the program's globals.
+      Each name written is printed with where it went (arg, local, cell,
+      free, global, scratch).  print() writes to the program's stdout.  An
+      exception is the command's error, with its traceback; what STMT did
+      before it stands, and nothing is written back.
+--frame N  run in frame N instead of the selected one.
+--force    call into the thread even where py-hook finds it unsafe; see
+           py-hook-bt."""
+
+    NAME = "py-hook-exec"
+    USAGE = "py-hook-exec [--frame N] [--force] STMT"
+    WHAT = "STMT"
+
+    def invoke(self, arg, from_tty):
+        index, force, statements = self._parse(arg)
+        if index is None:
+            index = selection.get()
+        report_writes(snapshot.execute(index, statements, declared_global(statements), force))
+
+
+COMMANDS = (PyHookEval, PyHookPrint, PyHookExec)

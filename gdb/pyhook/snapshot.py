@@ -54,7 +54,9 @@ def _plan(force):
     return safety.plan(thread, force)
 
 
-def _parse(reply):
+def _parse(reply, writes=None):
+    """The reply's frames, frames-total and last S record; WRITES, a list,
+    gets every S record and every W record (as (name, reason)) in order."""
     frames, total, stored = [], None, None
     variables = None
     for tag, fields in _records(reply.text):
@@ -67,6 +69,10 @@ def _parse(reply):
             variable = Variable(*fields)
             if tag == "S":
                 stored = variable
+                if writes is not None:
+                    writes.append(variable)
+        elif tag == "W" and len(fields) == 2 and writes is not None:
+            writes.append((fields[0], fields[1]))
         elif tag == "N" and len(fields) == 1 and frames:
             frames[-1].note = fields[0]
         elif tag == "E" and len(fields) == 1:
@@ -177,6 +183,26 @@ def _value_call(flag, index, name, expr, force):
     if value is None:
         raise fail("the helper ran EXPR but did not report its value; rebuild with make")
     return value
+
+
+def execute(index, statements, declared_global=(), force=False):
+    """Runs STATEMENTS in frame INDEX (HOOK_REQ_STMT); DECLARED_GLOBAL
+    names the names they declare global.  Returns what was written: a
+    Variable for each name stored (its kind says where) and a (name,
+    reason) pair for each name that could not be."""
+    reply = inferior.call(
+        "hook_apply_locals",
+        _plan(force),
+        flags=abi.HOOK_REQ_STMT,
+        first_frame=index,
+        max_frames=1,
+        value_limit=value_limit(),
+        name=_source_bytes("a global name", "\n".join(declared_global)),
+        expr=_source_bytes("STMT", statements),
+    )
+    writes = []
+    _parse(reply, writes)
+    return writes
 
 
 def evaluate(index, expr, force=False):

@@ -1,0 +1,120 @@
+#!/usr/bin/env bats
+# py-hook-exec STMT: statements run in a frame; rebound variables written
+# back, attribute and item assignments on the program's objects, new names
+# in the frame's scratch namespace, 'global' names in the globals.  Each
+# test checks what the program prints after continue.
+
+load helper
+
+scratch() {
+    gdb_session "$(sample scratch.py)" < <(printf '%s\n' "break getppid" run "$@")
+}
+
+UNEDITED_2="call 2: a 1 b 2 total 0 items [3, 1, 2] timeout 30 counter 0"
+
+@test "py-hook-exec swaps two variables, sorts a list and sets an attribute; new names stay in scratch; the program prints the changes" {
+    scratch "py-hook-exec a, b = b, a" "py-hook-exec tmp = a * 100; items.sort(); cfg.timeout = tmp" \
+        "continue" "continue" "continue" "continue"
+    assert_success
+    refute_traceback
+    assert_line "a = 2  (int)"
+    assert_line "b = 1  (int)"
+    assert_line "tmp = 200  (int, scratch)"
+    assert_equal "$(program_output)" "$(printf '%s\n' \
+        "call 1: a 2 b 1 total 0 items [1, 2, 3] timeout 200 counter 0" "$UNEDITED_2" \
+        "globals: counter 0 has_tmp False" "stdin closed False")"
+}
+
+@test "scratch names serve later eval, set and exec on that frame, across a continue inside the same call, and not the next call" {
+    scratch "py-hook-exec tmp = 5" "py-hook-eval [x * tmp for x in items]" "py-hook-set a tmp + 1" \
+        continue "py-hook-eval tmp" "py-hook-exec tmp += 1; b = tmp" \
+        continue "py-hook-eval tmp" continue continue
+    refute_traceback
+    assert_line "tmp = 5  (int, scratch)"
+    assert_line "[15, 5, 10]  (list, len 3)"
+    assert_line "a = 6  (int)"
+    assert_line "5  (int)"
+    assert_line "b = 6  (int)"
+    [[ "$stderr" == *"NameError: name 'tmp' is not defined"* ]] || fail "scratch leaked into the next call"
+    assert_equal "$(program_output)" "$(printf '%s\n' \
+        "call 1: a 6 b 6 total 0 items [3, 1, 2] timeout 30 counter 0" "$UNEDITED_2" \
+        "globals: counter 0 has_tmp False" "stdin closed False")"
+}
+
+@test "a cell is written through to its closure, a lambda sees the frame, and only a name declared global reaches the globals" {
+    scratch "py-hook-exec total = sum(map(lambda x: x * b, items))" \
+        "py-hook-exec global counter; counter = 7; other = 1" "py-hook-eval other" \
+        continue continue continue continue
+    refute_traceback
+    assert_line "total = 12  (int, cell)"
+    assert_line "counter = 7  (int, global)"
+    assert_line "other = 1  (int, scratch)"
+    assert_equal "$(program_output)" "$(printf '%s\n' \
+        "call 1: a 1 b 2 total 12 items [3, 1, 2] timeout 30 counter 7" \
+        "call 2: a 1 b 2 total 0 items [3, 1, 2] timeout 30 counter 7" \
+        "globals: counter 7 has_tmp False" "stdin closed False")"
+}
+
+@test "exit(), quit(3) and raise SystemExit end the statement, never the program, and leave its stdin open; an exception writes nothing back" {
+    scratch "py-hook-exec exit()" "py-hook-exec quit(3)" "py-hook-exec raise SystemExit" \
+        "py-hook-exec a = 99; items.append(4); 1/0" "py-hook-eval a" continue continue continue continue
+    refute_traceback
+    [[ "$stderr" == *"STMT raised: SystemExit [HOOK_ERR_EXPR_RAISED]"* ]] || fail "exit() not reported"
+    [[ "$stderr" == *"STMT raised: SystemExit: 3 [HOOK_ERR_EXPR_RAISED]"* ]] || fail "quit(3) not reported"
+    [[ "$stderr" == *"STMT raised: ZeroDivisionError: division by zero [HOOK_ERR_EXPR_RAISED]"* ]] ||
+        fail "1/0 not reported"
+    assert_line "1  (int)"
+    assert_equal "$(program_output)" "$(printf '%s\n' \
+        "call 1: a 1 b 2 total 0 items [3, 1, 2, 4] timeout 30 counter 0" "$UNEDITED_2" \
+        "globals: counter 0 has_tmp False" "stdin closed False")"
+}
+
+@test "deleting a function's variable is refused after the fact and the value kept; a scratch name can be deleted" {
+    scratch "py-hook-exec tmp = 1" "py-hook-exec del a, tmp" "py-hook-eval 'tmp' in dir()" \
+        continue continue continue continue
+    refute_traceback
+    [[ "$stderr" == *"py-hook: STMT ran, but this name was not written back: a: deleted by STMT, but a function's variable cannot be unbound from py-hook; it keeps its value"* ]] ||
+        fail "deleting a was not refused"
+    assert_line "tmp = <unbound>  (scratch)"
+    assert_line "False  (bool)"
+    assert_equal "$(program_output)" "$(printf '%s\n' \
+        "call 1: a 1 b 2 total 0 items [3, 1, 2] timeout 30 counter 0" "$UNEDITED_2" \
+        "globals: counter 0 has_tmp False" "stdin closed False")"
+}
+
+@test "in the module frame a global the module has is written back, a new name goes to scratch" {
+    scratch "py-hook-exec --frame 1 counter = 5; fresh = 'x'" "py-hook-eval --frame 1 fresh * 3" \
+        continue continue continue continue
+    refute_traceback
+    assert_line "counter = 5  (int)"
+    assert_line "fresh = 'x'  (str, len 1, scratch)"
+    assert_line "'xxx'  (str, len 3)"
+    assert_equal "$(program_output)" "$(printf '%s\n' \
+        "call 1: a 1 b 2 total 0 items [3, 1, 2] timeout 30 counter 5" \
+        "call 2: a 1 b 2 total 0 items [3, 1, 2] timeout 30 counter 5" \
+        "globals: counter 5 has_tmp False" "stdin closed False")"
+}
+
+@test "a statement asleep past call-timeout is interrupted and writes nothing back; bad STMT is a clear error; the program ends normally" {
+    scratch "set py-hook call-timeout 1" "py-hook-exec a = 50; import time; time.sleep(30)" \
+        "py-hook-exec" "py-hook-exec for" "py-hook-exec --frame x a = 1" "py-hook-eval a" \
+        continue continue continue continue
+    refute_traceback
+    [[ "$stderr" == *"KeyboardInterrupt"* ]] || fail "the sleep was not interrupted"
+    [[ "$stderr" == *"py-hook-exec: STMT is missing"* ]] || fail "no missing-STMT error"
+    [[ "$stderr" == *"SyntaxError"*"[HOOK_ERR_EXPR_SYNTAX]"* ]] || fail "no syntax error"
+    assert_line "1  (int)"
+    assert_equal "$(program_output)" "$(printf '%s\n' \
+        "call 1: a 1 b 2 total 0 items [3, 1, 2] timeout 30 counter 0" "$UNEDITED_2" \
+        "globals: counter 0 has_tmp False" "stdin closed False")"
+}
+
+@test "gdb -batch exits non-zero when the last py-hook-exec fails" {
+    gdb_session "$(sample scratch.py)" <<'EOF'
+break getppid
+run
+py-hook-exec 1/0
+EOF
+    assert_failure
+    refute_traceback
+}
