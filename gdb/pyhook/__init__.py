@@ -61,6 +61,9 @@ def register(here):
         def invoke(self, arg, from_tty):
             gdb.write(self.__doc__ + "\n")
 
+    for cls in cmd_eval.FUNCTIONS:
+        cls()
+
     PyHook.__doc__ = _overview(commands)
     PyHook()
     settings.register()

@@ -6,7 +6,7 @@ import re
 
 import gdb
 
-from . import args, selection, snapshot, view
+from . import abi, args, selection, snapshot, view
 from .cmd_locals import assigned_by
 from .errors import fail, usage
 
@@ -165,4 +165,68 @@ STMT  the rest of the line: Python statements ('a, b = b, a', several
         report_writes(snapshot.execute(index, statements, declared_global(statements), force))
 
 
+class PyEvalFunction(gdb.Function):
+    """$py_eval("EXPR"[, N]): a Python expression's value, for gdb.
+
+EXPR is evaluated as py-hook-eval evaluates it, in the innermost Python
+frame of the selected thread (frame N with a second argument; a breakpoint
+condition runs before py-hook-frame could select one).  The value comes back
+to gdb as an int, a float, a bool (1 or 0) or a string; any other type is
+an error that says to convert it.  It obeys py-hook's safety rules: where
+py-hook may not call into the thread, or EXPR raises, the function is an
+error, so a breakpoint condition using it stops with that error:
+    break write if $py_eval("len(buf) > 100")"""
+
+    def __init__(self):
+        super().__init__("py_eval")
+
+    def invoke(self, expr=None, index=None, *more):
+        if expr is None or more:
+            raise fail('$py_eval takes EXPR and an optional frame number: $py_eval("len(buf)") '
+                       'or $py_eval("x", 2)')
+        try:
+            text = expr.string()
+        except gdb.error:
+            raise fail('$py_eval: EXPR must be a string in double quotes: $py_eval("len(buf)")')
+        frame = 0
+        if index is not None:
+            try:
+                frame = int(index)
+            except gdb.error:
+                raise fail("$py_eval: the frame number must be an integer")
+            if frame < 0:
+                raise fail("$py_eval: the frame number must be 0 or more")
+        if assigned_by(text):
+            raise fail("$py_eval: EXPR assigns %s with ':='; use py-hook-set"
+                       % view.printable(assigned_by(text)))
+        value = snapshot.evaluate(frame, text, limit=abi.HOOK_VALUE_LIMIT_MAX)
+        return gdb_value(value)
+
+
+def gdb_value(value):
+    """VALUE (a Variable from snapshot.evaluate) as a gdb.Value."""
+    kind = value.type_name
+    if value.cut:
+        raise fail("$py_eval: EXPR's value is over %d characters long" % abi.HOOK_VALUE_LIMIT_MAX)
+    try:
+        if kind == "bool":
+            return gdb.Value(1 if value.value == "True" else 0)
+        if kind == "int":
+            number = int(value.value)
+            if not -2**63 <= number < 2**63:
+                raise fail("$py_eval: %s does not fit gdb's 64-bit integers; compare it in EXPR "
+                           "instead" % value.value[:40])
+            return gdb.Value(number)
+        if kind == "float":
+            return gdb.Value(float(value.value))
+        if kind == "str":
+            return gdb.Value(ast.literal_eval(value.value))
+    except (ValueError, SyntaxError):
+        pass
+    raise fail("$py_eval: EXPR's value is a %s; $py_eval returns int, float, bool or str, so "
+               "convert it in EXPR: int(...), float(...), bool(...) or str(...)"
+               % view.printable(kind))
+
+
 COMMANDS = (PyHookEval, PyHookPrint, PyHookExec)
+FUNCTIONS = (PyEvalFunction,)

@@ -166,16 +166,17 @@ def _source_bytes(what, text):
         raise fail("%s is not valid UTF-8 text (%s); retype it" % (what, e.reason))
 
 
-def _value_call(flag, index, name, expr, force):
+def _value_call(flag, index, name, expr, force, limit=None):
     """hook_apply_locals with FLAG (HOOK_REQ_EVAL or HOOK_REQ_EXEC) in frame
-    INDEX: the Variable its S record reports."""
+    INDEX: the Variable its S record reports, its value cut at LIMIT
+    characters (default: the value-limit setting)."""
     reply = inferior.call(
         "hook_apply_locals",
         _plan(force),
         flags=flag,
         first_frame=index,
         max_frames=1,
-        value_limit=value_limit(),
+        value_limit=limit or value_limit(),
         name=_source_bytes("NAME", name),
         expr=_source_bytes("EXPR", expr),
     )
@@ -205,10 +206,11 @@ def execute(index, statements, declared_global=(), force=False):
     return writes
 
 
-def evaluate(index, expr, force=False):
+def evaluate(index, expr, force=False, limit=None):
     """Evaluates EXPR in frame INDEX; returns a Variable whose value is its
-    repr() (the program's __repr__ runs) and whose name is empty."""
-    return _value_call(abi.HOOK_REQ_EVAL, index, "", expr, force)
+    repr() (the program's __repr__ runs), cut at LIMIT, and whose name is
+    empty."""
+    return _value_call(abi.HOOK_REQ_EVAL, index, "", expr, force, limit)
 
 
 def assign_target(index, target, expr, force=False):

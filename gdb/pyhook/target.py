@@ -37,11 +37,22 @@ def require_stopped_process():
     thread = gdb.selected_thread()
     if thread is None or not thread.is_valid():
         raise fail("no thread is selected: select one with 'thread N'")
-    if thread.is_running():
+    if thread.is_running() and not _stopped_underneath():
         raise fail(
             "thread %d is running: stop it first (interrupt, or a breakpoint)" % thread.num
         )
     return inferior, thread
+
+
+def _stopped_underneath():
+    """Whether the selected thread, which gdb reports running, is stopped
+    for gdb itself: it is while gdb tests a breakpoint's condition
+    ($py_eval in 'break write if ...'), and then its frames can be read."""
+    try:
+        gdb.selected_frame()
+        return True
+    except gdb.error:
+        return False
 
 
 def is_core():
