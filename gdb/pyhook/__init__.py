@@ -10,7 +10,7 @@ import gdb
 
 VERSION = "0.5.0"
 
-from . import cmd_eval, cmd_locals, cmd_stack, cmd_status, inferior, inject, selection, settings, target  # noqa: E402
+from . import cmd_eval, cmd_locals, cmd_pickle, cmd_stack, cmd_status, inferior, inject, selection, settings, target  # noqa: E402
 
 _registered = False
 
@@ -48,7 +48,7 @@ def register(here):
     if _registered:
         return
     _registered = True
-    commands = (cmd_stack.COMMANDS + cmd_locals.COMMANDS + cmd_eval.COMMANDS + cmd_status.COMMANDS
+    commands = (cmd_stack.COMMANDS + cmd_locals.COMMANDS + cmd_eval.COMMANDS + cmd_pickle.COMMANDS + cmd_status.COMMANDS
                 + inject.COMMANDS)
     for cls in commands:
         cls.NAME_FOR_HELP = getattr(cls, "NAME", None) or cls.USAGE.split()[0]

@@ -37,7 +37,7 @@ py-hook-print is the same command."""
     def __init__(self, name=None):
         super().__init__(name or self.NAME, gdb.COMMAND_DATA)
 
-    WHAT = "EXPR"
+    MISSING = "EXPR is missing"
 
     def _parse(self, arg):
         """(frame index or None, --force given, the source after the options)."""
@@ -45,7 +45,7 @@ py-hook-print is the same command."""
         while True:
             m = _TOKEN.match(rest)
             if not m:
-                raise usage(self.NAME, "%s is missing" % self.WHAT, self.USAGE)
+                raise usage(self.NAME, self.MISSING, self.USAGE)
             word = m.group(1)
             if word == "--frame":
                 rest = rest[m.end():]
@@ -66,7 +66,7 @@ py-hook-print is the same command."""
                 break
         expr = rest.strip()
         if not expr:
-            raise usage(self.NAME, "%s is missing" % self.WHAT, self.USAGE)
+            raise usage(self.NAME, self.MISSING, self.USAGE)
         return index, force, expr
 
     def invoke(self, arg, from_tty):
@@ -156,7 +156,7 @@ STMT  the rest of the line: Python statements ('a, b = b, a', several
 
     NAME = "py-hook-exec"
     USAGE = "py-hook-exec [--frame N] [--force] STMT"
-    WHAT = "STMT"
+    MISSING = "STMT is missing"
 
     def invoke(self, arg, from_tty):
         index, force, statements = self._parse(arg)

@@ -87,15 +87,15 @@ def _bound_names(target):
     return []
 
 
-def _python_name(name, usage_line):
+def _python_name(name, usage_line, command="py-hook-set"):
     """NAME as Python's compiler reads it (NFKC-normalised: '𝐱' is 'x'), or
     a usage error when it cannot name a variable."""
     if not name.isidentifier():
-        raise usage("py-hook-set", "%s is not a Python identifier; NAME must be a variable "
+        raise usage(command, "%s is not a Python identifier; NAME must be a variable "
                     "name" % view.printable(repr(name)), usage_line)
     normal = unicodedata.normalize("NFKC", name)
     if keyword.iskeyword(normal):
-        raise usage("py-hook-set", "%r is a Python keyword, not a variable name" % normal,
+        raise usage(command, "%r is a Python keyword, not a variable name" % normal,
                     usage_line)
     return normal
 
@@ -191,29 +191,36 @@ cell see it too.  Prints the value as stored."""
 
     def invoke(self, arg, from_tty):
         index, name, expr = self._parse(arg)
-        target = None if name.isidentifier() else _target(name)
-        if target is None:
-            name = _python_name(name, self.USAGE)
-        else:
-            bound = _bound_names(target)
-            if bound:
-                raise usage("py-hook-set", "NAME %s assigns the variable%s %s: set each variable "
-                            "with its own py-hook-set" % (view.printable(name), "s" if len(bound) > 1
-                                                            else "", ", ".join(bound)), self.USAGE)
-        walrus = assigned_by(expr)
-        if walrus:
-            raise usage("py-hook-set", "EXPR assigns %s with ':=': assignment expressions are "
-                        "refused, because CPython 3.13 keeps such a change in the frame and "
-                        "3.11 and 3.12 lose it; set each variable with its own py-hook-set"
-                        % view.printable(walrus), self.USAGE)
-        if index is None:
-            index = selection.get()
-        if target is not None:
-            stored = snapshot.assign_target(index, name, expr, force=self.force)
-            gdb.write("%s = %s\n" % (view.printable(name), view.value_line(stored)))
-            return
-        stored = snapshot.assign(index, name, expr, force=self.force)
-        gdb.write(view.variable_line(stored) + "\n")
+        line, _ = set_value(index, name, expr, self.force)
+        gdb.write(line + "\n")
+
+
+def set_value(index, name, expr, force=False, command="py-hook-set", usage_line=PyHookSet.USAGE):
+    """Stores EXPR's value in NAME (a variable, or an attribute or item
+    target) of frame INDEX (None: the selected one), checking both first.
+    Returns the line to print and the Variable stored."""
+    target = None if name.isidentifier() else _target(name)
+    if target is None:
+        name = _python_name(name, usage_line, command)
+    else:
+        bound = _bound_names(target)
+        if bound:
+            raise usage(command, "NAME %s assigns the variable%s %s: set each variable "
+                        "with its own py-hook-set" % (view.printable(name), "s" if len(bound) > 1
+                                                        else "", ", ".join(bound)), usage_line)
+    walrus = assigned_by(expr)
+    if walrus:
+        raise usage(command, "EXPR assigns %s with ':=': assignment expressions are "
+                    "refused, because CPython 3.13 keeps such a change in the frame and "
+                    "3.11 and 3.12 lose it; set each variable with its own py-hook-set"
+                    % view.printable(walrus), usage_line)
+    if index is None:
+        index = selection.get()
+    if target is not None:
+        stored = snapshot.assign_target(index, name, expr, force=force)
+        return "%s = %s" % (view.printable(name), view.value_line(stored)), stored
+    stored = snapshot.assign(index, name, expr, force=force)
+    return view.variable_line(stored), stored
 
 
 COMMANDS = (PyHookLocals, PyHookSet)
