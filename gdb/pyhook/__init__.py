@@ -10,7 +10,7 @@ import gdb
 
 VERSION = "0.5.0"
 
-from . import cmd_eval, cmd_locals, cmd_pickle, cmd_stack, cmd_status, inferior, inject, selection, settings, target  # noqa: E402
+from . import catch, cmd_catch, cmd_eval, cmd_locals, cmd_pickle, cmd_stack, cmd_status, inferior, inject, selection, settings, target  # noqa: E402
 
 _registered = False
 
@@ -48,7 +48,8 @@ def register(here):
     if _registered:
         return
     _registered = True
-    commands = (cmd_stack.COMMANDS + cmd_locals.COMMANDS + cmd_eval.COMMANDS + cmd_pickle.COMMANDS + cmd_status.COMMANDS
+    commands = (cmd_stack.COMMANDS + cmd_locals.COMMANDS + cmd_eval.COMMANDS + cmd_pickle.COMMANDS + cmd_catch.COMMANDS
+                + cmd_status.COMMANDS
                 + inject.COMMANDS)
     for cls in commands:
         cls.NAME_FOR_HELP = getattr(cls, "NAME", None) or cls.USAGE.split()[0]
@@ -68,6 +69,7 @@ def register(here):
     PyHook()
     settings.register()
     selection.register()
+    catch.register()
     gdb.events.exited.connect(lambda _e: inferior.forget())
     # exec: same process id, a new image at new addresses (ASLR).
     gdb.events.clear_objfiles.connect(target.new_image)

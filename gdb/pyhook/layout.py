@@ -98,6 +98,16 @@ _COMMON = {
     "code.kwonlyargcount": ("PyCodeObject", "co_kwonlyargcount"),
     "code.firsttraceable": ("PyCodeObject", "_co_firsttraceable"),
     "code.code_adaptive": ("PyCodeObject", "co_code_adaptive"),
+    # An exception in flight (exceptions.py): its type's MRO, its args and
+    # traceback, and the frame each traceback entry names.
+    "type.mro": ("PyTypeObject", "tp_mro"),
+    "type.dict": ("PyTypeObject", "tp_dict"),
+    "exception.args": ("PyBaseExceptionObject", "args"),
+    "exception.traceback": ("PyBaseExceptionObject", "traceback"),
+    "traceback.next": ("PyTracebackObject", "tb_next"),
+    "traceback.frame": ("PyTracebackObject", "tb_frame"),
+    "traceback.lineno": ("PyTracebackObject", "tb_lineno"),
+    "frameobject.frame": ("PyFrameObject", "f_frame"),
 }
 
 _BEFORE_3_13 = {
@@ -118,6 +128,9 @@ SPEC = {
         "interp.modules": ("PyInterpreterState", "modules"),
         "iframe.code": ("_PyInterpreterFrame", "f_code"),
         "iframe.instr": ("_PyInterpreterFrame", "prev_instr"),
+        "tstate.curexc_type": ("PyThreadState", "curexc_type"),
+        "tstate.curexc_value": ("PyThreadState", "curexc_value"),
+        "tstate.curexc_traceback": ("PyThreadState", "curexc_traceback"),
     }),
     PY_3_12: dict(_COMMON, **_BEFORE_3_13, **{
         "interp.finalizing": ("PyInterpreterState", "_finalizing"),
@@ -131,6 +144,7 @@ SPEC = {
         "interp.modules": ("PyInterpreterState", "imports.modules"),
         "iframe.code": ("_PyInterpreterFrame", "f_code"),
         "iframe.instr": ("_PyInterpreterFrame", "prev_instr"),
+        "tstate.current_exception": ("PyThreadState", "current_exception"),
     }),
     PY_3_13: dict(_COMMON, **{
         "interp.finalizing": ("PyInterpreterState", "_finalizing"),
@@ -146,6 +160,7 @@ SPEC = {
         "interp.modules": ("PyInterpreterState", "imports.modules"),
         "iframe.code": ("_PyInterpreterFrame", "f_executable"),
         "iframe.instr": ("_PyInterpreterFrame", "instr_ptr"),
+        "tstate.current_exception": ("PyThreadState", "current_exception"),
     }),
 }
 
@@ -153,6 +168,17 @@ SPEC = {
 # and pyenv's 3.11.7, 3.12.1 and 3.13.0 (x86-64, release builds).
 TABLE = {
     PY_3_11: {
+        "type.mro": (344, 8),
+        "type.dict": (264, 8),
+        "exception.args": (24, 8),
+        "exception.traceback": (40, 8),
+        "traceback.next": (16, 8),
+        "traceback.frame": (24, 8),
+        "traceback.lineno": (36, 4),
+        "frameobject.frame": (24, 8),
+        "tstate.curexc_type": (96, 8),
+        "tstate.curexc_value": (104, 8),
+        "tstate.curexc_traceback": (112, 8),
         "cframe.current_frame": (8, 8),
         "code.argcount": (56, 4),
         "code.code_adaptive": (184, 1),
@@ -216,6 +242,15 @@ TABLE = {
         "type.name": (24, 8),
     },
     PY_3_12: {
+        "type.mro": (344, 8),
+        "type.dict": (264, 8),
+        "exception.args": (24, 8),
+        "exception.traceback": (40, 8),
+        "traceback.next": (16, 8),
+        "traceback.frame": (24, 8),
+        "traceback.lineno": (36, 4),
+        "frameobject.frame": (24, 8),
+        "tstate.current_exception": (96, 8),
         "cframe.current_frame": (0, 8),
         "code.argcount": (52, 4),
         "code.code_adaptive": (192, 1),
@@ -284,6 +319,15 @@ TABLE = {
         "type.name": (24, 8),
     },
     PY_3_13: {
+        "type.mro": (344, 8),
+        "type.dict": (264, 8),
+        "exception.args": (24, 8),
+        "exception.traceback": (40, 8),
+        "traceback.next": (16, 8),
+        "traceback.frame": (24, 8),
+        "traceback.lineno": (36, 4),
+        "frameobject.frame": (24, 8),
+        "tstate.current_exception": (112, 8),
         "code.argcount": (52, 4),
         "code.code_adaptive": (200, 1),
         "code.filename": (112, 8),

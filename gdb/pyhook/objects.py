@@ -158,6 +158,27 @@ class Reader:
             self.type_names[tp] = name
         return name
 
+    def full_type_names(self, tp):
+        """The other names of the type at TP: its whole tp_name (module.Name
+        for a static type), and for a class statement's type its qualified
+        name and module.qualname.  Reads no more than it must."""
+        names = []
+        raw = _c_string(_u64(tp + self.fields["type.name"].offset), 1 << 20)
+        if "." in raw:
+            names.append(raw)
+        flags = _u64(tp + self.fields["type.flags"].offset)
+        if flags & (1 << 9):  # Py_TPFLAGS_HEAPTYPE
+            try:
+                qualname = self.str(_u64(tp + self.fields["heaptype.qualname"].offset))
+                names.append(qualname)
+                tp_dict = _u64(tp + self.fields["type.dict"].offset)
+                module = self.dict_get(tp_dict, "__module__") if tp_dict else 0
+                if module and self.type_of(module) == self.types["str"]:
+                    names.append(self.str(module) + "." + qualname)
+            except Unreadable:
+                pass
+        return names
+
     def _expect(self, obj, kind):
         if not obj or self.type_of(obj) != self.types[kind]:
             raise Unreadable("0x%x is not a %s" % (obj, kind))
