@@ -12,8 +12,9 @@ exception in flight from memory (exceptions.py) and stops only:
 - for the types asked for, or their subclasses, matched by name along the
   exception type's MRO.
 A bare 'raise' re-raises without a new traceback entry and does not stop;
-neither do exceptions of CPython's start-up, before Py_Initialize ends, nor
-those raised inside the import system's frozen modules.
+neither do exceptions of CPython's start-up (before Py_Initialize ends, and
+in the site module it runs then), nor those raised inside the import
+system's frozen modules.
 Nothing is called in the program, so a catchpoint works at any stop.
 """
 
@@ -25,6 +26,9 @@ FUNCTION = "PyTraceBack_Here"
 # CPython's import system raises and catches its own exceptions on every
 # import (a KeyError per module lock lookup): not the program's.
 _IMPORT_SYSTEM = ("<frozen importlib.", "<frozen zipimport")
+# The site module runs at start-up, before the program, and probes the
+# environment (os.environ lookups that raise KeyError) as it goes.
+_SITE = "<frozen site>"
 
 _catchpoints = {}  # number -> Catchpoint
 _next_number = [1]
@@ -77,10 +81,10 @@ def _raised_here():
         frame_obj = objects._u64(frame + rt.fields["iframe.frame_obj"].offset)
         if exceptions.traceback_frame(rt.fields, caught.traceback) != frame_obj:
             return None  # propagating from a callee
-    for _, _, code in pyframes.Walker(rt).chain(ts):
-        if code.filename.startswith(_IMPORT_SYSTEM):
-            return None
-        break
+    codes = [code for _, _, code in pyframes.Walker(rt).chain(ts)]
+    if not codes or codes[0].filename.startswith(_IMPORT_SYSTEM) or \
+            any(c.filename == _SITE and c.qualname == "<module>" for c in codes):
+        return None
     return caught
 
 

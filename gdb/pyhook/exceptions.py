@@ -10,6 +10,7 @@ Where CPython keeps the exception being raised:
 
 import struct
 
+from . import render
 from .objects import Unreadable, _mem, _u64
 
 
@@ -80,8 +81,10 @@ def _message(reader, fields, value, names):
                 text = text[:400] + "..."
             # KeyError's str() is the repr() of its key.
             return repr(text) if "KeyError" in names else text
-        if len(items) == 1 and reader.type_of(items[0]) == reader.types["int"]:
-            return str(reader.int(items[0]))
+        if len(items) == 1:
+            # str() of another argument needs a call: its repr as py-hook
+            # renders values instead, which is what KeyError shows anyway.
+            return render.Renderer(reader).fields(items[0], 200)[2]
         return "" if not items else "(%d arguments)" % len(items)
     except (Unreadable, KeyError):
         return ""

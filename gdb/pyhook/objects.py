@@ -129,7 +129,8 @@ class Reader:
              ("cell", "PyCell_Type"), ("code", "PyCode_Type"),
              ("bytearray", "PyByteArray_Type"), ("range", "PyRange_Type"),
              ("function", "PyFunction_Type"), ("method", "PyMethod_Type"),
-             ("cfunction", "PyCFunction_Type"), ("object", "PyBaseObject_Type"))
+             ("cfunction", "PyCFunction_Type"), ("object", "PyBaseObject_Type"),
+             ("type", "PyType_Type"))
     CONSTANTS = (("None", "_Py_NoneStruct"), ("True", "_Py_TrueStruct"),
                  ("False", "_Py_FalseStruct"))
 

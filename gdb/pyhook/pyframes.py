@@ -229,6 +229,29 @@ class Walker:
                           "py-hook-bt" % (first, total, total - 1))
         return Snapshot(frames, total, self.version)
 
+    def scope(self, tstate, index):
+        """(Frame without variables, {name: value address} of its bound
+        variables, address of its globals dict) of frame INDEX of TSTATE:
+        where py-hook-explain looks names up."""
+        for i, (address, head, code) in enumerate(self.chain(tstate)):
+            if i < index:
+                continue
+            frame = Frame(i, code.filename, self.line(head, code), code.qualname)
+            names = {}
+            slots = self._fast(address, code)
+            if not code.optimized:
+                ns = struct.unpack_from("<Q", head, self.off["locals"])[0]
+                if ns and self.reader.type_of(ns) == self.reader.types["dict"]:
+                    names.update(self._str_items(self.reader.dict_items(ns)))
+            for j, (name, kind) in enumerate(zip(code.names, code.kinds)):
+                # A body's fast slots are an inlined comprehension's (3.12+).
+                if code.optimized or kind & CO_FAST_HIDDEN:
+                    value = self._deref(kind if code.optimized else CO_FAST_CELL, slots[j])
+                    if value:
+                        names[name] = value
+            return frame, names, struct.unpack_from("<Q", head, self.off["globals"])[0]
+        raise NoFrame("there is no Python frame %d in this thread; see py-hook-bt" % index)
+
     # -- variables -------------------------------------------------------------
 
     def _variable(self, name, kind, value, limit):

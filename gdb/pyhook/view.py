@@ -99,7 +99,8 @@ def print_variables(frame, indent="", all_globals=True):
     gdb.write(variables_text(frame, indent, all_globals))
 
 
-def _source_path(filename):
+def source_path(filename):
+    """Where the source file of a frame's co_filename is, as best known."""
     if os.path.isabs(filename):
         return filename
     # A relative co_filename is relative to the program's working directory
@@ -114,7 +115,7 @@ def _source_path(filename):
 
 def source_line(frame):
     """The frame's current source line, or a note why it is not available."""
-    path = _source_path(frame.filename)
+    path = source_path(frame.filename)
     try:
         with open(path, "rb") as f:
             for number, text in enumerate(f, 1):

@@ -1,0 +1,272 @@
+"""py-hook-explain's view: a frame's current statement and the values of
+the names, attribute chains and constant subscripts it uses, all read from
+memory (no code of the program runs, so it works at any stop, in a core
+file, and at a py-hook-catch stop with an exception in flight).
+
+The statement comes from the source file, parsed with gdb's Python: the
+innermost statement holding the current line, or only the header of a
+compound one (the test of an if or while, the iterable of a for).  Each
+name is looked up as CPython would, in the frame's variables, then its
+module's globals (builtins are not shown).  An attribute is read from a
+module's dict, an instance's own attributes, or the class dicts along its
+type's MRO; a value found on a class that is a property or another
+descriptor is not shown, because its value needs a call.
+"""
+
+import ast
+import os
+import struct
+
+from . import exceptions, objects, pyframes, view
+from .model import Variable
+from .objects import Unreadable, _mem, _u64
+
+_MAX_LINES = 12  # of a statement shown
+_MAX_ROWS = 60   # of values shown
+_parsed = {}     # path -> (mtime, size, tree or None, lines)
+
+# Class attributes whose value is computed by a call, not stored.
+_DESCRIPTORS = ("property", "cached_property", "classmethod", "staticmethod",
+                "member_descriptor", "getset_descriptor", "method_descriptor",
+                "wrapper_descriptor")
+
+
+class Explained:
+    """What py-hook-explain prints: the frame, its statement's lines
+    ((number, text) pairs, or a note), the exception in flight (or None)
+    and the rows (expression text, Variable or a note string)."""
+
+    def __init__(self, frame, lines, note, caught, rows):
+        self.frame, self.lines, self.note = frame, lines, note
+        self.caught, self.rows = caught, rows
+
+
+def _source(filename):
+    """(tree or None, lines) of the source file, cached while unchanged."""
+    path = view.source_path(filename)
+    st = os.stat(path)
+    cached = _parsed.get(path)
+    if cached and cached[:2] == (st.st_mtime, st.st_size):
+        return cached[2], cached[3]
+    with open(path, "rb") as f:
+        text = f.read().decode("utf-8", "replace")
+    lines = text.splitlines()
+    try:
+        tree = ast.parse(text)
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        tree = None  # newer syntax than gdb's Python reads: the line alone
+    _parsed[path] = (st.st_mtime, st.st_size, tree, lines)
+    return tree, lines
+
+
+def _header(stmt):
+    """The expressions of STMT's own line(s): all of a simple statement,
+    the header of a compound one."""
+    if isinstance(stmt, (ast.If, ast.While)):
+        return [stmt.test]
+    if isinstance(stmt, (ast.For, ast.AsyncFor)):
+        return [stmt.target, stmt.iter]
+    if isinstance(stmt, (ast.With, ast.AsyncWith)):
+        return [item.context_expr for item in stmt.items]
+    if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+        return list(stmt.decorator_list)
+    if isinstance(stmt, (ast.Try, getattr(ast, "TryStar", ast.Try))):
+        return []
+    if isinstance(stmt, ast.ExceptHandler):
+        return [stmt.type] if stmt.type else []
+    return [stmt]
+
+
+def _statement(tree, line):
+    """The innermost statement (or except clause) of TREE that holds LINE."""
+    best = None
+    todo = [tree]
+    while todo:
+        node = todo.pop()
+        for child in ast.iter_child_nodes(node):
+            if isinstance(child, (ast.stmt, ast.ExceptHandler)) and \
+                    child.lineno <= line <= (child.end_lineno or child.lineno):
+                best = child
+                todo.append(child)
+    return best
+
+
+def _chains(nodes):
+    """Expressions to show, in source order: each name read, each attribute
+    chain on a name, and each constant subscript of those (x, x.y, x.y['k'])."""
+    bound_inside = set()
+    for node in nodes:
+        for sub in ast.walk(node):
+            if isinstance(sub, ast.comprehension):
+                bound_inside.update(n.id for n in ast.walk(sub.target) if isinstance(n, ast.Name))
+            elif isinstance(sub, ast.Lambda):
+                bound_inside.update(a.arg for a in sub.args.args + sub.args.kwonlyargs)
+    found = []
+    for node in nodes:
+        for sub in ast.walk(node):
+            path = _path(sub)
+            if path and path[0][1] not in bound_inside:
+                found.append(((sub.lineno, sub.col_offset, len(path)), path))
+    found.sort(key=lambda item: item[0])
+    out, seen = [], set()
+    for _, path in found:
+        for n in range(1, len(path) + 1):
+            key = tuple(path[:n])
+            if key not in seen:
+                seen.add(key)
+                out.append(key)
+    return out
+
+
+def _path(node):
+    """NODE as [("name", x), ("attr", y), ("item", k), ...], or None."""
+    if isinstance(node, ast.Name):
+        # A name the statement binds is not a value it uses.
+        return [("name", node.id)] if isinstance(node.ctx, ast.Load) else None
+    if isinstance(node, ast.Attribute):
+        base = _path(node.value)
+        return base + [("attr", node.attr)] if base else None
+    if isinstance(node, ast.Subscript):
+        key = node.slice
+        if isinstance(key, ast.Constant) and isinstance(key.value, (str, int)) and \
+                not isinstance(key.value, bool):
+            base = _path(node.value)
+            return base + [("item", key.value)] if base else None
+    return None
+
+
+def _text(path):
+    out = ""
+    for kind, part in path:
+        out += part if kind == "name" else "." + part if kind == "attr" else "[%r]" % (part,)
+    return out
+
+
+class _Resolver:
+    def __init__(self, reader, names, globals_):
+        self.r, self.names, self.globals = reader, names, globals_
+
+    def name(self, name):
+        if name in self.names:
+            return self.names[name]
+        if self.globals:
+            return self.r.dict_get(self.globals, name)
+        return 0
+
+    def attr(self, obj, name):
+        r = self.r
+        tp = r.type_of(obj)
+        if tp == r.types["module"]:
+            return r.dict_get(r.module_dict(obj), name)
+        # OBJ is a class when its type is type or a metaclass.
+        is_type = tp == r.types["type"] or _u64(tp + r.fields["type.flags"].offset) & (1 << 31)
+        if not is_type:
+            try:
+                found = r.attribute(obj, name)
+            except Unreadable:
+                found = 0
+            if found:
+                return found
+        # The class dicts along the MRO: of OBJ's type, or of OBJ itself.
+        for cls in self._mro(obj if is_type else tp):
+            tp_dict = _u64(cls + r.fields["type.dict"].offset)
+            if not tp_dict:
+                continue
+            found = r.dict_get(tp_dict, name)
+            if found:
+                if r.type_name(r.type_of(found)) in _DESCRIPTORS:
+                    raise Unreadable("its value comes from a %s, which needs a call"
+                                     % r.type_name(r.type_of(found)))
+                return found
+        return 0
+
+    def _mro(self, tp):
+        mro = _u64(tp + self.r.fields["type.mro"].offset)
+        if not mro or self.r.type_of(mro) != self.r.types["tuple"]:
+            return [tp]
+        size = _u64(mro + 16)
+        return list(struct.unpack("<%dQ" % size, _mem(mro + 24, 8 * size))) if 0 < size < 4096 \
+            else [tp]
+
+    def item(self, obj, key):
+        r = self.r
+        tp = r.type_of(obj)
+        if isinstance(key, str) and tp == r.types["dict"]:
+            return r.dict_get(obj, key)
+        if isinstance(key, int) and tp in (r.types["list"], r.types["tuple"]):
+            size = struct.unpack("<q", _mem(obj + 16, 8))[0]
+            index = key + size if key < 0 else key
+            if not 0 <= index < size:
+                raise Unreadable("index %d is out of range (len %d)" % (key, size))
+            items = _u64(obj + 24) if tp == r.types["list"] else obj + 24
+            return _u64(items + 8 * index)
+        raise Unreadable("a %s is not subscripted without running code" % r.type_name(tp))
+
+
+def explain(rt, tstate, index, limit):
+    """The Explained view of frame INDEX of TSTATE, read from memory."""
+    walker = pyframes.Walker(rt)
+    reader = walker.reader
+    with objects.cached():
+        frame, names, globals_ = walker.scope(tstate, index)
+        caught = exceptions.in_flight(reader, rt.fields, tstate, rt.version) if index == 0 \
+            else None
+        lines, note, nodes = [], None, []
+        try:
+            tree, source = _source(frame.filename)
+        except OSError as e:
+            tree, source = None, []
+            note = "source not available: %s: %s" % (frame.filename, e.strerror)
+        if source and not 1 <= frame.line <= len(source):
+            note = "source not available: %s has no line %d" % (frame.filename, frame.line)
+        elif source:
+            stmt = _statement(tree, frame.line) if tree is not None else None
+            if stmt is not None:
+                nodes = _header(stmt)
+                last = max([getattr(n, "end_lineno", None) or n.lineno for n in nodes] or
+                           [stmt.lineno])
+                first = min(stmt.lineno, frame.line)
+                last = max(min(last, first + _MAX_LINES - 1), frame.line)
+            else:
+                first = last = frame.line
+                try:
+                    nodes = [ast.parse(source[frame.line - 1].strip())]
+                except (SyntaxError, ValueError, RecursionError, MemoryError):
+                    nodes = []
+            lines = [(n, source[n - 1]) for n in range(first, last + 1)]
+        resolver = _Resolver(reader, names, globals_)
+        rows = []
+        values = {}
+        for path in _chains(nodes)[:_MAX_ROWS]:
+            text = _text(path)
+            parent = values.get(tuple(path[:-1])) if len(path) > 1 else None
+            if len(path) > 1 and not parent:
+                continue  # its base is not shown: not bound, or not readable
+            try:
+                kind, part = path[-1]
+                value = resolver.name(part) if kind == "name" else \
+                    resolver.attr(parent, part) if kind == "attr" else resolver.item(parent, part)
+            except (Unreadable, KeyError) as e:
+                rows.append((text, "not read: %s" % e))
+                continue
+            if not value:
+                if kind == "name":
+                    if part in names or not globals_ or _is_local(walker, tstate, index, part):
+                        rows.append((text, Variable(text, "local", "unbound", "", "", "0")))
+                    continue  # a builtin, or not defined: not shown
+                rows.append((text, "not found without running code"))
+                continue
+            values[tuple(path)] = value
+            type_name, length, shown, cut = walker.renderer.fields(value, limit)
+            rows.append((text, Variable(text, "local", type_name,
+                                        "" if length is None else str(length), shown,
+                                        "1" if cut else "0")))
+    return Explained(frame, lines, note, caught, rows)
+
+
+def _is_local(walker, tstate, index, name):
+    """Whether NAME is a variable of frame INDEX's code (bound or not)."""
+    for i, (_, _, code) in enumerate(walker.chain(tstate)):
+        if i == index:
+            return code.optimized and name in code.names
+    return False
