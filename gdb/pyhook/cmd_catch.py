@@ -55,6 +55,14 @@ program raises stops it briefly, which slows a program that raises many."""
         raise usage("py-hook-catch", "unknown action %s" % view.printable(repr(action)),
                     self.USAGE)
 
+    def complete(self, text, word):
+        before = text[:len(text) - len(word)].split()
+        if not before:
+            return [a for a in ("raise", "list", "delete") if a.startswith(word)]
+        if before[0] == "delete":
+            return [str(n) for n, _ in catch.listing() if str(n).startswith(word)]
+        return []
+
     def _list(self):
         rows = catch.listing()
         if not rows:

@@ -6,7 +6,7 @@ import re
 
 import gdb
 
-from . import abi, args, selection, snapshot, view
+from . import abi, args, complete, selection, snapshot, view
 from .cmd_locals import assigned_by
 from .errors import fail, usage
 
@@ -36,6 +36,9 @@ py-hook-print is the same command."""
 
     def __init__(self, name=None):
         super().__init__(name or self.NAME, gdb.COMMAND_DATA)
+
+    def complete(self, text, word):
+        return complete.command_line(text, word)
 
     MISSING = "EXPR is missing"
 

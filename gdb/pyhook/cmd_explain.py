@@ -2,7 +2,7 @@
 
 import gdb
 
-from . import args, explain, selection, snapshot, view
+from . import args, complete, explain, selection, snapshot, view
 from .errors import fail
 from .objects import Unreadable
 from .pyframes import NoFrame
@@ -28,6 +28,9 @@ tuple, is not shown; py-hook-eval shows those."""
 
     def __init__(self):
         super().__init__("py-hook-explain", gdb.COMMAND_DATA)
+
+    def complete(self, text, word):
+        return complete.frame_numbers(word)
 
     def invoke(self, arg, from_tty):
         index, _ = args.optional_number(arg, "py-hook-explain", self.USAGE, selection.get())

@@ -7,7 +7,7 @@ import unicodedata
 
 import gdb
 
-from . import args, model, selection, snapshot, view
+from . import args, complete, model, selection, snapshot, view
 from .errors import usage
 
 
@@ -29,6 +29,11 @@ docs/architecture.md, "How values are shown"); long ones are cut at
 
     def __init__(self):
         super().__init__("py-hook-locals", gdb.COMMAND_DATA)
+
+    def complete(self, text, word):
+        if complete.option_token(text) is not None:
+            return complete.options(text, word, ("--globals", "--memory", "--force"))
+        return complete.frame_numbers(word)
 
     def invoke(self, arg, from_tty):
         index, given = args.optional_number(arg, "py-hook-locals", self.USAGE, selection.get(),
@@ -188,6 +193,9 @@ cell see it too.  Prints the value as stored."""
             if not expr:
                 raise usage("py-hook-set", "EXPR is missing after %s" % name, self.USAGE)
             return index, name, expr
+
+    def complete(self, text, word):
+        return complete.command_line(text, word)
 
     def invoke(self, arg, from_tty):
         index, name, expr = self._parse(arg)

@@ -2,7 +2,7 @@
 
 import gdb
 
-from . import args, model, objects, pyframes, selection, snapshot, threadinfo, view
+from . import complete, args, model, objects, pyframes, selection, snapshot, threadinfo, view
 from .errors import PyHookError, fail, usage
 from .target import require_stopped_process
 
@@ -35,6 +35,9 @@ frames are read from memory, and a line says so and why.
 
     USAGE = "py-hook-bt [--full [--globals]] [--all] [--memory | --force]"
     OPTIONS = ("--full", "--globals", "--all", "--memory", "--force")
+
+    def complete(self, text, word):
+        return complete.options(text, word, self.OPTIONS)
 
     def __init__(self):
         super().__init__("py-hook-bt", gdb.COMMAND_STACK)
@@ -162,6 +165,11 @@ stops again.  --memory, --force: as for py-hook-bt."""
     def invoke(self, arg, from_tty):
         index, given = args.optional_number(arg, "py-hook-frame", self.USAGE, selection.get())
         _select(index, "--force" in given, "--memory" in given)
+
+    def complete(self, text, word):
+        if complete.option_token(text) is not None:
+            return complete.options(text, word, ("--memory", "--force"))
+        return complete.frame_numbers(word)
 
 
 class _Move(gdb.Command):
