@@ -145,6 +145,15 @@ struct hook_channel {
    global or scratch (a scratch name deleted: type "unbound"), and a W
    record for each name that could not be.  */
 #define HOOK_REQ_STMT 0x20u
+/* hook_apply_locals, with HOOK_REQ_EVAL or HOOK_REQ_STMT: a read-only
+   session (py-hook-repl --readonly).  The frame's session overlay goes on
+   top of the namespace, and statements write every name they bind or
+   change into it, nothing into the frame, its globals or its scratch
+   names; S records have the kind "session".  */
+#define HOOK_REQ_SESSION 0x40u
+/* hook_apply_locals: drop the frame's session overlay and return an empty
+   reply.  NAME and EXPR must be empty.  */
+#define HOOK_REQ_END_SESSION 0x100u
 /* hook_snapshot: release the memory of the last reply (a large reply
    leaves its pages resident until then) and return at once.  Runs no
    Python code; the thread need not hold the GIL.  */

@@ -320,6 +320,7 @@ struct exec_ns {
   py_object *hidden;  /* frames_namespace's HIDDEN, or NULL */
   py_object *varset;  /* a function frame's variable names as dict keys */
   py_object *scratch; /* the frame's scratch names (borrowed), or NULL */
+  py_object *session; /* the frame's session overlay (borrowed), or NULL */
   int optimized;      /* a function frame */
 };
 /* Builds X for FRAME running CODE.  On 3.11 and 3.12 it fills a function
@@ -336,6 +337,12 @@ void ns_release (const struct py_api *API, struct exec_ns *X);
 py_object *ns_run (const struct py_api *API, struct exec_ns *X,
                    const char *SOURCE, int STATEMENTS, const char *WHAT,
                    int *STATUS);
+/* HOOK_REQ_SESSION for the calls that follow, until ns_session (0): the
+   frame's session overlay goes on top of the namespace, and statements
+   write only to it.  */
+void ns_session (int ON);
+/* HOOK_REQ_END_SESSION: drops FRAME's session overlay.  */
+void ns_end_session (const struct py_api *API, py_object *FRAME);
 /* HOOK_REQ_STMT: runs SOURCE in FRAME's namespace, writes the frame's
    changed variables back, the names GLOBALS_TEXT declares global (one per
    line) into the globals and the rest into the frame's scratch names, and

@@ -399,6 +399,18 @@ impl_apply_locals (const struct hook_request *req)
       api->Py_DecRef (frame);
       return entry_end (&st, status);
     }
+  if (status == HOOK_OK && (req->flags & HOOK_REQ_END_SESSION))
+    {
+      ns_end_session (api, frame);
+      reply_prologue (api);
+      reply_raw ("E", 1);
+      reply_field_num (-1);
+      reply_end_record ();
+      api->Py_DecRef (code);
+      api->Py_DecRef (frame);
+      return entry_end (&st, status);
+    }
+  ns_session ((req->flags & HOOK_REQ_SESSION) != 0);
   if (status == HOOK_OK && (req->flags & HOOK_REQ_STMT))
     {
       struct locals_kept kept = { 0 };

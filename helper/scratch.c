@@ -37,6 +37,10 @@
 
 /* frame object -> dict of its scratch names; made on first use.  */
 static py_object *scratch_frames;
+/* frame object -> dict of names a py-hook-repl --readonly session bound
+   (HOOK_REQ_SESSION), which shadow everything else for that session.  */
+static py_object *session_frames;
+static int session_on;
 /* Stand-ins for the builtins exit and quit: site's versions close
    sys.stdin, the program's stdin, before they raise SystemExit.  */
 static py_object *stand_ins;
@@ -56,11 +60,11 @@ frame_ended (py_object *frame)
    can free the frame object and the values it kept, whose finalizers run:
    this runs only where the program's code may run.  */
 static void
-prune (const struct py_api *api)
+prune_one (const struct py_api *api, py_object *frames)
 {
-  if (scratch_frames == NULL || api->PyDict_Size (scratch_frames) == 0)
+  if (frames == NULL || api->PyDict_Size (frames) == 0)
     return;
-  py_object *all = api->PyDict_Copy (scratch_frames);
+  py_object *all = api->PyDict_Copy (frames);
   if (all == NULL)
     {
       api->PyErr_Clear ();
@@ -69,9 +73,32 @@ prune (const struct py_api *api)
   py_ssize pos = 0;
   py_object *frame, *names;
   while (api->PyDict_Next (all, &pos, &frame, &names))
-    if (frame_ended (frame) && api->PyDict_DelItem (scratch_frames, frame))
+    if (frame_ended (frame) && api->PyDict_DelItem (frames, frame))
       api->PyErr_Clear ();
   api->Py_DecRef (all);
+}
+
+static void
+prune (const struct py_api *api)
+{
+  prune_one (api, scratch_frames);
+  prune_one (api, session_frames);
+}
+
+void
+ns_session (int on)
+{
+  session_on = on;
+}
+
+void
+ns_end_session (const struct py_api *api, py_object *frame)
+{
+  if (session_frames != NULL
+      && api->PyDict_GetItemWithError (session_frames, frame) != NULL
+      && api->PyDict_DelItem (session_frames, frame) != 0)
+    api->PyErr_Clear ();
+  api->PyErr_Clear ();
 }
 
 /* Makes the stand-ins, with BUILTINS (the frame's) as their builtins:
@@ -228,8 +255,13 @@ ns_build (const struct py_api *api, py_object *frame, py_object *code,
   x->scratch = scratch_frames
                    ? api->PyDict_GetItemWithError (scratch_frames, frame)
                    : NULL;
+  x->session = session_on && session_frames
+                   ? api->PyDict_GetItemWithError (session_frames, frame)
+                   : NULL;
+  api->PyErr_Clear ();
   if ((x->scratch && api->PyDict_Update (x->ns, x->scratch) != 0)
-      || api->PyDict_Update (x->ns, x->before) != 0)
+      || api->PyDict_Update (x->ns, x->before) != 0
+      || (x->session && api->PyDict_Update (x->ns, x->session) != 0))
     return error_to_message (api, HOOK_ERR_NO_MEMORY,
                              "building the namespace failed");
   py_object *builtins = api->PyFrame_GetBuiltins (frame);
@@ -523,6 +555,55 @@ write_scratch (const struct py_api *api, py_object *frame, struct exec_ns *x,
   api->Py_DecRef (next);
 }
 
+/* The value NAME has in X's namespace without the session overlay
+   (borrowed), or NULL: the frame's, else a scratch name's, else a
+   global's.  */
+static py_object *
+base_value (const struct py_api *api, struct exec_ns *x, py_object *name)
+{
+  py_object *v = lookup (api, x->before, name);
+  if (v == NULL)
+    v = lookup (api, x->scratch, name);
+  if (v == NULL)
+    v = lookup (api, x->globals, name);
+  return v;
+}
+
+/* HOOK_REQ_SESSION: every name the statements bound or changed goes to the
+   frame's session overlay, and nothing else changes.  */
+static void
+write_session (const struct py_api *api, py_object *frame, struct exec_ns *x,
+               size_t limit)
+{
+  py_object *next = api->PyDict_New ();
+  if (next == NULL)
+    {
+      api->PyErr_Clear ();
+      return;
+    }
+  py_ssize pos = 0;
+  py_object *name, *value;
+  while (api->PyDict_Next (x->ns, &pos, &name, &value))
+    {
+      if (pyapi_type (name) != api->unicode_type || is_stand_in (api, value))
+        continue;
+      py_object *had = lookup (api, x->session, name);
+      if (had == NULL && base_value (api, x, name) == value)
+        continue;
+      if (api->PyDict_SetItem (next, name, value) != 0)
+        api->PyErr_Clear ();
+      else if (had != value)
+        frames_value_record (api, 'S', name, "session", value, limit);
+    }
+  if (session_frames == NULL)
+    session_frames = api->PyDict_New ();
+  if (session_frames != NULL
+      && api->PyDict_SetItem (session_frames, frame, next) != 0)
+    api->PyErr_Clear ();
+  x->session = NULL;
+  api->Py_DecRef (next);
+}
+
 int
 ns_statements (const struct py_api *api, py_object *frame, py_object *code,
                const char *globals_text, const char *source, size_t limit)
@@ -540,14 +621,19 @@ ns_statements (const struct py_api *api, py_object *frame, py_object *code,
          arg, local, cell, free, global or scratch), W for each name that
          could not be.  */
       reply_prologue (api);
-      if (x.optimized)
-        write_function (api, frame, code, &x, limit);
+      if (session_on)
+        write_session (api, frame, &x, limit);
       else
-        write_body (api, &x, limit);
-      py_object *declared = write_globals (api, &x, globals_text, limit);
-      write_scratch (api, frame, &x, declared, limit);
-      if (declared)
-        api->Py_DecRef (declared);
+        {
+          if (x.optimized)
+            write_function (api, frame, code, &x, limit);
+          else
+            write_body (api, &x, limit);
+          py_object *declared = write_globals (api, &x, globals_text, limit);
+          write_scratch (api, frame, &x, declared, limit);
+          if (declared)
+            api->Py_DecRef (declared);
+        }
       reply_raw ("E", 1);
       reply_field_num (-1);
       reply_end_record ();

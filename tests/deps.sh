@@ -22,6 +22,8 @@ need python3.11-dbg test -x /usr/bin/python3.11d
 # inside the allocator; py-hook itself needs only glibc's exported names.
 need libc6-dbg sh -c "dpkg-query -W -f='\${Status}' libc6-dbg 2>/dev/null | grep -q 'ok installed'"
 need strace command -v strace
+# tmux: py-hook-repl is tested as a user types at it (tests/repl.bats).
+need tmux command -v tmux
 need procps command -v pkill
 need gcc command -v cc
 need make command -v make

@@ -6,9 +6,10 @@ import re
 
 import gdb
 
-from . import abi, args, complete, selection, snapshot, view
+from . import abi, args, complete, repl, selection, snapshot, view
 from .cmd_locals import assigned_by
 from .errors import fail, usage
+from .pysource import declared_global
 
 # EXPR is Python source and must reach the helper byte for byte, so the line
 # is split by hand rather than with gdb.string_to_argv, which eats quotes.
@@ -94,29 +95,6 @@ The same command as py-hook-eval; see 'help py-hook-eval'."""
 
     NAME = "py-hook-print"
     USAGE = "py-hook-print [--frame N] [--force] EXPR"
-
-
-def declared_global(statements):
-    """The names STATEMENTS declare global at their own level (a 'global'
-    inside a def or class they define is that function's business)."""
-    try:
-        tree = ast.parse(statements, mode="exec")
-    except (SyntaxError, ValueError, RecursionError, MemoryError):
-        # Newer syntax than gdb's Python reads: the target's compiler
-        # decides; find the global statements by their look.
-        found = []
-        for m in re.finditer(r"(?:^|;)\s*global\s+([\w\s,]+)", statements, re.M):
-            found.extend(n.strip() for n in m.group(1).split(",") if n.strip().isidentifier())
-        return found
-    found, todo = [], list(tree.body)
-    while todo:
-        node = todo.pop(0)
-        if isinstance(node, ast.Global):
-            found.extend(n for n in node.names if n not in found)
-        elif not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef,
-                                   ast.Lambda)):
-            todo.extend(ast.iter_child_nodes(node))
-    return found
 
 
 def report_writes(writes):
@@ -231,5 +209,55 @@ def gdb_value(value):
                % view.printable(kind))
 
 
-COMMANDS = (PyHookEval, PyHookPrint, PyHookExec)
+class PyHookRepl(gdb.Command):
+    """Open an interactive Python prompt on a Python frame of the stopped program.
+
+Usage: py-hook-repl [--frame N] [--readonly] [--force]
+Each input runs in the frame selected with py-hook-frame (or frame N), as
+py-hook-eval and py-hook-exec run it: an expression's repr() is printed,
+statements run, with multi-line statements, history and Tab completion of
+names and attributes.  A variable of the frame the session rebinds is
+written back into the frame (they are listed when the REPL ends); new names
+stay in the frame's scratch namespace.  --readonly keeps every name bound
+in a session of its own, dropped at the end: nothing is written back.
+Ctrl-D, exit(), quit() and raise SystemExit end the REPL, never the
+program.  Ctrl-C drops the line being typed, or interrupts a running
+statement safely.  print() writes to the program's stdout."""
+
+    USAGE = "py-hook-repl [--frame N] [--readonly] [--force]"
+
+    def __init__(self):
+        super().__init__("py-hook-repl", gdb.COMMAND_DATA)
+
+    def complete(self, text, word):
+        before = text[:len(text) - len(word)].split()
+        if before and before[-1] == "--frame":
+            return complete.frame_numbers(word)
+        return complete.options(text, word, ("--frame", "--readonly", "--force"))
+
+    def invoke(self, arg, from_tty):
+        argv = gdb.string_to_argv(arg)
+        index, readonly, force = None, False, False
+        while argv:
+            word = argv.pop(0)
+            if word == "--frame":
+                if not argv:
+                    raise usage("py-hook-repl", "--frame needs a frame number", self.USAGE)
+                index = args.frame_number(argv.pop(0), "py-hook-repl", self.USAGE)
+            elif word == "--readonly":
+                readonly = True
+            elif word == "--force":
+                force = True
+            else:
+                raise usage("py-hook-repl", "unknown argument %s" % view.printable(repr(word)),
+                            self.USAGE)
+        if index is None:
+            index = selection.get()
+        # The call path must be open before a prompt is offered: a refusal
+        # (another thread holds the GIL, a core file) is the command's error.
+        snapshot.evaluate(index, "None", force)
+        repl.Repl(index, readonly, force).run()
+
+
+COMMANDS = (PyHookEval, PyHookPrint, PyHookExec, PyHookRepl)
 FUNCTIONS = (PyEvalFunction,)

@@ -4,7 +4,9 @@ Completing must never run the program's code nor stop for long, so names
 and attributes are read as py-hook-explain reads them: the selected
 frame's variables and its module's globals; after a dot, a module's
 names, an instance's own attributes and the names in the class dicts
-along its type's MRO.  Anything that cannot be read completes to nothing.
+along its type's MRO.  Anything that cannot be read completes to nothing;
+so do the methods of builtin types on 3.12 and later, whose dicts live in
+the interpreter's state rather than in the type objects.
 gdb breaks words at '.', so WORD is what follows the last dot and the
 chain before it comes from TEXT.
 """

@@ -166,6 +166,12 @@ def _source_bytes(what, text):
         raise fail("%s is not valid UTF-8 text (%s); retype it" % (what, e.reason))
 
 
+def end_session(index):
+    """Drops frame INDEX's read-only session overlay (HOOK_REQ_END_SESSION)."""
+    inferior.call("hook_apply_locals", _plan(False), flags=abi.HOOK_REQ_END_SESSION,
+                  first_frame=index, max_frames=1, value_limit=value_limit())
+
+
 def _value_call(flag, index, name, expr, force, limit=None):
     """hook_apply_locals with FLAG (HOOK_REQ_EVAL or HOOK_REQ_EXEC) in frame
     INDEX: the Variable its S record reports, its value cut at LIMIT
@@ -186,15 +192,16 @@ def _value_call(flag, index, name, expr, force, limit=None):
     return value
 
 
-def execute(index, statements, declared_global=(), force=False):
+def execute(index, statements, declared_global=(), force=False, session=False):
     """Runs STATEMENTS in frame INDEX (HOOK_REQ_STMT); DECLARED_GLOBAL
-    names the names they declare global.  Returns what was written: a
-    Variable for each name stored (its kind says where) and a (name,
-    reason) pair for each name that could not be."""
+    names the names they declare global; SESSION keeps every change in the
+    frame's read-only session overlay (HOOK_REQ_SESSION).  Returns what was
+    written: a Variable for each name stored (its kind says where) and a
+    (name, reason) pair for each name that could not be."""
     reply = inferior.call(
         "hook_apply_locals",
         _plan(force),
-        flags=abi.HOOK_REQ_STMT,
+        flags=abi.HOOK_REQ_STMT | (abi.HOOK_REQ_SESSION if session else 0),
         first_frame=index,
         max_frames=1,
         value_limit=value_limit(),
@@ -206,11 +213,12 @@ def execute(index, statements, declared_global=(), force=False):
     return writes
 
 
-def evaluate(index, expr, force=False, limit=None):
+def evaluate(index, expr, force=False, limit=None, session=False):
     """Evaluates EXPR in frame INDEX; returns a Variable whose value is its
     repr() (the program's __repr__ runs), cut at LIMIT, and whose name is
-    empty."""
-    return _value_call(abi.HOOK_REQ_EVAL, index, "", expr, force, limit)
+    empty.  SESSION: with the frame's read-only session overlay."""
+    return _value_call(abi.HOOK_REQ_EVAL | (abi.HOOK_REQ_SESSION if session else 0), index, "",
+                       expr, force, limit)
 
 
 def assign_target(index, target, expr, force=False):
