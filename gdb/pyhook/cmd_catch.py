@@ -68,9 +68,10 @@ program raises stops it briefly, which slows a program that raises many."""
         if not rows:
             gdb.write("No py-hook catchpoints.\n")
             return
-        gdb.write("Num     What                                     Hits\n")
+        width = max([40] + [len(view.printable(cp.describe())) for _, cp in rows])
+        gdb.write("%-7s %-*s %s\n" % ("Num", width, "What", "Hits"))
         for number, cp in rows:
-            gdb.write("%-7d %-40s %d\n" % (number, view.printable(cp.describe()), cp.hits))
+            gdb.write("%-7d %-*s %d\n" % (number, width, view.printable(cp.describe()), cp.hits))
 
 
 COMMANDS = (PyHookCatch,)
