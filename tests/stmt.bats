@@ -118,3 +118,23 @@ EOF
     assert_failure
     refute_traceback
 }
+
+@test "a statement that forks ends the child at once (status 86) and keeps the parent's result; scratch names are per frame in a recursion" {
+    gdb_session "$(sample stack.py)" 3 <<'EOF'
+break getppid
+run
+py-hook-exec import os; pid = os.fork()
+py-hook-eval pid > 0
+py-hook-exec tmp = level
+py-hook-eval --frame 1 tmp
+py-hook-eval --frame 0 tmp
+delete
+continue
+EOF
+    refute_traceback
+    assert_line "True  (bool)"
+    assert_line "tmp = 3  (int, scratch)"
+    assert_line "3  (int)"
+    [[ "$stderr" == *"NameError: name 'tmp' is not defined"* ]] || fail "scratch leaked into the caller's frame"
+    assert_equal "$(program_output)" "$(printf 'ready\nstack done 3')"
+}
