@@ -297,6 +297,16 @@ ns_run (const struct py_api *api, struct exec_ns *x, const char *source,
   return value;
 }
 
+/* A new empty dict, or NULL with nothing pending.  */
+static py_object *
+new_dict (const struct py_api *api)
+{
+  py_object *d = api->PyDict_New ();
+  if (d == NULL)
+    api->PyErr_Clear ();
+  return d;
+}
+
 /* NAME's value in D (borrowed), or NULL.  */
 static py_object *
 lookup (const struct py_api *api, py_object *d, py_object *name)
@@ -347,12 +357,9 @@ static void
 write_function (const struct py_api *api, py_object *frame, py_object *code,
                 struct exec_ns *x, size_t limit)
 {
-  py_object *changed = api->PyDict_New ();
+  py_object *changed = new_dict (api);
   if (changed == NULL)
-    {
-      api->PyErr_Clear ();
-      return;
-    }
+    return;
   py_ssize pos = 0;
   py_object *name, *ignored;
   while (api->PyDict_Next (x->varset, &pos, &name, &ignored))
@@ -463,12 +470,9 @@ static py_object *
 write_globals (const struct py_api *api, struct exec_ns *x,
                const char *globals_text, size_t limit)
 {
-  py_object *declared = api->PyDict_New ();
+  py_object *declared = new_dict (api);
   if (declared == NULL)
-    {
-      api->PyErr_Clear ();
-      return NULL;
-    }
+    return NULL;
   const char *p = globals_text;
   while (*p)
     {
@@ -514,12 +518,9 @@ static void
 write_scratch (const struct py_api *api, py_object *frame, struct exec_ns *x,
                py_object *declared, size_t limit)
 {
-  py_object *next = api->PyDict_New ();
+  py_object *next = new_dict (api);
   if (next == NULL)
-    {
-      api->PyErr_Clear ();
-      return;
-    }
+    return;
   py_ssize pos = 0;
   py_object *name, *value;
   while (api->PyDict_Next (x->ns, &pos, &name, &value))
@@ -575,12 +576,9 @@ static void
 write_session (const struct py_api *api, py_object *frame, struct exec_ns *x,
                size_t limit)
 {
-  py_object *next = api->PyDict_New ();
+  py_object *next = new_dict (api);
   if (next == NULL)
-    {
-      api->PyErr_Clear ();
-      return;
-    }
+    return;
   py_ssize pos = 0;
   py_object *name, *value;
   while (api->PyDict_Next (x->ns, &pos, &name, &value))
