@@ -72,3 +72,19 @@ EOF
     assert_failure
     refute_traceback
 }
+
+@test "in a program of several threads a condition calling \$py_eval is refused, not hung: gdb stops there and py-hook-eval works" {
+    gdb_session "$(sample condthreads.py)" <<'EOF'
+break getppid if $py_eval("n == 2")
+run
+py-hook-eval n
+py-hook-set n 7
+delete
+continue
+EOF
+    refute_traceback
+    [[ "$output$stderr" == *"\$py_eval cannot call into a program of 2 threads while gdb tests a breakpoint condition"* ]] ||
+        fail "the condition was not refused"
+    assert_line "0  (int)"
+    assert_equal "$(program_output)" "worker saw 7 1 2"
+}
