@@ -93,6 +93,12 @@ struct py_api {
   int (*PyDict_Update) (py_object *, py_object *);
   py_object *(*PyDict_GetItemString) (py_object *, const char *);
   py_object *(*PyDict_New) (void);
+  py_object *(*PyImport_ImportModule) (const char *);
+  int (*PyList_Append) (py_object *, py_object *);
+  int (*PySequence_DelItem) (py_object *, py_ssize);
+  py_object *(*PyCFunction_NewEx) (void *, py_object *, py_object *);
+  py_object *(*PyObject_CallMethod) (py_object *, const char *, const char *,
+                                     ...);
   int (*PyDict_SetItem) (py_object *, py_object *, py_object *);
   int (*PyDict_DelItem) (py_object *, py_object *);
   py_object *(*PyDict_GetItemWithError) (py_object *, py_object *);

@@ -23,10 +23,16 @@
    Scratch namespaces are kept per frame object, which they hold a
    reference to: a frame object's address is reused by the next call of
    the same function, so a weaker key would hand one call's scratch names
-   to the next.  Once the frame has returned, its scratch namespace (and
-   with it the frame object and the variables the frame object took over)
-   is dropped at the start of the next call that runs EXPR: until then
-   the function's last variables stay alive.  docs/commands.md says so. */
+   to the next.  Once the frame has returned, its scratch namespace, and
+   with it the frame object and the variables the frame object took over,
+   must go soon, or the function's last variables would outlive it (a file
+   never flushed, a finalizer never run).  So while any scratch namespace
+   exists, a builtin function of the helper sits in gc.callbacks and in
+   the atexit registry: the collector runs it after each collection, and
+   it drops the namespaces of frames that have returned, then takes itself
+   out of gc.callbacks when none is left; at exit it drops them all, while
+   Python can still run the finalizers.  Every call that runs EXPR prunes
+   too.  docs/architecture.md says so.  */
 
 #include <string.h>
 
@@ -78,11 +84,126 @@ prune_one (const struct py_api *api, py_object *frames)
   api->Py_DecRef (all);
 }
 
+/* The builtin function in gc.callbacks and atexit (see the top).  */
+static py_object *pruner;
+static int pruner_in_gc; /* pruner is in gc.callbacks */
+static int pruner_at_exit; /* pruner is registered with atexit */
+static int pruning; /* prune is running: a collection inside it must not
+                       re-enter */
+
+static int
+nothing_kept (const struct py_api *api)
+{
+  return (scratch_frames == NULL || api->PyDict_Size (scratch_frames) == 0)
+         && (session_frames == NULL || api->PyDict_Size (session_frames) == 0);
+}
+
+/* Takes the pruner out of gc.callbacks.  */
+static void
+pruner_leave_gc (const struct py_api *api)
+{
+  if (!pruner_in_gc)
+    return;
+  py_object *gc = api->PyImport_ImportModule ("gc");
+  py_object *list = gc ? api->PyObject_GetAttrString (gc, "callbacks") : NULL;
+  if (list && pyapi_type (list) == api->list_type)
+    for (py_ssize i = api->PyList_Size (list) - 1; i >= 0; i--)
+      if (api->PyList_GetItem (list, i) == pruner)
+        api->PySequence_DelItem (list, i);
+  pruner_in_gc = 0;
+  if (list)
+    api->Py_DecRef (list);
+  if (gc)
+    api->Py_DecRef (gc);
+  api->PyErr_Clear ();
+}
+
 static void
 prune (const struct py_api *api)
 {
+  if (pruning)
+    return;
+  pruning = 1;
   prune_one (api, scratch_frames);
   prune_one (api, session_frames);
+  if (nothing_kept (api))
+    pruner_leave_gc (api);
+  pruning = 0;
+}
+
+/* The pruner's C function: called by the collector with (phase, info),
+   by atexit with nothing.  */
+static py_object *
+pruner_call (py_object *self, py_object *args)
+{
+  const struct py_api *api = NULL;
+  if (pyapi_load (&api) == HOOK_OK)
+    {
+      prune (api);
+      if (args != NULL && api->PyTuple_Size (args) == 0)
+        {
+          /* atexit: the program ends; let every frame go.  */
+          if (scratch_frames)
+            api->PyDict_Clear (scratch_frames);
+          if (session_frames)
+            api->PyDict_Clear (session_frames);
+          pruner_leave_gc (api);
+        }
+      api->PyErr_Clear ();
+      api->Py_IncRef (api->none);
+    }
+  return api ? api->none : NULL;
+}
+
+/* PyMethodDef, as every supported CPython lays it out.  */
+static struct
+{
+  const char *name;
+  py_object *(*meth) (py_object *, py_object *);
+  int flags;
+  const char *doc;
+} pruner_def = { "py_hook_scratch_pruner", pruner_call, 0x1 /* METH_VARARGS */,
+                 "Drops py-hook's scratch names of frames that returned." };
+
+/* Makes sure the pruner runs after collections and at exit: called when a
+   scratch namespace or session is kept.  */
+static void
+pruner_arm (const struct py_api *api)
+{
+  if (pruner == NULL)
+    pruner = api->PyCFunction_NewEx (&pruner_def, NULL, NULL);
+  if (pruner == NULL)
+    {
+      api->PyErr_Clear ();
+      return;
+    }
+  if (!pruner_in_gc)
+    {
+      py_object *gc = api->PyImport_ImportModule ("gc");
+      py_object *list = gc ? api->PyObject_GetAttrString (gc, "callbacks") : NULL;
+      if (list && pyapi_type (list) == api->list_type
+          && api->PyList_Append (list, pruner) == 0)
+        pruner_in_gc = 1;
+      if (list)
+        api->Py_DecRef (list);
+      if (gc)
+        api->Py_DecRef (gc);
+    }
+  if (!pruner_at_exit)
+    {
+      py_object *atexit = api->PyImport_ImportModule ("atexit");
+      py_object *done = atexit ? api->PyObject_CallMethod (atexit, "register",
+                                                           "O", pruner)
+                               : NULL;
+      if (done)
+        {
+          pruner_at_exit = 1;
+          api->Py_DecRef (done);
+        }
+      if (atexit)
+        api->Py_DecRef (atexit);
+    }
+  api->PyErr_Clear ();
 }
 
 void
@@ -551,6 +672,8 @@ write_scratch (const struct py_api *api, py_object *frame, struct exec_ns *x,
                             : 0;
       if (rc != 0)
         api->PyErr_Clear ();
+      if (api->PyDict_Size (next))
+        pruner_arm (api);
     }
   x->scratch = NULL; /* borrowed, and perhaps gone now */
   api->Py_DecRef (next);
@@ -598,6 +721,7 @@ write_session (const struct py_api *api, py_object *frame, struct exec_ns *x,
   if (session_frames != NULL
       && api->PyDict_SetItem (session_frames, frame, next) != 0)
     api->PyErr_Clear ();
+  pruner_arm (api);
   x->session = NULL;
   api->Py_DecRef (next);
 }

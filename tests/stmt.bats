@@ -138,3 +138,19 @@ EOF
     [[ "$stderr" == *"NameError: name 'tmp' is not defined"* ]] || fail "scratch leaked into the caller's frame"
     assert_equal "$(program_output)" "$(printf 'ready\nstack done 3')"
 }
+
+@test "a frame with scratch names is let go soon after it returns, and at exit: its finalizers run and its files are flushed; the collector's callbacks are as before" {
+    gdb_session "$(sample scratchlife.py)" "$BATS_TEST_TMPDIR/file" <<'EOF'
+break getppid
+run
+py-hook-exec tmp = r.name
+continue
+py-hook-exec tmp = r.name * 2
+continue
+EOF
+    refute_traceback
+    assert_line "tmp = 'f'  (str, len 1, scratch)"
+    assert_line "tmp = 'gg'  (str, len 2, scratch)"
+    assert_equal "$(program_output)" "$(printf 'Res f finalized\nafter f []\nend\nRes g finalized')"
+    assert_equal "$(cat "$BATS_TEST_TMPDIR/file")" "data from g"
+}
