@@ -476,7 +476,7 @@ kind_of (const struct py_api *api, py_object *code, py_object *name)
 /* Writes the changed variables of a function frame back into it.  */
 static void
 write_function (const struct py_api *api, py_object *frame, py_object *code,
-                struct exec_ns *x, size_t limit)
+                struct exec_ns *x, py_object *declared, size_t limit)
 {
   py_object *changed = new_dict (api);
   if (changed == NULL)
@@ -487,8 +487,8 @@ write_function (const struct py_api *api, py_object *frame, py_object *code,
     {
       py_object *old = lookup (api, x->before, name);
       py_object *now = lookup (api, x->ns, name);
-      if (now == old)
-        continue;
+      if (now == old || lookup (api, declared, name) != NULL)
+        continue; /* unchanged, or a global of that name was meant */
       if (now == NULL)
         not_written (api, name,
                      "deleted by STMT, but a function's variable cannot be "
@@ -554,15 +554,17 @@ write_function (const struct py_api *api, py_object *frame, py_object *code,
 
 /* Writes the changed names of a module or class body back into it.  */
 static void
-write_body (const struct py_api *api, struct exec_ns *x, size_t limit)
+write_body (const struct py_api *api, struct exec_ns *x, py_object *declared,
+            size_t limit)
 {
   py_ssize pos = 0;
   py_object *name, *old;
   while (api->PyDict_Next (x->before, &pos, &name, &old))
     {
       py_object *now = lookup (api, x->ns, name);
-      if (now == old)
-        continue;
+      if (now == old || (lookup (api, declared, name) != NULL
+                         && x->body != x->globals))
+        continue; /* unchanged, or a class body's global was meant */
       if (x->hidden != NULL)
         not_written (api, name,
                      "a comprehension runs inlined in this body (PEP 709), "
@@ -584,12 +586,13 @@ write_body (const struct py_api *api, struct exec_ns *x, size_t limit)
     }
 }
 
-/* Names declared global in the statements (GLOBALS_TEXT, one per line, as
-   gdb found them) whose value changed, written into the program's
-   globals.  Returns a dict of those names (as keys), or NULL.  */
+/* The names declared global in the statements (GLOBALS_TEXT, one per
+   line, as gdb found them), as the keys of a new dict, or NULL.  In X's
+   namespace each of them gets the global's value, or none: as in Python,
+   a declared global is not the frame's variable of that name.  */
 static py_object *
-write_globals (const struct py_api *api, struct exec_ns *x,
-               const char *globals_text, size_t limit)
+declare_globals (const struct py_api *api, struct exec_ns *x,
+                 const char *globals_text)
 {
   py_object *declared = new_dict (api);
   if (declared == NULL)
@@ -602,20 +605,11 @@ write_globals (const struct py_api *api, struct exec_ns *x,
       py_object *name = n ? api->PyUnicode_FromStringAndSize (p, n) : NULL;
       if (name && api->PyDict_SetItem (declared, name, api->none) == 0)
         {
-          py_object *old = lookup (api, x->globals, name);
-          py_object *now = lookup (api, x->ns, name);
-          if (now != old)
-            {
-              int rc = now ? api->PyDict_SetItem (x->globals, name, now)
-                           : api->PyDict_DelItem (x->globals, name);
-              if (rc != 0)
-                {
-                  api->PyErr_Clear ();
-                  not_written (api, name, "storing the global failed");
-                }
-              else
-                frames_value_record (api, 'S', name, "global", now, limit);
-            }
+          py_object *global = lookup (api, x->globals, name);
+          if (global != NULL)
+            api->PyDict_SetItem (x->ns, name, global);
+          else if (lookup (api, x->ns, name) != NULL)
+            api->PyDict_DelItem (x->ns, name);
         }
       api->PyErr_Clear ();
       if (name)
@@ -623,6 +617,32 @@ write_globals (const struct py_api *api, struct exec_ns *x,
       p += n + (end != NULL);
     }
   return declared;
+}
+
+/* Each declared global whose value the statements changed, written into
+   the program's globals.  */
+static void
+write_globals (const struct py_api *api, struct exec_ns *x,
+               py_object *declared, size_t limit)
+{
+  py_ssize pos = 0;
+  py_object *name, *ignored;
+  while (declared && api->PyDict_Next (declared, &pos, &name, &ignored))
+    {
+      py_object *old = lookup (api, x->globals, name);
+      py_object *now = lookup (api, x->ns, name);
+      if (now == old)
+        continue;
+      int rc = now ? api->PyDict_SetItem (x->globals, name, now)
+                   : api->PyDict_DelItem (x->globals, name);
+      if (rc != 0)
+        {
+          api->PyErr_Clear ();
+          not_written (api, name, "storing the global failed");
+        }
+      else
+        frames_value_record (api, 'S', name, "global", now, limit);
+    }
 }
 
 /* Whether NAME belongs to the frame rather than to its scratch names.  */
@@ -732,6 +752,9 @@ ns_statements (const struct py_api *api, py_object *frame, py_object *code,
 {
   struct exec_ns x;
   int status = ns_build (api, frame, code, &x);
+  py_object *declared = status == HOOK_OK && !session_on
+                            ? declare_globals (api, &x, globals_text)
+                            : NULL;
   py_object *done = status == HOOK_OK
                         ? ns_run (api, &x, source, 1, "STMT raised", &status)
                         : NULL;
@@ -748,18 +771,18 @@ ns_statements (const struct py_api *api, py_object *frame, py_object *code,
       else
         {
           if (x.optimized)
-            write_function (api, frame, code, &x, limit);
+            write_function (api, frame, code, &x, declared, limit);
           else
-            write_body (api, &x, limit);
-          py_object *declared = write_globals (api, &x, globals_text, limit);
+            write_body (api, &x, declared, limit);
+          write_globals (api, &x, declared, limit);
           write_scratch (api, frame, &x, declared, limit);
-          if (declared)
-            api->Py_DecRef (declared);
         }
       reply_raw ("E", 1);
       reply_field_num (-1);
       reply_end_record ();
     }
+  if (declared)
+    api->Py_DecRef (declared);
   ns_release (api, &x);
   return status;
 }

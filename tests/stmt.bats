@@ -154,3 +154,17 @@ EOF
     assert_equal "$(program_output)" "$(printf 'Res f finalized\nafter f []\nend\nRes g finalized')"
     assert_equal "$(cat "$BATS_TEST_TMPDIR/file")" "data from g"
 }
+
+@test "a name declared global is the global in the statement, not the frame's variable of that name: reading an unset one fails, writing it leaves the local alone" {
+    scratch "py-hook-exec global a; print(a)" "py-hook-exec global a, tmp; a = 5; tmp = a" \
+        "py-hook-exec scr = 1" "py-hook-exec global scr; x = scr" continue continue continue continue
+    refute_traceback
+    [[ "$stderr" == *"NameError: name 'a' is not defined"* ]] || fail "global a read the local"
+    assert_line "a = 5  (int, global)"
+    assert_line "tmp = 5  (int, global)"
+    refute_line "a = 5  (int)"
+    [[ "$stderr" == *"NameError: name 'scr' is not defined"* ]] || fail "global scr read the scratch name"
+    assert_equal "$(program_output)" "$(printf '%s\n' \
+        "call 1: a 1 b 2 total 0 items [3, 1, 2] timeout 30 counter 0" "$UNEDITED_2" \
+        "globals: counter 0 has_tmp True" "stdin closed False")"
+}
