@@ -228,7 +228,9 @@ int hook_snapshot (const struct hook_request *REQ);
    EXPR reaches none of the program's namespaces, and lambdas and
    comprehensions in EXPR see the frame's variables.  The builtins exit
    and quit are replaced there by functions that raise SystemExit without
-   closing sys.stdin.  When EXPR raises, the channel message holds the exception
+   closing sys.stdin, and __py_hook_builtins__ is the frame's builtins
+   dict, for source gdb writes itself (a frame's own 'open' must not
+   shadow the builtin there).  When EXPR raises, the channel message holds the exception
    and its traceback.  The thread must hold the GIL.  The
    thread's pending exception is left as it was.  Returns an enum
    hook_status.  */

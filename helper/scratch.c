@@ -39,6 +39,7 @@
 #include "internal.h"
 
 #define PY_FILE_INPUT 257 /* Py_file_input */
+#define HELPER_KEY "__py_hook_builtins__"
 #define PY_EVAL_INPUT 258 /* Py_eval_input */
 
 /* frame object -> dict of its scratch names; made on first use.  */
@@ -282,6 +283,16 @@ add_stand_ins (const struct py_api *api, py_object *ns, py_object *builtins)
   api->PyErr_Clear ();
 }
 
+/* "__py_hook_builtins__" (a str kept for the life of the process).  */
+static py_object *
+helper_key (const struct py_api *api)
+{
+  static py_object *key;
+  if (key == NULL)
+    key = api->PyUnicode_FromStringAndSize (HELPER_KEY, sizeof HELPER_KEY - 1);
+  return key;
+}
+
 static int
 is_stand_in (const struct py_api *api, py_object *value)
 {
@@ -387,6 +398,12 @@ ns_build (const struct py_api *api, py_object *frame, py_object *code,
                              "building the namespace failed");
   py_object *builtins = api->PyFrame_GetBuiltins (frame);
   add_stand_ins (api, x->ns, builtins);
+  /* The frame's builtins under a name no program uses, for the source
+     gdb writes itself (py-hook-save): a frame's own 'open' or 'len' must
+     not take their place.  */
+  if (builtins != NULL && helper_key (api) != NULL
+      && api->PyDict_SetItem (x->ns, helper_key (api), builtins) != 0)
+    api->PyErr_Clear ();
   if (builtins)
     api->Py_DecRef (builtins);
   return HOOK_OK;
@@ -667,7 +684,8 @@ write_scratch (const struct py_api *api, py_object *frame, struct exec_ns *x,
   while (api->PyDict_Next (x->ns, &pos, &name, &value))
     {
       if (pyapi_type (name) != api->unicode_type || frame_owns (api, x, name)
-          || lookup (api, declared, name) != NULL || is_stand_in (api, value))
+          || lookup (api, declared, name) != NULL || is_stand_in (api, value)
+          || api->PyUnicode_CompareWithASCIIString (name, HELPER_KEY) == 0)
         continue;
       py_object *had = lookup (api, x->scratch, name);
       if (had == NULL && lookup (api, x->globals, name) == value)
@@ -726,7 +744,8 @@ write_session (const struct py_api *api, py_object *frame, struct exec_ns *x,
   py_object *name, *value;
   while (api->PyDict_Next (x->ns, &pos, &name, &value))
     {
-      if (pyapi_type (name) != api->unicode_type || is_stand_in (api, value))
+      if (pyapi_type (name) != api->unicode_type || is_stand_in (api, value)
+          || api->PyUnicode_CompareWithASCIIString (name, HELPER_KEY) == 0)
         continue;
       py_object *had = lookup (api, x->session, name);
       if (had == NULL && base_value (api, x, name) == value)

@@ -64,3 +64,32 @@ cache() {
     assert_line "warning: result['total'] held a value of type int; the value loaded into it is of type str"
     assert_equal "$(program_output)" "points 1000 total run last Point(999, 998001) label 'run'"
 }
+
+@test "saving keeps the file's mode, follows a symlink, never touches a file named like its temporary, leaves nothing behind on failure, and works where the frame shadows builtins" {
+    local d="$BATS_TEST_TMPDIR"
+    echo old > "$d/perm.pkl"; chmod 600 "$d/perm.pkl"
+    ln -s perm.pkl "$d/link.pkl"
+    echo precious > "$d/t.pkl.py-hook-tmp"
+    mkdir "$d/adir"
+    gdb_session "$(sample shadow.py)" <<EOF
+break getppid
+run
+py-hook-save x $d/link.pkl
+py-hook-save x $d/t.pkl
+py-hook-save x $d/adir
+py-hook-load x $d/perm.pkl
+py-hook-set x['b'] 2
+continue
+EOF
+    refute_traceback
+    assert_line --regexp "^saved x to $d/link.pkl \([0-9]+ bytes, pickle protocol 5\)$"
+    [[ "$stderr" == *"py-hook-save: x was not saved to $d/adir"*"IsADirectoryError"* ]] || fail "a directory was not refused"
+    assert_line "loaded x from $d/perm.pkl"
+    [ -L "$d/link.pkl" ] || fail "the symlink was replaced"
+    assert_equal "$(stat -c %a "$d/perm.pkl")" 600
+    assert_equal "$(cat "$d/t.pkl.py-hook-tmp")" precious
+    [ -f "$d/t.pkl" ] || fail "t.pkl was not written"
+    run ls -A "$d" "$d/adir"
+    refute_output --partial ".py-hook-tmp."
+    assert_equal "$(program_output)" "x {'a': 1, 'b': 2} open True"
+}

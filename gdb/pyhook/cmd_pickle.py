@@ -22,6 +22,51 @@ from .errors import PyHookError, fail, usage
 # by one interpreter loads in another.
 PROTOCOL = 5
 
+# What the program runs, in a namespace of its own (so no name of the frame
+# can take the place of 'open' or 'pickle' there, and nothing it binds is
+# left behind): VALUE pickled into a temporary file made beside FILE (or
+# beside what FILE links to), given FILE's mode, and renamed over it; on
+# any failure the temporary file is removed and FILE is as it was.
+_SAVE = """
+import os, pickle, tempfile
+data = pickle.dumps(value, protocol=%d)
+target = os.path.realpath(path)
+fd, tmp = tempfile.mkstemp(dir=os.path.dirname(target),
+                           prefix="." + os.path.basename(target) + ".", suffix=".py-hook-tmp")
+try:
+    with os.fdopen(fd, "wb") as f:
+        f.write(data)
+    try:
+        os.chmod(tmp, os.stat(target).st_mode & 0o7777)
+    except FileNotFoundError:
+        pass
+    os.replace(tmp, target)
+except BaseException:
+    try:
+        os.unlink(tmp)
+    except OSError:
+        pass
+    raise
+size = len(data)
+""" % PROTOCOL
+
+_LOAD = """
+import pickle
+with open(path, "rb") as f:
+    value = pickle.load(f)
+"""
+
+# Runs SOURCE (the program's own exec) in a fresh dict holding NAMES, and
+# evaluates to the dict's RESULT: one expression, for py-hook-eval's and
+# py-hook-set's paths.  Builtins come through __py_hook_builtins__, which the
+# helper puts in every EXPR's namespace.
+_RUN = ("(lambda d: (__py_hook_builtins__['exec'](%r, d), d[%r])[1])"
+        "({'__builtins__': __py_hook_builtins__, %s})")
+
+
+def _run(source, result, **names):
+    return _RUN % (source, result, ", ".join("%r: (%s)" % kv for kv in names.items()))
+
 
 def _split_file(command, text, usage_line):
     """(NAME, FILE) from 'NAME FILE': FILE is the last word, or a quoted
@@ -58,9 +103,11 @@ class PyHookSave(PyHookEval):
 Usage: py-hook-save [--frame N] [--force] NAME FILE
 NAME  a variable of the frame, or any expression (self.cache, d['k']).
 FILE  where to write, made absolute against gdb's working directory; the
-      program writes it (with its permissions, through a temporary file
-      renamed into place, so a failed save leaves FILE as it was).  Quote
-      a FILE with blanks in it.
+      program writes it, with its permissions, through a temporary file
+      beside it renamed into place: a failed save leaves FILE as it was and
+      no temporary file behind.  An existing FILE keeps its mode (a new one
+      is readable by its owner only); a symbolic link is followed.  Quote a
+      FILE with blanks in it.
 The value is pickled with protocol 5 by the program's own pickle module,
 so the program's classes are saved by reference, as pickle does.  Load
 it back, in this run or a later one, with py-hook-load."""
@@ -76,13 +123,7 @@ it back, in this run or a later one, with py-hook-load."""
             raise usage(self.NAME, "NAME assigns with ':='", self.USAGE)
         if index is None:
             index = selection.get()
-        # One expression: pickle first (an unpicklable value stops here,
-        # before any file is made), then write a temporary file beside
-        # FILE and rename it over FILE.
-        expr = ("(lambda data, path: (lambda tmp: (lambda f: (f.write(data), f.close(), "
-                "__import__('os').replace(tmp, path), len(data))[-1])(open(tmp, 'wb')))"
-                "(path + '.py-hook-tmp'))(__import__('pickle').dumps((\n%s\n), protocol=%d), %r)"
-                % (name, PROTOCOL, path))
+        expr = _run(_SAVE, "size", value="\n%s\n" % name, path=repr(path))
         try:
             size = snapshot.evaluate(index, expr, force)
         except PyHookError as e:
@@ -113,10 +154,11 @@ A value of another type than NAME holds now is loaded with a warning."""
         if index is None:
             index = selection.get()
         try:
-            before = snapshot.evaluate(index, "type(\n%s\n).__name__" % name, force).value
+            before = snapshot.evaluate(index, "__py_hook_builtins__['type'](\n%s\n).__name__"
+                                       % name, force).value
         except PyHookError:
             before = None  # unbound, or not there yet: nothing to compare
-        load = "(lambda f: (__import__('pickle').load(f), f.close())[0])(open(%r, 'rb'))" % path
+        load = _run(_LOAD, "value", path=repr(path))
         try:
             line, stored = set_value(index, name, load, force, self.NAME, self.USAGE)
         except PyHookError as e:
