@@ -7,8 +7,8 @@ the exception appeared and once more for each caller it propagates into.
 A catchpoint is an internal gdb breakpoint there whose stop() reads the
 exception in flight from memory (exceptions.py) and stops only:
 - at the raise itself: the traceback is still empty (a new exception), or
-  its newest entry is this very frame (raise e of an exception caught
-  here), not a callee it came from;
+  its newest entry is not a callee of this frame (raise e of an exception
+  caught here, or elsewhere), only then is it propagating;
 - for the types asked for, or their subclasses, matched by name along the
   exception type's MRO.
 A bare 'raise' re-raises without a new traceback entry and does not stop;
@@ -79,8 +79,18 @@ def _raised_here():
         return None
     if caught.traceback:
         frame_obj = objects._u64(frame + rt.fields["iframe.frame_obj"].offset)
-        if exceptions.traceback_frame(rt.fields, caught.traceback) != frame_obj:
-            return None  # propagating from a callee
+        newest = exceptions.traceback_frame(rt.fields, caught.traceback)
+        # Propagating: the newest entry is a callee that returned, so its
+        # frame object owns its frame (f_frame points into the object) and
+        # links back to this frame (CPython sets f_back as the object takes
+        # the frame over; 0 where no Python frame called it).  Anything else
+        # is a raise here: of an exception caught here before (raise e), or
+        # caught in a frame that still runs, or elsewhere.
+        if newest and newest != frame_obj:
+            own = objects._u64(newest + rt.fields["frameobject.frame"].offset)
+            back = objects._u64(newest + rt.fields["frameobject.back"].offset)
+            if newest <= own < newest + 512 and back in (frame_obj, 0):
+                return None
     codes = [code for _, _, code in pyframes.Walker(rt).chain(ts)]
     if not codes or codes[0].filename.startswith(_IMPORT_SYSTEM) or \
             any(c.filename == _SITE and c.qualname == "<module>" for c in codes):

@@ -108,6 +108,7 @@ _COMMON = {
     "traceback.frame": ("PyTracebackObject", "tb_frame"),
     "traceback.lineno": ("PyTracebackObject", "tb_lineno"),
     "frameobject.frame": ("PyFrameObject", "f_frame"),
+    "frameobject.back": ("PyFrameObject", "f_back"),
 }
 
 _BEFORE_3_13 = {
@@ -176,6 +177,7 @@ TABLE = {
         "traceback.frame": (24, 8),
         "traceback.lineno": (36, 4),
         "frameobject.frame": (24, 8),
+        "frameobject.back": (16, 8),
         "tstate.curexc_type": (96, 8),
         "tstate.curexc_value": (104, 8),
         "tstate.curexc_traceback": (112, 8),
@@ -250,6 +252,7 @@ TABLE = {
         "traceback.frame": (24, 8),
         "traceback.lineno": (36, 4),
         "frameobject.frame": (24, 8),
+        "frameobject.back": (16, 8),
         "tstate.current_exception": (96, 8),
         "cframe.current_frame": (0, 8),
         "code.argcount": (52, 4),
@@ -327,6 +330,7 @@ TABLE = {
         "traceback.frame": (24, 8),
         "traceback.lineno": (36, 4),
         "frameobject.frame": (24, 8),
+        "frameobject.back": (16, 8),
         "tstate.current_exception": (112, 8),
         "code.argcount": (52, 4),
         "code.code_adaptive": (200, 1),
