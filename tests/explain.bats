@@ -69,3 +69,23 @@ EOF
     assert_line "    self.conf.limit = 2  (int)"
     assert_line "    table['k'] = 1  (int)"
 }
+
+@test "py-hook-explain follows Python's attribute lookup: a data descriptor before the instance's own value, __getattribute__ and __getattr__ named, never called" {
+    gdb_session "$(sample lookup.py)" <<'EOF'
+break getppid
+run
+py-hook-explain
+continue
+EOF
+    assert_success
+    refute_traceback
+    assert_line "    p.x: not read: its class defines __getattribute__, which needs a call"
+    assert_line "    a.d: not read: its value comes from a Prop, which needs a call"
+    assert_line "    a.plain = 5  (int)"
+    assert_line "    a.own = 1  (int)"
+    assert_line "    a.meth = <function A.meth>  (function)"
+    assert_line "    lz.real = 2  (int)"
+    assert_line "    lz.other: not read: not found without its class's __getattr__, which needs a call"
+    # The program's own evaluation of a.d is the only side effect.
+    assert_equal "$(program_output)" "$(printf "SIDE EFFECT\n('proxied-x', 'from-descriptor', 5, 1, 'lazy-other')")"
+}

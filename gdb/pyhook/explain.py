@@ -9,8 +9,10 @@ compound one (the test of an if or while, the iterable of a for).  Each
 name is looked up as CPython would, in the frame's variables, then its
 module's globals (builtins are not shown).  An attribute is read from a
 module's dict, an instance's own attributes, or the class dicts along its
-type's MRO; a value found on a class that is a property or another
-descriptor is not shown, because its value needs a call.
+type's MRO, in the order Python's own lookup follows; where that lookup
+would run code (a property or another descriptor, a class's
+__getattribute__ or __getattr__) the value is not shown, and the line says
+why.
 """
 
 import ast
@@ -25,10 +27,11 @@ _MAX_LINES = 12  # of a statement shown
 _MAX_ROWS = 60   # of values shown
 _parsed = {}     # path -> (mtime, size, tree or None, lines)
 
-# Class attributes whose value is computed by a call, not stored.
-_DESCRIPTORS = ("property", "cached_property", "classmethod", "staticmethod",
-                "member_descriptor", "getset_descriptor", "method_descriptor",
-                "wrapper_descriptor")
+# Class attributes whose value is computed by a call, not stored: data
+# descriptors (they come before the instance's own attributes) and others.
+_DATA_DESCRIPTORS = ("property", "member_descriptor", "getset_descriptor")
+_DESCRIPTORS = ("cached_property", "classmethod", "staticmethod", "method_descriptor",
+                "wrapper_descriptor", "classmethod_descriptor")
 
 
 class Explained:
@@ -154,31 +157,72 @@ class _Resolver:
         return 0
 
     def attr(self, obj, name):
+        """The value of OBJ.NAME as Python's attribute lookup finds it, or 0
+        when it finds nothing; raises Unreadable where the lookup would run
+        code (a property or other descriptor, __getattribute__,
+        __getattr__)."""
         r = self.r
         tp = r.type_of(obj)
         if tp == r.types["module"]:
             return r.dict_get(r.module_dict(obj), name)
         # OBJ is a class when its type is type or a metaclass.
         is_type = tp == r.types["type"] or _u64(tp + r.fields["type.flags"].offset) & (1 << 31)
-        if not is_type:
-            try:
-                found = r.attribute(obj, name)
-            except Unreadable:
-                found = 0
+        if is_type:
+            return self._class_attr(obj, name)[0]
+        mro = self._mro(tp)
+        if self._defines(mro, "__getattribute__"):
+            raise Unreadable("its class defines __getattribute__, which needs a call")
+        found, _ = self._class_attr(tp, name)
+        if found and self._descriptor(found, data=True):
+            raise Unreadable("its value comes from a %s, which needs a call" % self._kind(found))
+        try:
+            own = r.attribute(obj, name)
+        except Unreadable:
+            own = 0
+        if own:
+            return own
+        if found and self._descriptor(found, data=False):
+            raise Unreadable("its value comes from a %s, which needs a call" % self._kind(found))
+        if not found and self._defines(mro, "__getattr__"):
+            raise Unreadable("not found without its class's __getattr__, which needs a call")
+        return found
+
+    def _kind(self, value):
+        return self.r.type_name(self.r.type_of(value))
+
+    def _class_attr(self, cls, name):
+        """(value, class) of NAME in the dicts along CLS's MRO, or (0, 0)."""
+        for c in self._mro(cls):
+            tp_dict = _u64(c + self.r.fields["type.dict"].offset)
+            found = self.r.dict_get(tp_dict, name) if tp_dict else 0
             if found:
-                return found
-        # The class dicts along the MRO: of OBJ's type, or of OBJ itself.
-        for cls in self._mro(obj if is_type else tp):
-            tp_dict = _u64(cls + r.fields["type.dict"].offset)
-            if not tp_dict:
-                continue
-            found = r.dict_get(tp_dict, name)
-            if found:
-                if r.type_name(r.type_of(found)) in _DESCRIPTORS:
-                    raise Unreadable("its value comes from a %s, which needs a call"
-                                     % r.type_name(r.type_of(found)))
-                return found
-        return 0
+                return found, c
+        return 0, 0
+
+    def _defines(self, mro, name):
+        """Whether a class of MRO other than object defines NAME."""
+        obj = self.r.types["object"]
+        for c in mro:
+            tp_dict = _u64(c + self.r.fields["type.dict"].offset) if c != obj else 0
+            if tp_dict and self.r.dict_get(tp_dict, name):
+                return True
+        return False
+
+    def _descriptor(self, value, data):
+        """Whether VALUE, found on a class, is a data descriptor (DATA) or
+        another descriptor whose __get__ makes the value (a function is
+        shown as it is)."""
+        kind = self._kind(value)
+        if kind == "function":
+            return False  # a method: the function itself says enough
+        if kind in _DATA_DESCRIPTORS:
+            return data
+        if kind in _DESCRIPTORS:
+            return not data
+        mro = self._mro(self.r.type_of(value))
+        if self._defines(mro, "__set__") or self._defines(mro, "__delete__"):
+            return data
+        return not data and self._defines(mro, "__get__")
 
     def _mro(self, tp):
         mro = _u64(tp + self.r.fields["type.mro"].offset)
