@@ -59,3 +59,15 @@ completions() {
     refute_traceback
     assert_output ""
 }
+
+@test "after a dot that follows no name chain nothing completes; a repeated catchpoint number is deleted once" {
+    completions "complete py-hook-eval ()." "complete py-hook-eval 1." "py-hook-catch raise KeyError" \
+        "py-hook-catch delete 1 1" "py-hook-catch"
+    assert_success
+    refute_traceback
+    refute_line --partial "()."
+    refute_line --partial "py-hook-eval 1."
+    assert_line "deleted 1 catchpoint"
+    assert_line "No py-hook catchpoints."
+    assert_equal "$(program_output)" "over True size 3"
+}

@@ -38,7 +38,7 @@ condition() {
         'print $py_eval("n", -1)' 'print $py_eval("n", 9)' 'print $py_eval("(x := 1)")' \
         'print $py_eval("1/0")' delete continue
     refute_traceback
-    [[ "$stderr" == *"EXPR's value is a bytes; \$py_eval returns int, float, bool or str, so convert it in EXPR"* ]] ||
+    [[ "$stderr" == *"EXPR's value is of type bytes; \$py_eval returns int, float, bool or str, so convert it in EXPR"* ]] ||
         fail "bytes not refused"
     [[ "$stderr" == *"1180591620717411303424 does not fit gdb's 64-bit integers"* ]] || fail "big int not refused"
     [[ "$stderr" == *'EXPR must be a string in double quotes'* ]] || fail "non-string EXPR not refused"
@@ -87,4 +87,13 @@ EOF
         fail "the condition was not refused"
     assert_line "0  (int)"
     assert_equal "$(program_output)" "worker saw 7 1 2"
+}
+
+@test "\$py_eval refuses a str holding NUL, an int too large to print and a frame number that is no integer" {
+    condition "print \$py_eval(\"chr(0) + 'b'\")" 'print $py_eval("10**5000")' 'print $py_eval("n", 1.5)' delete continue
+    refute_traceback
+    [[ "$stderr" == *"EXPR's str holds a NUL character"* ]] || fail "NUL not refused"
+    [[ "$stderr" == *"EXPR's int is too large to convert"* ]] || fail "huge int not refused"
+    [[ "$stderr" == *"the frame number must be an integer, not 1.5"* ]] || fail "1.5 not refused"
+    assert_equal "$(program_output)" "$(printf 'sent 5\nsent 50\nsent 500\nsent 7')"
 }

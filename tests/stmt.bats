@@ -168,3 +168,11 @@ EOF
         "call 1: a 1 b 2 total 0 items [3, 1, 2] timeout 30 counter 0" "$UNEDITED_2" \
         "globals: counter 0 has_tmp True" "stdin closed False")"
 }
+
+@test "an exception whose message spans lines keeps them together, the status name after them, then the traceback" {
+    scratch 'py-hook-exec raise ValueError("line1\nline2")' continue continue continue continue
+    refute_traceback
+    [[ "$stderr" == *"STMT raised: ValueError: line1"$'\n'"line2 [HOOK_ERR_EXPR_RAISED]"$'\n'"EXPR's traceback (most recent call last):"* ]] ||
+        fail "the message was split"
+    assert_equal "$(program_output | head -1)" "call 1: a 1 b 2 total 0 items [3, 1, 2] timeout 30 counter 0"
+}

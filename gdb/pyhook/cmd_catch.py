@@ -48,7 +48,8 @@ program raises stops it briefly, which slows a program that raises many."""
                 if not word.isdigit() or int(word) not in known:
                     raise usage("py-hook-catch", "no catchpoint %s; 'py-hook-catch' lists them"
                                 % view.printable(word), self.USAGE)
-                numbers.append(int(word))
+                if int(word) not in numbers:
+                    numbers.append(int(word))
             n = catch.delete(numbers)
             gdb.write("deleted %d catchpoint%s\n" % (n, "" if n == 1 else "s"))
             return

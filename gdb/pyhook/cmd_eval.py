@@ -174,10 +174,9 @@ refused, and gdb stops at the breakpoint."""
             raise fail('$py_eval: EXPR must be a string in double quotes: $py_eval("len(buf)")')
         frame = 0
         if index is not None:
-            try:
-                frame = int(index)
-            except gdb.error:
-                raise fail("$py_eval: the frame number must be an integer")
+            if index.type.strip_typedefs().code not in (gdb.TYPE_CODE_INT, gdb.TYPE_CODE_BOOL):
+                raise fail("$py_eval: the frame number must be an integer, not %s" % index)
+            frame = int(index)
             if frame < 0:
                 raise fail("$py_eval: the frame number must be 0 or more")
         if assigned_by(text):
@@ -215,6 +214,9 @@ def gdb_value(value):
         if kind == "bool":
             return gdb.Value(1 if value.value == "True" else 0)
         if kind == "int":
+            if not value.value.lstrip("-").isdigit():
+                raise fail("$py_eval: EXPR's int is too large to convert (%s); compare it in "
+                           "EXPR instead" % value.value[:60])
             number = int(value.value)
             if not -2**63 <= number < 2**63:
                 raise fail("$py_eval: %s does not fit gdb's 64-bit integers; compare it in EXPR "
@@ -223,11 +225,15 @@ def gdb_value(value):
         if kind == "float":
             return gdb.Value(float(value.value))
         if kind == "str":
-            return gdb.Value(ast.literal_eval(value.value))
+            text = ast.literal_eval(value.value)
+            if "\0" in text:
+                raise fail("$py_eval: EXPR's str holds a NUL character, which a gdb string "
+                           "cannot hold")
+            return gdb.Value(text)
     except (ValueError, SyntaxError):
         pass
-    raise fail("$py_eval: EXPR's value is a %s; $py_eval returns int, float, bool or str, so "
-               "convert it in EXPR: int(...), float(...), bool(...) or str(...)"
+    raise fail("$py_eval: EXPR's value is of type %s; $py_eval returns int, float, bool or str, "
+               "so convert it in EXPR: int(...), float(...), bool(...) or str(...)"
                % view.printable(kind))
 
 

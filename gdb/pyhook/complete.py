@@ -91,6 +91,8 @@ def names(text, word, index=None):
             m = _CHAIN.search(text)
             if m and m.group(2) == word:
                 candidates = _attributes(walker, local_names, globals_, m.group(1))
+            elif text[:len(text) - len(word)].rstrip().endswith("."):
+                return []  # an attribute of something not a name chain: ().x, 1.x
             else:
                 candidates = list(local_names)
                 if globals_:

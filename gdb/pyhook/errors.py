@@ -36,9 +36,16 @@ _BRIEF = {
 }
 
 
+TRACEBACK_HEAD = "\nEXPR's traceback (most recent call last):"
+
+
 def helper_failed(status_name, message):
     # The helper's message already names cause and fix; the status name is
-    # for bug reports, at the end of its first line.  The lines after it,
-    # if any, are EXPR's traceback.
-    first, sep, rest = (message or "the helper failed without a message").partition("\n")
-    return fail("%s [%s]%s%s" % (first, status_name, sep, rest), _BRIEF.get(status_name))
+    # for bug reports, at the end of the message proper: its first line, or
+    # its last where an exception's own message spans several lines.  The
+    # lines after it, if any, are EXPR's traceback.
+    message = message or "the helper failed without a message"
+    head, sep, rest = message.partition(TRACEBACK_HEAD)
+    if not sep:
+        head, sep, rest = message.partition("\n")
+    return fail("%s [%s]%s%s" % (head, status_name, sep, rest), _BRIEF.get(status_name))

@@ -73,6 +73,8 @@ def _message(reader, fields, value, names):
             items = [value]  # 3.11, not normalized: the message itself
         elif kind == reader.types["tuple"]:
             items = _tuple_items(reader, value)  # 3.11, not normalized: the args
+        elif "BaseException" not in _class_names(reader, fields, kind):
+            items = [value]  # 3.11, not normalized: the one argument
         else:
             items = _tuple_items(reader, _u64(value + fields["exception.args"].offset))
         if len(items) == 1 and reader.type_of(items[0]) == reader.types["str"]:

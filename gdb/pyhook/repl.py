@@ -26,7 +26,7 @@ import warnings
 import gdb
 
 from . import complete, lineedit, snapshot, view
-from .errors import PyHookError
+from .errors import TRACEBACK_HEAD, PyHookError
 from .pysource import declared_global
 
 BANNER = "Hooked at %s:%d in %s() - exit with Ctrl-D"
@@ -50,11 +50,11 @@ def _as_traceback(message):
     Any other error as it is, without the 'py-hook: ' prefix."""
     if message.startswith("py-hook: "):
         message = message[len("py-hook: "):]
-    first, _, rest = message.partition("\n")
-    m = re.match(r"(?:EXPR|STMT) raised: (.*) \[HOOK_ERR_EXPR_RAISED\]$", first)
+    head, _, rest = message.partition(TRACEBACK_HEAD)
+    m = re.match(r"(?:EXPR|STMT) raised: (.*) \[HOOK_ERR_EXPR_RAISED\]$", head, re.S)
     if not m:
         return message
-    frames = rest.split("\n")[1:] if rest.startswith("EXPR's traceback") else []
+    frames = [line for line in rest.split("\n") if line]
     return "\n".join(["Traceback (most recent call last):"] + frames + [m.group(1)])
 
 
