@@ -80,3 +80,18 @@ EOF
     assert_line "'sleeper-with-a-long-name'  (str, len 24)"
     assert_equal "$(program_output)" "threads done"
 }
+
+@test "an exec() of a string in EXPR interrupted at call-timeout leaves no unhandled-KeyboardInterrupt mark: the program exits normally, not by SIGINT" {
+    gdb_session "$(sample seed.py)" <<'EOF'
+break getppid
+run
+set py-hook call-timeout 1
+py-hook-eval exec("import time; time.sleep(30)")
+continue
+EOF
+    refute_traceback
+    [[ "$stderr" == *"raised KeyboardInterrupt inside it"* ]] || fail "the sleep was not interrupted"
+    assert_line --regexp '^\[Inferior 1 \(process [0-9]+\) exited normally\]$'
+    refute_output --partial "exit_sigint"
+    assert_equal "$(program_output)" "$(printf '1\n2\n101')"
+}

@@ -451,6 +451,8 @@ class _Interrupter:
     def __init__(self, tstate):
         self.tstate = tstate
         self.posted = None
+        self.flag = None  # runtime.unhandled_interrupt_flag(), once interrupted
+        self.flag_was = None
         self.cause = None  # why the call was interrupted, in words
         self.epoch = epoch()
 
@@ -466,6 +468,13 @@ class _Interrupter:
         except (gdb.error, TypeError):
             return None
         self.posted = posted
+        try:
+            # KeyboardInterrupt leaving an exec(str) in EXPR sets this flag,
+            # which makes the program kill itself with SIGINT at exit.
+            self.flag = runtime.unhandled_interrupt_flag()
+            self.flag_was = self.flag.read() if self.flag else None
+        except (gdb.error, runtime.Unavailable):
+            self.flag = None
         woke = _wake_from_sleep()
         return "raised KeyboardInterrupt inside it%s" % (
             " (waking it from %s)" % woke if woke else "")
@@ -474,6 +483,8 @@ class _Interrupter:
         if self.posted is not None and self.epoch == epoch():
             try:
                 self.posted.withdraw()
+                if self.flag is not None and self.flag.read() != self.flag_was:
+                    self.flag.write(self.flag_was)
             except gdb.error:
                 pass  # the process ended during the call
 

@@ -146,6 +146,8 @@ SPEC = {
         "iframe.code": ("_PyInterpreterFrame", "f_code"),
         "iframe.instr": ("_PyInterpreterFrame", "prev_instr"),
         "tstate.current_exception": ("PyThreadState", "current_exception"),
+        "runtime.unhandled_keyboard_interrupt": ("_PyRuntimeState",
+                                                 "signals.unhandled_keyboard_interrupt"),
     }),
     PY_3_13: dict(_COMMON, **{
         "interp.finalizing": ("PyInterpreterState", "_finalizing"),
@@ -162,6 +164,8 @@ SPEC = {
         "iframe.code": ("_PyInterpreterFrame", "f_executable"),
         "iframe.instr": ("_PyInterpreterFrame", "instr_ptr"),
         "tstate.current_exception": ("PyThreadState", "current_exception"),
+        "runtime.unhandled_keyboard_interrupt": ("_PyRuntimeState",
+                                                 "signals.unhandled_keyboard_interrupt"),
     }),
 }
 
@@ -254,6 +258,7 @@ TABLE = {
         "frameobject.frame": (24, 8),
         "frameobject.back": (16, 8),
         "tstate.current_exception": (96, 8),
+        "runtime.unhandled_keyboard_interrupt": (1536, 4),
         "cframe.current_frame": (0, 8),
         "code.argcount": (52, 4),
         "code.code_adaptive": (192, 1),
@@ -332,6 +337,7 @@ TABLE = {
         "frameobject.frame": (24, 8),
         "frameobject.back": (16, 8),
         "tstate.current_exception": (112, 8),
+        "runtime.unhandled_keyboard_interrupt": (2152, 4),
         "code.argcount": (52, 4),
         "code.code_adaptive": (200, 1),
         "code.filename": (112, 8),

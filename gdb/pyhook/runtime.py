@@ -45,6 +45,22 @@ def _read(address, size):
     return struct.unpack(_FORMATS[size], data)[0]
 
 
+def unhandled_interrupt_flag():
+    """CPython's "a KeyboardInterrupt went unhandled" flag as a Field, or
+    None.  When KeyboardInterrupt leaves code run from a string (exec(str)
+    and PyRun_*), CPython sets it, and at exit the process then kills
+    itself with SIGINT: a KeyboardInterrupt that py-hook raised in EXPR must
+    not leave it set.  3.11 keeps it in _Py_UnhandledKeyboardInterrupt,
+    3.12 and 3.13 in _PyRuntime.signals."""
+    address = symbol_address("_Py_UnhandledKeyboardInterrupt")
+    if address is not None:
+        return Field("_Py_UnhandledKeyboardInterrupt", address, 4)
+    rt = read()
+    if not rt.has("unhandled_keyboard_interrupt"):
+        return None
+    return rt.field("unhandled_keyboard_interrupt")
+
+
 def read_pointer(address):
     """The 8-byte value at ADDRESS."""
     return _read(address, 8)
