@@ -1,11 +1,14 @@
 """Raises, re-raises and propagation, for py-hook-catch.
 
-int("x") raises ValueError at line 23; g() raises that same exception
-again at line 15; a lambda called through map() raises at line 31 and h()
-at line 19, each propagating to the module.  Unedited it prints:
+int("x") raises ValueError at line 26; g() raises that same exception
+again at line 18; a lambda called through map() raises at line 34 and h()
+at line 22, each propagating to the module; catcher() returns the
+ValueError int("w") raised at line 45, which the module raises at line 51.
+Unedited it prints:
   caught re-raise
   caught map
   caught h
+  caught returned
 """
 
 
@@ -35,3 +38,16 @@ try:
     h()
 except ValueError:
     print("caught h")
+
+
+def catcher():
+    try:
+        int("w")
+    except ValueError as e:
+        return e
+
+
+try:
+    raise catcher()
+except ValueError:
+    print("caught returned")

@@ -69,18 +69,12 @@ raises() {
     assert_equal "$(program_output)" "$UNEDITED"
 }
 
-@test "a raise of an exception caught elsewhere stops where it is raised again; one that propagates out of a callee, even through C code, does not stop twice" {
-    gdb_session "$(sample reraise.py)" <<'EOF'
-py-hook-catch raise ValueError
-run
-continue
-continue
-continue
-continue
-EOF
+@test "a raise of an exception caught elsewhere, or returned by a callee, stops where it is raised again; one that propagates out of a callee, even through C code, does not stop twice" {
+    gdb_session "$(sample reraise.py)" < <(printf '%s\n' "py-hook-catch raise ValueError" run continue continue \
+        continue continue continue continue)
     assert_success
     refute_traceback
     assert_equal "$(grep -A1 '^py-hook: catchpoint 1' <<<"$output" | grep -o 'reraise.py:[0-9]* in .*')" \
-        "$(printf 'reraise.py:23 in <module>\nreraise.py:15 in g\nreraise.py:31 in <lambda>\nreraise.py:19 in h')"
-    assert_equal "$(program_output)" "$(printf 'caught re-raise\ncaught map\ncaught h')"
+        "$(printf 'reraise.py:26 in <module>\nreraise.py:18 in g\nreraise.py:34 in <lambda>\nreraise.py:22 in h\nreraise.py:45 in catcher\nreraise.py:51 in <module>')"
+    assert_equal "$(program_output)" "$(printf 'caught re-raise\ncaught map\ncaught h\ncaught returned')"
 }

@@ -7,8 +7,10 @@ the exception appeared and once more for each caller it propagates into.
 A catchpoint is an internal gdb breakpoint there whose stop() reads the
 exception in flight from memory (exceptions.py) and stops only:
 - at the raise itself: the traceback is still empty (a new exception), or
-  its newest entry is not a callee of this frame (raise e of an exception
-  caught here, or elsewhere), only then is it propagating;
+  the frame runs a raise statement (raise e of an exception caught here,
+  or elsewhere, or returned by a callee), or the traceback's newest entry
+  is not a callee of this frame that returned: only then is it
+  propagating;
 - for the types asked for, or their subclasses, matched by name along the
   exception type's MRO.
 A bare 'raise' re-raises without a new traceback entry and does not stop;
@@ -86,7 +88,7 @@ def _raised_here():
         # the frame over; 0 where no Python frame called it).  Anything else
         # is a raise here: of an exception caught here before (raise e), or
         # caught in a frame that still runs, or elsewhere.
-        if newest and newest != frame_obj:
+        if newest and newest != frame_obj and not _at_raise(rt, frame):
             own = objects._u64(newest + rt.fields["frameobject.frame"].offset)
             back = objects._u64(newest + rt.fields["frameobject.back"].offset)
             if newest <= own < newest + 512 and back in (frame_obj, 0):
@@ -96,6 +98,19 @@ def _raised_here():
             any(c.filename == _SITE and c.qualname == "<module>" for c in codes):
         return None
     return caught
+
+
+# RAISE_VARARGS, the raise statement's instruction, by minor version.
+_RAISE_VARARGS = {0x030B0000: 130, 0x030C0000: 130, 0x030D0000: 101}
+
+
+def _at_raise(rt, frame):
+    """Whether interpreter frame FRAME is running a raise statement: an
+    exception it raises again (raise e, caught in a callee that returned
+    it) is a raise, whatever its traceback says."""
+    opcode = _RAISE_VARARGS.get(rt.version & 0xFFFF0000)
+    instr = objects._u64(frame + rt.fields["iframe.instr"].offset)
+    return opcode is not None and instr != 0 and objects._mem(instr, 1)[0] == opcode
 
 
 def add(types):
