@@ -695,6 +695,14 @@ write_scratch (const struct py_api *api, py_object *frame, struct exec_ns *x,
       else if (had != value)
         frames_value_record (api, 'S', name, "scratch", value, limit);
     }
+  /* A scratch name the statements declared global but left alone stays
+     (while they ran, the name was the global).  */
+  pos = 0;
+  while (x->scratch && api->PyDict_Next (x->scratch, &pos, &name, &value))
+    if (lookup (api, declared, name) != NULL
+        && lookup (api, x->ns, name) == lookup (api, x->globals, name)
+        && api->PyDict_SetItem (next, name, value) != 0)
+      api->PyErr_Clear ();
   /* Scratch names the statements deleted.  */
   pos = 0;
   while (x->scratch && api->PyDict_Next (x->scratch, &pos, &name, &value))

@@ -176,3 +176,15 @@ EOF
         fail "the message was split"
     assert_equal "$(program_output | head -1)" "call 1: a 1 b 2 total 0 items [3, 1, 2] timeout 30 counter 0"
 }
+
+@test "a global declared in a class body the statement runs is the global; a scratch name declared global and left alone stays" {
+    scratch "py-hook-exec tmp = 1" "py-hook-exec global tmp; z = 2" "py-hook-eval tmp" \
+        "py-hook-exec class K: global counter; counter = 11" continue continue continue continue
+    refute_traceback
+    assert_line "1  (int)"
+    assert_line "counter = 11  (int, global)"
+    assert_equal "$(program_output)" "$(printf '%s\n' \
+        "call 1: a 1 b 2 total 0 items [3, 1, 2] timeout 30 counter 11" \
+        "call 2: a 1 b 2 total 0 items [3, 1, 2] timeout 30 counter 11" \
+        "globals: counter 11 has_tmp False" "stdin closed False")"
+}

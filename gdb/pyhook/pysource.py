@@ -6,24 +6,35 @@ import ast
 import re
 
 
+# A string literal, roughly: enough to keep the fallback below from reading
+# 'global' inside one.
+_STRING = re.compile(
+    "[rRbBuUfF]{0,2}(?:'''.*?'''|\"\"\".*?\"\"\"|'(?:\\\\.|[^'\\\\\\n])*'"
+    "|\"(?:\\\\.|[^\"\\\\\\n])*\")", re.S)
+_GLOBAL = re.compile(r"(?:^|;)[ \t]*global[ \t]+([\w \t,]+)", re.M)
+
+
 def declared_global(statements):
-    """The names STATEMENTS declare global at their own level (a 'global'
-    inside a def or class they define is that function's business)."""
+    """The names STATEMENTS declare global, at their own level and in the
+    functions and classes they define.  STATEMENTS run in one namespace,
+    which stands for the module's globals in the functions they define as
+    well: so a name a nested function declares global is the global in the
+    whole statement (the top level then reads the global too)."""
     try:
         tree = ast.parse(statements, mode="exec")
     except (SyntaxError, ValueError, RecursionError, MemoryError):
         # Newer syntax than gdb's Python reads: the target's compiler
-        # decides; find the global statements by their look.
+        # decides; find the global statements by their look, outside
+        # string literals.
         found = []
-        for m in re.finditer(r"(?:^|;)\s*global\s+([\w\s,]+)", statements, re.M):
-            found.extend(n.strip() for n in m.group(1).split(",") if n.strip().isidentifier())
+        for m in _GLOBAL.finditer(_STRING.sub('""', statements)):
+            for name in m.group(1).split(","):
+                name = name.strip()
+                if name.isidentifier() and name not in found:
+                    found.append(name)
         return found
-    found, todo = [], list(tree.body)
-    while todo:
-        node = todo.pop(0)
+    found = []
+    for node in ast.walk(tree):
         if isinstance(node, ast.Global):
             found.extend(n for n in node.names if n not in found)
-        elif not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef,
-                                   ast.Lambda)):
-            todo.extend(ast.iter_child_nodes(node))
     return found
