@@ -89,3 +89,22 @@ EOF
     # The program's own evaluation of a.d is the only side effect.
     assert_equal "$(program_output)" "$(printf "SIDE EFFECT\n('proxied-x', 'from-descriptor', 5, 1, 'lazy-other')")"
 }
+
+@test "py-hook-explain on classes: metaclass properties and __getattribute__, descriptors, classmethods named; attributes of builtin subclasses' instances read" {
+    gdb_session "$(sample classlookup.py)" <<'EOF'
+break getppid
+run
+py-hook-explain
+continue
+EOF
+    assert_success
+    refute_traceback
+    assert_line "    C.x: not read: its value comes from a property on the metaclass, which needs a call"
+    assert_line "    D.d: not read: its value comes from a Desc, which needs a call"
+    assert_line "    G.y: not read: its metaclass defines __getattribute__, which needs a call"
+    assert_line "    D.cm: not read: its value comes from a classmethod, which needs a call"
+    assert_line "    Sub.plain = 3  (int)"
+    assert_line "    l.tag = 1  (int)"
+    assert_line "    err.code = 5  (int)"
+    assert_equal "$(program_output)" "$(printf "META SIDE\nDESC SIDE\nDESC SIDE\n('meta-x', 42, 'ga', 3, 1, 5)")"
+}

@@ -168,7 +168,7 @@ class _Resolver:
         # OBJ is a class when its type is type or a metaclass.
         is_type = tp == r.types["type"] or _u64(tp + r.fields["type.flags"].offset) & (1 << 31)
         if is_type:
-            return self._class_attr(obj, name)[0]
+            return self._on_class(obj, tp, name)
         mro = self._mro(tp)
         if self._defines(mro, "__getattribute__"):
             raise Unreadable("its class defines __getattribute__, which needs a call")
@@ -187,6 +187,31 @@ class _Resolver:
             raise Unreadable("not found without its class's __getattr__, which needs a call")
         return found
 
+    def _on_class(self, cls, meta, name):
+        """CLS.NAME, CLS a class whose type is META: as type.__getattribute__
+        finds it, or Unreadable where that would run code."""
+        meta_mro = self._mro(meta)
+        if self._defines(meta_mro, "__getattribute__"):
+            raise Unreadable("its metaclass defines __getattribute__, which needs a call")
+        on_meta, _ = self._class_attr(meta, name)
+        if on_meta and self._descriptor(on_meta, data=True):
+            raise Unreadable("its value comes from a %s on the metaclass, which needs a call"
+                             % self._kind(on_meta))
+        found, _ = self._class_attr(cls, name)
+        if found:
+            kind = self._kind(found)
+            if kind in ("classmethod", "staticmethod") or (
+                    kind not in ("function", "property") and
+                    self._defines(self._mro(self.r.type_of(found)), "__get__")):
+                raise Unreadable("its value comes from a %s, which needs a call" % kind)
+            return found
+        if on_meta and self._descriptor(on_meta, data=False):
+            raise Unreadable("its value comes from a %s on the metaclass, which needs a call"
+                             % self._kind(on_meta))
+        if not on_meta and self._defines(meta_mro, "__getattr__"):
+            raise Unreadable("not found without its metaclass's __getattr__, which needs a call")
+        return on_meta
+
     def _kind(self, value):
         return self.r.type_name(self.r.type_of(value))
 
@@ -200,10 +225,12 @@ class _Resolver:
         return 0, 0
 
     def _defines(self, mro, name):
-        """Whether a class of MRO other than object defines NAME."""
-        obj = self.r.types["object"]
+        """Whether a Python class of MRO (a heap type: the builtin types'
+        own __getattribute__ is the generic lookup) defines NAME."""
         for c in mro:
-            tp_dict = _u64(c + self.r.fields["type.dict"].offset) if c != obj else 0
+            if not _u64(c + self.r.fields["type.flags"].offset) & (1 << 9):
+                continue
+            tp_dict = _u64(c + self.r.fields["type.dict"].offset)
             if tp_dict and self.r.dict_get(tp_dict, name):
                 return True
         return False

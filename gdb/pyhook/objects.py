@@ -323,6 +323,12 @@ class Reader:
         """The address of the instance attribute NAME of OBJ (an instance of
         a Python class), or 0."""
         tp = self.type_of(obj)
+        flags = _u64(tp + self.fields["type.flags"].offset)
+        if not flags & _TPFLAGS_MANAGED_DICT:
+            # A dict at tp_dictoffset (a subclass of a builtin that has one,
+            # such as BaseException), or none.
+            dict_ptr = self._dict_at_offset(obj, tp)
+            return self.dict_get(dict_ptr, name) if dict_ptr else 0
         cached = _u64(tp + self.fields["heaptype.cached_keys"].offset)
         if self.version >= PY_3_13:
             dict_ptr = _u64(obj - 24)
@@ -374,13 +380,18 @@ class Reader:
             if dict_ptr:
                 return self.dict_items(dict_ptr, subclass=True)
             return self._split_items(cached, values) if values and cached else []
+        dict_ptr = self._dict_at_offset(obj, tp)
+        return self.dict_items(dict_ptr, subclass=True) if dict_ptr else []
+
+    def _dict_at_offset(self, obj, tp):
+        """The instance dict of OBJ found through TP's tp_dictoffset
+        (negative: from the end of a variable-size object), or 0."""
         offset = struct.unpack("<q", _mem(tp + TYPE_DICTOFFSET, 8))[0]
         if offset < 0:
             size = abs(struct.unpack("<q", _mem(obj + 16, 8))[0])
             basic, item = struct.unpack("<qq", _mem(tp + self.fields["type.basicsize"].offset, 16))
             offset += (basic + size * item + 7) & ~7
-        dict_ptr = _u64(obj + offset) if offset else 0
-        return self.dict_items(dict_ptr, subclass=True) if dict_ptr else []
+        return _u64(obj + offset) if offset else 0
 
     def _cached(self, keys, values, name):
         """NAME's value in VALUES, a values array whose names are KEYS."""
