@@ -60,6 +60,110 @@ frames_nth (const struct entry_state *st, uint32_t n, py_object **out)
   return HOOK_OK;
 }
 
+/* VAR's value in FRAME (borrowed from a mapping we hold, as a new
+   reference), read without running code: the frame's variables, then its
+   globals.  */
+static py_object *
+frame_variable (const struct py_api *api, py_object *frame, py_object *name,
+                const char *utf8)
+{
+  py_object *value = NULL;
+  py_object *code = api->PyFrame_GetCode (frame);
+  struct code_vars cv;
+  int optimized = 0;
+  if (code_vars_load (api, code, &cv) == HOOK_OK)
+    {
+      optimized = cv.optimized;
+      code_vars_release (api, &cv);
+    }
+  api->Py_DecRef (code);
+  struct locals_kept kept = { 0 };
+  if (optimized)
+    locals_keep (api, frame, &kept);
+  py_object *view = api->PyFrame_GetLocals (frame);
+  if (view != NULL && (optimized || pyapi_type (view) == api->dict_type))
+    value = api->PyObject_GetItem (view, name);
+  api->PyErr_Clear ();
+  if (view)
+    api->Py_DecRef (view);
+  if (optimized)
+    locals_put_back (api, &kept);
+  if (value == NULL)
+    {
+      py_object *globals = api->PyFrame_GetGlobals (frame);
+      py_object *found = globals ? obj_dict_find (api, globals, utf8) : NULL;
+      if (found)
+        {
+          api->Py_IncRef (found);
+          value = found;
+        }
+      if (globals)
+        api->Py_DecRef (globals);
+      api->PyErr_Clear ();
+    }
+  return value;
+}
+
+int
+frames_of (const struct entry_state *st, uint32_t index, const char *var,
+           size_t n, py_object **out)
+{
+  const struct py_api *api = st->api;
+  char utf8[256];
+  if (n == 0 || n >= sizeof utf8)
+    return channel_fail (HOOK_ERR_NOT_A_VARIABLE,
+                         "VAR must name a variable of the frame");
+  memcpy (utf8, var, n);
+  utf8[n] = '\0';
+  py_object *frame = NULL;
+  int status = frames_nth (st, index, &frame);
+  if (status != HOOK_OK)
+    return status;
+  py_object *name = api->PyUnicode_FromStringAndSize (utf8, (py_ssize) n);
+  py_object *value = name ? frame_variable (api, frame, name, utf8) : NULL;
+  api->PyErr_Clear ();
+  api->Py_DecRef (frame);
+  if (name)
+    api->Py_DecRef (name);
+  if (value == NULL)
+    return channel_fail (HOOK_ERR_NOT_A_VARIABLE,
+                         "'%s' is neither a bound variable of this frame nor a "
+                         "global of its module",
+                         utf8);
+  const char *type = api->PyType_Name (pyapi_type (value));
+  const char *attr = !type ? NULL
+                     : !strcmp (type, "generator")       ? "gi_frame"
+                     : !strcmp (type, "coroutine")       ? "cr_frame"
+                     : !strcmp (type, "async_generator") ? "ag_frame"
+                                                         : NULL;
+  /* Only CPython's own types: a class of the program with such a name
+     could answer the attribute with its own code.  */
+  if (attr != NULL && (type_flags (pyapi_type (value)) & TPFLAGS_HEAPTYPE))
+    attr = NULL;
+  if (attr == NULL)
+    {
+      status = channel_fail (HOOK_ERR_NOT_A_VARIABLE,
+                             "'%s' holds a %s, not a generator, coroutine or "
+                             "async generator",
+                             utf8, type ? type : "value");
+      api->Py_DecRef (value);
+      return status;
+    }
+  py_object *gen_frame = api->PyObject_GetAttrString (value, attr);
+  api->Py_DecRef (value);
+  if (gen_frame == NULL || gen_frame == api->none)
+    {
+      api->PyErr_Clear ();
+      if (gen_frame)
+        api->Py_DecRef (gen_frame);
+      return channel_fail (HOOK_ERR_NO_FRAME,
+                           "the %s in '%s' has finished: it has no frame left",
+                           type, utf8);
+    }
+  *out = gen_frame;
+  return HOOK_OK;
+}
+
 static long
 code_long (const struct py_api *api, py_object *code, const char *attr)
 {
@@ -448,9 +552,9 @@ body_variables (const struct py_api *api, py_object *frame,
   return HOOK_OK;
 }
 
-static int
-frame_record (const struct py_api *api, py_object *frame, uint32_t index,
-              int with_locals, size_t limit)
+int
+frames_record (const struct py_api *api, py_object *frame, uint32_t index,
+               int with_locals, size_t limit)
 {
   py_object *code = api->PyFrame_GetCode (frame);
   py_object *file = api->PyObject_GetAttrString (code, "co_filename");
@@ -530,6 +634,23 @@ impl_snapshot (const struct hook_request *req)
     return status;
   const struct py_api *api = st.api;
   py_object *frame = NULL;
+  if (req->flags & HOOK_REQ_OF)
+    {
+      status = frames_of (&st, req->first_frame, (const char *) (req + 1),
+                          req->name_len, &frame);
+      if (status == HOOK_OK)
+        {
+          reply_prologue (api);
+          status = frames_record (api, frame, 0,
+                                  (req->flags & HOOK_REQ_LOCALS) != 0,
+                                  req->value_limit);
+          reply_raw ("E", 1);
+          reply_field_num (1);
+          reply_end_record ();
+          api->Py_DecRef (frame);
+        }
+      return entry_end (&st, status);
+    }
   status = frames_current (&st, &frame);
   if (status != HOOK_OK)
     return entry_end (&st, status);
@@ -542,7 +663,7 @@ impl_snapshot (const struct hook_request *req)
   for (; frame != NULL && index < MAX_FRAMES; index++)
     {
       if (index >= req->first_frame && index < last && status == HOOK_OK)
-        status = frame_record (api, frame, index,
+        status = frames_record (api, frame, index,
                                (req->flags & HOOK_REQ_LOCALS) != 0,
                                req->value_limit);
       frame = step_back (api, frame);

@@ -43,7 +43,7 @@ extern "C" {
 
 /* Bumped whenever a struct below or the reply format changes in a way the
    other side would misread.  GDB refuses a helper whose version differs.  */
-#define HOOK_ABI_VERSION 5
+#define HOOK_ABI_VERSION 6
 
 /* First field of struct hook_channel: "HOOK" read as a little-endian u32.  */
 #define HOOK_CHANNEL_MAGIC 0x4b4f4f48u
@@ -92,7 +92,7 @@ struct hook_channel {
 };
 
 /* Version of the library itself, 0xMMmmpp (major, minor, patch).  */
-#define HOOK_HELPER_VERSION 0x000500u
+#define HOOK_HELPER_VERSION 0x000600u
 
 /* What an unfinished call had done (struct hook_channel's in_flight):
    hook_recover undoes exactly these.  */
@@ -154,6 +154,14 @@ struct hook_channel {
 /* hook_apply_locals: drop the frame's session overlay and return an empty
    reply.  NAME and EXPR must be empty.  */
 #define HOOK_REQ_END_SESSION 0x100u
+/* The request acts on the frame of the suspended generator, coroutine or
+   async generator held in a variable of frame first_frame: VAR, an
+   identifier, read without running code.  hook_snapshot: NAME is VAR, and
+   the reply describes that one frame (index 0).  hook_apply_locals: NAME
+   is VAR, a newline, then the variable to store into; EXPR is evaluated
+   in that frame.  The program sees the new value when it resumes the
+   generator.  */
+#define HOOK_REQ_OF 0x200u
 /* hook_snapshot: release the memory of the last reply (a large reply
    leaves its pages resident until then) and return at once.  Runs no
    Python code; the thread need not hold the GIL.  */

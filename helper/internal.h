@@ -281,6 +281,15 @@ void entry_gc_after_expr (const struct py_api *API);
 int entry_end (struct entry_state *ST, int STATUS);
 
 int frames_current (const struct entry_state *ST, py_object **FRAME);
+/* HOOK_REQ_OF: the frame (new reference) of the generator, coroutine or
+   async generator in variable VAR (N bytes of UTF-8) of thread frame
+   INDEX, read without running code.  */
+int frames_of (const struct entry_state *ST, uint32_t INDEX, const char *VAR,
+               size_t N, py_object **FRAME);
+/* One F record for FRAME as frame INDEX, with its V records when
+   WITH_LOCALS.  */
+int frames_record (const struct py_api *API, py_object *FRAME,
+                   uint32_t INDEX, int WITH_LOCALS, size_t LIMIT);
 int frames_nth (const struct entry_state *ST, uint32_t N, py_object **FRAME);
 int code_vars_load (const struct py_api *API, py_object *CODE,
                     struct code_vars *OUT);

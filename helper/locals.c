@@ -373,27 +373,41 @@ impl_apply_locals (const struct hook_request *req)
     return status;
   const struct py_api *api = st.api;
   py_object *frame = NULL;
-  status = frames_nth (&st, req->first_frame, &frame);
+  const char *name_utf8 = (const char *) (req + 1);
+  const char *expr = name_utf8 + req->name_len + 1;
+  uint32_t name_len = req->name_len;
+  if (req->flags & HOOK_REQ_OF)
+    {
+      /* NAME is VAR, a newline, then the variable: act on VAR's frame.  */
+      const char *cut = memchr (name_utf8, '\n', req->name_len);
+      if (cut == NULL)
+        return entry_end (&st, channel_fail (HOOK_ERR_BAD_REQUEST,
+                                             "HOOK_REQ_OF needs VAR and NAME"));
+      status = frames_of (&st, req->first_frame, name_utf8,
+                          (size_t) (cut - name_utf8), &frame);
+      name_len -= (uint32_t) (cut + 1 - name_utf8);
+      name_utf8 = cut + 1;
+    }
+  else
+    status = frames_nth (&st, req->first_frame, &frame);
   if (status != HOOK_OK)
     return entry_end (&st, status);
 
-  const char *name_utf8 = (const char *) (req + 1);
-  const char *expr = name_utf8 + req->name_len + 1;
   const char *kind = "local";
   int optimized = 1;
   py_object *code = api->PyFrame_GetCode (frame);
   py_object *name = NULL, *value = NULL;
-  if (name_utf8[req->name_len] != '\0' || strlen (name_utf8) != req->name_len
+  if (name_utf8[name_len] != '\0' || strlen (name_utf8) != name_len
       || expr[req->expr_len] != '\0' || strlen (expr) != req->expr_len)
     status = channel_fail (HOOK_ERR_BAD_REQUEST,
                            "NAME or EXPR contains a NUL byte; remove it");
-  else if ((req->flags & HOOK_REQ_EVAL) && req->name_len != 0)
+  else if ((req->flags & HOOK_REQ_EVAL) && name_len != 0)
     status = channel_fail (HOOK_ERR_BAD_REQUEST,
                            "HOOK_REQ_EVAL takes no NAME; the extension and "
                            "libhookhelper.so are from different builds");
   if (status == HOOK_OK && (req->flags & HOOK_REQ_EXEC))
     {
-      status = exec_target (api, frame, code, name_utf8, req->name_len, expr,
+      status = exec_target (api, frame, code, name_utf8, name_len, expr,
                             req->value_limit);
       api->Py_DecRef (code);
       api->Py_DecRef (frame);
@@ -434,7 +448,7 @@ impl_apply_locals (const struct hook_request *req)
     }
   if (status == HOOK_OK)
     {
-      name = api->PyUnicode_FromStringAndSize (name_utf8, req->name_len);
+      name = api->PyUnicode_FromStringAndSize (name_utf8, name_len);
       status
           = check_name (api, frame, code, name, name_utf8, &kind, &optimized);
     }

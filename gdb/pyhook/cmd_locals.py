@@ -15,8 +15,11 @@ class PyHookLocals(gdb.Command):
     """Show the variables of a Python frame.
 
 Usage: py-hook-locals [N] [--globals] [--memory | --force]
+       py-hook-locals [N] --of VAR [--force]
 N is a frame number from py-hook-bt; without it, the frame selected with
-py-hook-frame (0 at first).  --globals, --memory, --force: as for
+py-hook-frame (0 at first).  --of VAR shows instead the frame of the
+suspended generator, coroutine or async generator held in variable VAR of
+that frame (through a call; VAR is read without running code).  --globals, --memory, --force: as for
 py-hook-bt (where py-hook cannot call into the thread, the variables are
 read from memory, and a line says so).  One variable per line, in definition order
 (arguments, locals, cell and free variables):
@@ -25,7 +28,7 @@ Values are rendered without running any of the program's code (see
 docs/architecture.md, "How values are shown"); long ones are cut at
 'py-hook value-limit' characters and end in '...'."""
 
-    USAGE = "py-hook-locals [N] [--globals] [--memory | --force]"
+    USAGE = "py-hook-locals [N] [--globals] [--memory | --force] | py-hook-locals [N] --of VAR"
 
     def __init__(self):
         super().__init__("py-hook-locals", gdb.COMMAND_DATA)
@@ -36,12 +39,35 @@ docs/architecture.md, "How values are shown"); long ones are cut at
         return complete.frame_numbers(word)
 
     def invoke(self, arg, from_tty):
+        arg, of = _take_of(arg, "py-hook-locals", self.USAGE)
         index, given = args.optional_number(arg, "py-hook-locals", self.USAGE, selection.get(),
                                             flags=("--globals",))
+        if of is not None:
+            if "--memory" in given:
+                raise usage("py-hook-locals", "--of needs a call; it cannot go with --memory",
+                            self.USAGE)
+            with model.listing():
+                frame = snapshot.generator_frame(index, of, with_locals=True,
+                                                 force="--force" in given)
+                gdb.write("%s  (suspended in %s)\n" % (view.frame_line(frame), view.printable(of)))
+                view.print_variables(frame, all_globals="--globals" in given)
+            return
         with model.listing():
             frame = snapshot.frame(index, with_locals=True, force="--force" in given,
                                    memory="--memory" in given)
             view.print_variables(frame, all_globals="--globals" in given)
+
+
+def _take_of(arg, command, usage_line):
+    """ARG without its '--of VAR', and VAR (None when not given)."""
+    words = arg.split()
+    if "--of" not in words:
+        return arg, None
+    at = words.index("--of")
+    if at + 1 >= len(words) or not words[at + 1].isidentifier():
+        raise usage(command, "--of needs the name of a variable holding a generator, "
+                    "coroutine or async generator", usage_line)
+    return " ".join(words[:at] + words[at + 2:]), words[at + 1]
 
 
 def _no_equals(name, expr, usage_line):
@@ -131,7 +157,7 @@ _TOKEN = re.compile(r"\s*(\S+)")
 class PyHookSet(gdb.Command):
     """Assign a Python expression to a variable of a Python frame.
 
-Usage: py-hook-set [--frame N] [--force] NAME EXPR
+Usage: py-hook-set [--frame N] [--of VAR] [--force] NAME EXPR
 NAME  an argument, local, cell or free variable of the frame (in a module
       frame, any global name); or an attribute or item of an object the
       frame reaches: self.timeout, d['k'], items[0] (then NAME = (EXPR)
@@ -140,12 +166,15 @@ NAME  an argument, local, cell or free variable of the frame (in a module
 EXPR  the rest of the line: Python source evaluated in the frame, with its
       globals and locals, when the command runs.
 --frame N  act on frame N instead of the one selected with py-hook-frame.
+--of VAR   act on the frame of the suspended generator, coroutine or async
+           generator held in variable VAR of that frame; it sees the new
+           value when it resumes.  NAME must be a variable of that frame.
 --force    call into the thread even where py-hook finds it unsafe; see
            py-hook-bt.
 The program sees the new value when it continues; closures that share a
 cell see it too.  Prints the value as stored."""
 
-    USAGE = "py-hook-set [--frame N] [--force] NAME EXPR"
+    USAGE = "py-hook-set [--frame N] [--of VAR] [--force] NAME EXPR"
 
     def __init__(self):
         super().__init__("py-hook-set", gdb.COMMAND_DATA)
@@ -154,6 +183,7 @@ cell see it too.  Prints the value as stored."""
         rest = arg
         index = None
         self.force = False
+        self.of = None
         while True:
             m = _TOKEN.match(rest)
             if not m:
@@ -169,6 +199,15 @@ cell see it too.  Prints the value as stored."""
                 continue
             if word == "--force":
                 self.force = True
+                rest = rest[m.end():]
+                continue
+            if word == "--of":
+                rest = rest[m.end():]
+                m = _TOKEN.match(rest)
+                if not m or not m.group(1).isidentifier():
+                    raise usage("py-hook-set", "--of needs the name of a variable holding a "
+                                "generator, coroutine or async generator", self.USAGE)
+                self.of = m.group(1)
                 rest = rest[m.end():]
                 continue
             if word == "--":
@@ -199,11 +238,12 @@ cell see it too.  Prints the value as stored."""
 
     def invoke(self, arg, from_tty):
         index, name, expr = self._parse(arg)
-        line, _ = set_value(index, name, expr, self.force)
+        line, _ = set_value(index, name, expr, self.force, of=self.of)
         gdb.write(line + "\n")
 
 
-def set_value(index, name, expr, force=False, command="py-hook-set", usage_line=PyHookSet.USAGE):
+def set_value(index, name, expr, force=False, command="py-hook-set", usage_line=PyHookSet.USAGE,
+              of=None):
     """Stores EXPR's value in NAME (a variable, or an attribute or item
     target) of frame INDEX (None: the selected one), checking both first.
     Returns the line to print and the Variable stored."""
@@ -224,10 +264,12 @@ def set_value(index, name, expr, force=False, command="py-hook-set", usage_line=
                     % view.printable(walrus), usage_line)
     if index is None:
         index = selection.get()
+    if target is not None and of is not None:
+        raise usage(command, "--of takes a variable name as NAME", usage_line)
     if target is not None:
         stored = snapshot.assign_target(index, name, expr, force=force)
         return "%s = %s" % (view.printable(name), view.value_line(stored)), stored
-    stored = snapshot.assign(index, name, expr, force=force)
+    stored = snapshot.assign(index, name, expr, force=force, of=of)
     return view.variable_line(stored), stored
 
 

@@ -119,6 +119,30 @@ def frame(index, with_locals=False, force=False, memory=False):
     return take(index, 1, with_locals, force, memory).frames[0]
 
 
+def generator_frame(index, var, with_locals=False, force=False):
+    """The frame of the suspended generator, coroutine or async generator
+    held in variable VAR of frame INDEX (HOOK_REQ_OF), through the helper."""
+    try:
+        reply = inferior.call(
+            "hook_snapshot",
+            _plan(force),
+            flags=abi.HOOK_REQ_OF | (abi.HOOK_REQ_LOCALS if with_locals else 0),
+            first_frame=index,
+            max_frames=1,
+            value_limit=value_limit(),
+            name=_source_bytes("VAR", var),
+        )
+    except PyHookError as e:
+        if e.brief is None:
+            raise
+        raise fail("the frame of a generator in a variable is reached through a call, which "
+                   "cannot be made here: %s" % e.brief)
+    frames, _, _ = _parse(reply)
+    if not frames:
+        raise fail("the helper did not describe the generator's frame; rebuild with make")
+    return frames[0]
+
+
 def python_thread(rt, thread):
     """The Python thread state of gdb THREAD, or raises PyHookError."""
     ts = rt.thread_for_lwp(thread.ptid[1])
@@ -227,13 +251,15 @@ def assign_target(index, target, expr, force=False):
     return _value_call(abi.HOOK_REQ_EXEC, index, target, expr, force)
 
 
-def assign(index, name, expr, force=False):
-    """Evaluates EXPR in frame INDEX and stores it in NAME; returns the Variable."""
-    name_bytes = _source_bytes("NAME", name)
+def assign(index, name, expr, force=False, of=None):
+    """Evaluates EXPR in frame INDEX and stores it in NAME; returns the
+    Variable.  OF: act on the frame of the generator in that variable."""
+    name_bytes = _source_bytes("NAME", name if of is None else of + "\n" + name)
     expr_bytes = _source_bytes("EXPR", expr)
     reply = inferior.call(
         "hook_apply_locals",
         _plan(force),
+        flags=abi.HOOK_REQ_OF if of is not None else 0,
         first_frame=index,
         max_frames=1,
         value_limit=value_limit(),

@@ -1,0 +1,40 @@
+#!/usr/bin/env bats
+# --of VAR: the frame of a suspended generator or coroutine held in a
+# variable, listed with py-hook-locals and edited with py-hook-set; the
+# program sees the new values when it resumes them (issue 12, item 2).
+
+load helper
+
+gens() {
+    gdb_session "$(sample gens.py)" < <(printf '%s\n' "break getppid" run "$@" continue)
+}
+
+@test "py-hook-locals --of lists a suspended generator's and coroutine's variables; py-hook-set --of edits them; the program resumes with the new values" {
+    gens "py-hook-locals --of gen" "py-hook-locals --of co" "py-hook-set --of gen n 6" \
+        "py-hook-set --of gen limit n + 2" "py-hook-set --of co y 100"
+    assert_success
+    refute_traceback
+    assert_line --regexp "^#0  .*gens.py:17 in counter  \(suspended in gen\)$"
+    assert_line "limit = 10  (int, arg)"
+    assert_line "step = <unbound>  (local)"
+    assert_line --regexp "^#0  .*gens.py:28 in job  \(suspended in co\)$"
+    assert_line "y = 10  (int)"
+    assert_line "n = 6  (int)"
+    assert_line "limit = 8  (int, arg)"
+    assert_line "y = 100  (int)"
+    assert_equal "$(program_output)" "$(printf 'rest [7]\njob 101')"
+}
+
+@test "--of refuses what is not a generator, a name that is not bound, an attribute as NAME and --memory, clearly; nothing changes" {
+    gens "py-hook-locals --of nothing" "py-hook-locals --of os" "py-hook-set --of gen gen.x 1" \
+        "py-hook-locals --of gen --memory" "py-hook-locals --of" "py-hook-set --of gen nope 1"
+    refute_traceback
+    [[ "$stderr" == *"'nothing' is neither a bound variable of this frame nor a global of its module"* ]] ||
+        fail "unbound name not refused"
+    [[ "$stderr" == *"'os' holds a module, not a generator, coroutine or async generator"* ]] || fail "module not refused"
+    [[ "$stderr" == *"--of takes a variable name as NAME"* ]] || fail "attribute NAME not refused"
+    [[ "$stderr" == *"--of needs a call; it cannot go with --memory"* ]] || fail "--memory not refused"
+    [[ "$stderr" == *"--of needs the name of a variable"* ]] || fail "missing VAR not refused"
+    [[ "$stderr" == *"'nope' is not a variable of this frame"* ]] || fail "unknown NAME not refused"
+    assert_equal "$(program_output)" "$(printf 'rest [1, 2, 3, 4, 5, 6, 7, 8, 9]\njob 11')"
+}
