@@ -97,7 +97,19 @@ def _context(command, error, what):
     return fail("%s: %s: %s" % (command, what, text))
 
 
-class PyHookSave(PyHookEval):
+class _FileCommand(PyHookEval):
+    """What py-hook-save and py-hook-load share: [--frame N] [--force] NAME FILE."""
+
+    MISSING = "NAME and FILE are missing"
+
+    def _name_file(self, arg):
+        """(frame index, --force given, NAME, absolute FILE)."""
+        index, force, rest = self._parse(arg)
+        name, path = _split_file(self.NAME, rest, self.USAGE)
+        return selection.get() if index is None else index, force, name, path
+
+
+class PyHookSave(_FileCommand):
     """Pickle a value of a Python frame to a file.
 
 Usage: py-hook-save [--frame N] [--force] NAME FILE
@@ -114,15 +126,10 @@ it back, in this run or a later one, with py-hook-load."""
 
     NAME = "py-hook-save"
     USAGE = "py-hook-save [--frame N] [--force] NAME FILE"
-    MISSING = "NAME and FILE are missing"
-
     def invoke(self, arg, from_tty):
-        index, force, rest = self._parse(arg)
-        name, path = _split_file(self.NAME, rest, self.USAGE)
+        index, force, name, path = self._name_file(arg)
         if assigned_by(name):
             raise usage(self.NAME, "NAME assigns with ':='", self.USAGE)
-        if index is None:
-            index = selection.get()
         expr = _run(_SAVE, "size", value="\n%s\n" % name, path=repr(path))
         try:
             size = snapshot.evaluate(index, expr, force)
@@ -133,7 +140,7 @@ it back, in this run or a later one, with py-hook-load."""
                   % (view.printable(name), view.printable(path), size.value, PROTOCOL))
 
 
-class PyHookLoad(PyHookEval):
+class PyHookLoad(_FileCommand):
     """Load a pickled value from a file into a variable of a Python frame.
 
 Usage: py-hook-load [--frame N] [--force] NAME FILE
@@ -146,13 +153,8 @@ A value of another type than NAME holds now is loaded with a warning."""
 
     NAME = "py-hook-load"
     USAGE = "py-hook-load [--frame N] [--force] NAME FILE"
-    MISSING = "NAME and FILE are missing"
-
     def invoke(self, arg, from_tty):
-        index, force, rest = self._parse(arg)
-        name, path = _split_file(self.NAME, rest, self.USAGE)
-        if index is None:
-            index = selection.get()
+        index, force, name, path = self._name_file(arg)
         try:
             before = snapshot.evaluate(index, "__py_hook_builtins__['type'](\n%s\n).__name__"
                                        % name, force).value

@@ -190,26 +190,25 @@ def _source_bytes(what, text):
         raise fail("%s is not valid UTF-8 text (%s); retype it" % (what, e.reason))
 
 
+def _apply(flags, index, name=b"", expr=b"", force=False, limit=None):
+    """One hook_apply_locals call on frame INDEX with FLAGS; NAME and EXPR
+    are the payload's bytes; values are cut at LIMIT characters (default:
+    the value-limit setting).  Returns the Reply."""
+    return inferior.call("hook_apply_locals", _plan(force), flags=flags, first_frame=index,
+                         max_frames=1, value_limit=limit or value_limit(), name=name, expr=expr)
+
+
 def end_session(index):
     """Drops frame INDEX's read-only session overlay (HOOK_REQ_END_SESSION)."""
-    inferior.call("hook_apply_locals", _plan(False), flags=abi.HOOK_REQ_END_SESSION,
-                  first_frame=index, max_frames=1, value_limit=value_limit())
+    _apply(abi.HOOK_REQ_END_SESSION, index)
 
 
 def _value_call(flag, index, name, expr, force, limit=None):
     """hook_apply_locals with FLAG (HOOK_REQ_EVAL or HOOK_REQ_EXEC) in frame
     INDEX: the Variable its S record reports, its value cut at LIMIT
     characters (default: the value-limit setting)."""
-    reply = inferior.call(
-        "hook_apply_locals",
-        _plan(force),
-        flags=flag,
-        first_frame=index,
-        max_frames=1,
-        value_limit=limit or value_limit(),
-        name=_source_bytes("NAME", name),
-        expr=_source_bytes("EXPR", expr),
-    )
+    reply = _apply(flag, index, _source_bytes("NAME", name), _source_bytes("EXPR", expr), force,
+                   limit)
     _, _, value = _parse(reply)
     if value is None:
         raise fail("the helper ran EXPR but did not report its value; rebuild with make")
@@ -222,16 +221,9 @@ def execute(index, statements, declared_global=(), force=False, session=False):
     frame's read-only session overlay (HOOK_REQ_SESSION).  Returns what was
     written: a Variable for each name stored (its kind says where) and a
     (name, reason) pair for each name that could not be."""
-    reply = inferior.call(
-        "hook_apply_locals",
-        _plan(force),
-        flags=abi.HOOK_REQ_STMT | (abi.HOOK_REQ_SESSION if session else 0),
-        first_frame=index,
-        max_frames=1,
-        value_limit=value_limit(),
-        name=_source_bytes("a global name", "\n".join(declared_global)),
-        expr=_source_bytes("STMT", statements),
-    )
+    reply = _apply(abi.HOOK_REQ_STMT | (abi.HOOK_REQ_SESSION if session else 0), index,
+                   _source_bytes("a global name", "\n".join(declared_global)),
+                   _source_bytes("STMT", statements), force)
     writes = []
     _parse(reply, writes)
     return writes
@@ -254,18 +246,9 @@ def assign_target(index, target, expr, force=False):
 def assign(index, name, expr, force=False, of=None):
     """Evaluates EXPR in frame INDEX and stores it in NAME; returns the
     Variable.  OF: act on the frame of the generator in that variable."""
-    name_bytes = _source_bytes("NAME", name if of is None else of + "\n" + name)
-    expr_bytes = _source_bytes("EXPR", expr)
-    reply = inferior.call(
-        "hook_apply_locals",
-        _plan(force),
-        flags=abi.HOOK_REQ_OF if of is not None else 0,
-        first_frame=index,
-        max_frames=1,
-        value_limit=value_limit(),
-        name=name_bytes,
-        expr=expr_bytes,
-    )
+    reply = _apply(abi.HOOK_REQ_OF if of is not None else 0, index,
+                   _source_bytes("NAME", name if of is None else of + "\n" + name),
+                   _source_bytes("EXPR", expr), force)
     _, _, stored = _parse(reply)
     if stored is None:
         raise fail("the helper stored the value but did not report it back; rebuild with make")
