@@ -188,3 +188,26 @@ EOF
         "call 2: a 1 b 2 total 0 items [3, 1, 2] timeout 30 counter 11" \
         "globals: counter 11 has_tmp False" "stdin closed False")"
 }
+
+@test "a statement that exits or execs the program is reported as such, with no traceback; gdb is left with no process" {
+    scratch "py-hook-exec import os; os._exit(4)" "py-hook-locals"
+    refute_traceback
+    [[ "$stderr" == *"the program exited with status 4 during the call into libhookhelper.so"* ]] ||
+        fail "the exit was not reported"
+    [[ "$stderr" == *"there is no process"* ]] || fail "a process was still there"
+    assert_equal "$(program_output)" ""
+    scratch "py-hook-exec import os; os.execv('/bin/echo', ['echo', 'replaced'])"
+    refute_traceback
+    [[ "$stderr" == *"the program replaced itself with exec during the call"* ]] || fail "the exec was not reported"
+    assert_equal "$(program_output)" "replaced"
+}
+
+@test "the program killed from outside (SIGKILL) while a statement sleeps: one py-hook line saying so" {
+    signal_program_after KILL 4 scratch.py
+    scratch "py-hook-exec tmp = 1; import time; time.sleep(60)" "py-hook-locals"
+    refute_traceback
+    [[ "$stderr" == *"py-hook: the program was killed (by a signal) during the call into libhookhelper.so (hook_apply_locals)"* ]] ||
+        fail "no report of the kill"
+    [[ "$stderr" == *"there is no process"* ]] || fail "a process was still there"
+    assert_equal "$(program_output)" ""
+}
