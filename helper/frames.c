@@ -7,6 +7,7 @@
 
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "internal.h"
@@ -106,7 +107,7 @@ frame_variable (const struct py_api *api, py_object *frame, py_object *name,
 
 int
 frames_of (const struct entry_state *st, uint32_t index, const char *var,
-           size_t n, py_object **out)
+           size_t n, int by_address, py_object **out)
 {
   const struct py_api *api = st->api;
   char utf8[256];
@@ -115,21 +116,38 @@ frames_of (const struct entry_state *st, uint32_t index, const char *var,
                          "VAR must name a variable of the frame");
   memcpy (utf8, var, n);
   utf8[n] = '\0';
-  py_object *frame = NULL;
-  int status = frames_nth (st, index, &frame);
-  if (status != HOOK_OK)
-    return status;
-  py_object *name = api->PyUnicode_FromStringAndSize (utf8, (py_ssize) n);
-  py_object *value = name ? frame_variable (api, frame, name, utf8) : NULL;
-  api->PyErr_Clear ();
-  api->Py_DecRef (frame);
-  if (name)
-    api->Py_DecRef (name);
-  if (value == NULL)
-    return channel_fail (HOOK_ERR_NOT_A_VARIABLE,
-                         "'%s' is neither a bound variable of this frame nor a "
-                         "global of its module",
-                         utf8);
+  py_object *value = NULL;
+  int status = HOOK_OK;
+  if (by_address)
+    {
+      /* VAR is the address GDB read from memory during this stop (a
+         task's coroutine); only its type is checked below.  */
+      char *end = NULL;
+      unsigned long long address = strtoull (utf8, &end, 16);
+      if (end == utf8 || *end != '\0' || address == 0 || address % 8 != 0)
+        return channel_fail (HOOK_ERR_BAD_REQUEST,
+                             "HOOK_REQ_OBJECT needs an object address");
+      value = (py_object *) (uintptr_t) address;
+      api->Py_IncRef (value);
+    }
+  else
+    {
+      py_object *frame = NULL;
+      status = frames_nth (st, index, &frame);
+      if (status != HOOK_OK)
+        return status;
+      py_object *name = api->PyUnicode_FromStringAndSize (utf8, (py_ssize) n);
+      value = name ? frame_variable (api, frame, name, utf8) : NULL;
+      api->PyErr_Clear ();
+      api->Py_DecRef (frame);
+      if (name)
+        api->Py_DecRef (name);
+      if (value == NULL)
+        return channel_fail (HOOK_ERR_NOT_A_VARIABLE,
+                             "'%s' is neither a bound variable of this frame "
+                             "nor a global of its module",
+                             utf8);
+    }
   const char *type = api->PyType_Name (pyapi_type (value));
   const char *attr = !type ? NULL
                      : !strcmp (type, "generator")       ? "gi_frame"
@@ -637,7 +655,8 @@ impl_snapshot (const struct hook_request *req)
   if (req->flags & HOOK_REQ_OF)
     {
       status = frames_of (&st, req->first_frame, (const char *) (req + 1),
-                          req->name_len, &frame);
+                          req->name_len, (req->flags & HOOK_REQ_OBJECT) != 0,
+                          &frame);
       if (status == HOOK_OK)
         {
           reply_prologue (api);

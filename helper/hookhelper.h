@@ -43,7 +43,7 @@ extern "C" {
 
 /* Bumped whenever a struct below or the reply format changes in a way the
    other side would misread.  GDB refuses a helper whose version differs.  */
-#define HOOK_ABI_VERSION 6
+#define HOOK_ABI_VERSION 7
 
 /* First field of struct hook_channel: "HOOK" read as a little-endian u32.  */
 #define HOOK_CHANNEL_MAGIC 0x4b4f4f48u
@@ -92,7 +92,7 @@ struct hook_channel {
 };
 
 /* Version of the library itself, 0xMMmmpp (major, minor, patch).  */
-#define HOOK_HELPER_VERSION 0x000600u
+#define HOOK_HELPER_VERSION 0x000700u
 
 /* What an unfinished call had done (struct hook_channel's in_flight):
    hook_recover undoes exactly these.  */
@@ -162,6 +162,11 @@ struct hook_channel {
    in that frame.  The program sees the new value when it resumes the
    generator.  */
 #define HOOK_REQ_OF 0x200u
+/* With HOOK_REQ_OF: VAR is instead the address, in hexadecimal, of the
+   generator, coroutine or async generator object itself (GDB found it in
+   memory during this stop: a level of an asyncio task's await chain).
+   Its type is checked as VAR's value is.  */
+#define HOOK_REQ_OBJECT 0x400u
 /* hook_snapshot: release the memory of the last reply (a large reply
    leaves its pages resident until then) and return at once.  Runs no
    Python code; the thread need not hold the GIL.  */

@@ -283,9 +283,10 @@ int entry_end (struct entry_state *ST, int STATUS);
 int frames_current (const struct entry_state *ST, py_object **FRAME);
 /* HOOK_REQ_OF: the frame (new reference) of the generator, coroutine or
    async generator in variable VAR (N bytes of UTF-8) of thread frame
-   INDEX, read without running code.  */
+   INDEX, read without running code; with BY_ADDRESS, VAR is the object's
+   address in hexadecimal (HOOK_REQ_OBJECT).  */
 int frames_of (const struct entry_state *ST, uint32_t INDEX, const char *VAR,
-               size_t N, py_object **FRAME);
+               size_t N, int BY_ADDRESS, py_object **FRAME);
 /* One F record for FRAME as frame INDEX, with its V records when
    WITH_LOCALS.  */
 int frames_record (const struct py_api *API, py_object *FRAME,

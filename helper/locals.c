@@ -384,7 +384,8 @@ impl_apply_locals (const struct hook_request *req)
         return entry_end (&st, channel_fail (HOOK_ERR_BAD_REQUEST,
                                              "HOOK_REQ_OF needs VAR and NAME"));
       status = frames_of (&st, req->first_frame, name_utf8,
-                          (size_t) (cut - name_utf8), &frame);
+                          (size_t) (cut - name_utf8),
+                          (req->flags & HOOK_REQ_OBJECT) != 0, &frame);
       name_len -= (uint32_t) (cut + 1 - name_utf8);
       name_utf8 = cut + 1;
     }

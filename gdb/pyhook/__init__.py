@@ -8,9 +8,9 @@ import os
 
 import gdb
 
-VERSION = "0.6.0"
+VERSION = "0.7.0"
 
-from . import catch, cmd_catch, cmd_eval, cmd_explain, cmd_locals, cmd_pickle, cmd_stack, cmd_status, inferior, inject, selection, settings, target  # noqa: E402
+from . import catch, cmd_catch, cmd_eval, cmd_explain, cmd_locals, cmd_pickle, cmd_stack, cmd_status, cmd_tasks, inferior, inject, selection, settings, target  # noqa: E402
 
 _registered = False
 
@@ -49,7 +49,7 @@ def register(here):
         return
     _registered = True
     commands = (cmd_stack.COMMANDS + cmd_locals.COMMANDS + cmd_eval.COMMANDS + cmd_pickle.COMMANDS + cmd_catch.COMMANDS
-                + cmd_explain.COMMANDS                + cmd_status.COMMANDS
+                + cmd_explain.COMMANDS + cmd_tasks.COMMANDS + cmd_status.COMMANDS
                 + inject.COMMANDS)
     for cls in commands:
         cls.NAME_FOR_HELP = getattr(cls, "NAME", None) or cls.USAGE.split()[0]

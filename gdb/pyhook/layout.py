@@ -109,6 +109,12 @@ _COMMON = {
     "traceback.lineno": ("PyTracebackObject", "tb_lineno"),
     "frameobject.frame": ("PyFrameObject", "f_frame"),
     "frameobject.back": ("PyFrameObject", "f_back"),
+    # Suspended generators and coroutines (coroutines.py): the frame they
+    # embed, its state, and the depth of its value stack, whose top is what
+    # a coroutine suspended in 'await' (or 'yield from') waits on.
+    "gen.frame_state": ("PyGenObject", "gi_frame_state"),
+    "gen.iframe": ("PyGenObject", "gi_iframe"),
+    "iframe.stacktop": ("_PyInterpreterFrame", "stacktop"),
 }
 
 _BEFORE_3_13 = {
@@ -174,6 +180,9 @@ SPEC = {
 TABLE = {
     PY_3_11: {
         "type.mro": (344, 8),
+        "gen.frame_state": (75, 1),
+        "gen.iframe": (80, 8),
+        "iframe.stacktop": (64, 4),
         "type.dict": (264, 8),
         "exception.args": (24, 8),
         "exception.traceback": (40, 8),
@@ -249,6 +258,9 @@ TABLE = {
     },
     PY_3_12: {
         "type.mro": (344, 8),
+        "gen.frame_state": (67, 1),
+        "gen.iframe": (72, 8),
+        "iframe.stacktop": (64, 4),
         "type.dict": (264, 8),
         "exception.args": (24, 8),
         "exception.traceback": (40, 8),
@@ -328,6 +340,9 @@ TABLE = {
     },
     PY_3_13: {
         "type.mro": (344, 8),
+        "gen.frame_state": (67, 1),
+        "gen.iframe": (72, 8),
+        "iframe.stacktop": (64, 4),
         "type.dict": (264, 8),
         "exception.args": (24, 8),
         "exception.traceback": (40, 8),
@@ -401,6 +416,55 @@ TABLE = {
         "type.name": (24, 8),
     },
 }
+
+# The objects of the _asyncio extension module (Modules/_asynciomodule.c),
+# whose debug information gdb has only once the module is loaded, so they
+# are kept apart from SPEC: asyncio.py reads tasks and futures with this
+# table, and tests/layout.bats checks it against the debug information.
+# A task starts with a future's fields (FutureObj_HEAD(task)); a value
+# (offset, size, bit) as in TABLE.
+ASYNCIO_SPEC = {
+    "future.loop": ("FutureObj", "fut_loop"),
+    "future.state": ("FutureObj", "fut_state"),
+    "future.result": ("FutureObj", "fut_result"),
+    "future.exception": ("FutureObj", "fut_exception"),
+    "task.fut_waiter": ("TaskObj", "task_fut_waiter"),
+    "task.coro": ("TaskObj", "task_coro"),
+    "task.name": ("TaskObj", "task_name"),
+    "task.must_cancel": ("TaskObj", "task_must_cancel"),
+    "task.num_cancels_requested": ("TaskObj", "task_num_cancels_requested"),
+    "futureiter.future": ("futureiterobject", "future"),
+}
+_ASYNCIO_3_11 = {
+    "future.loop": (16, 8), "future.state": (88, 4), "future.result": (64, 8),
+    "future.exception": (48, 8), "task.fut_waiter": (128, 8), "task.coro": (136, 8),
+    "task.name": (144, 8), "task.must_cancel": (160, 4),
+    "task.num_cancels_requested": (168, 4), "futureiter.future": (16, 8),
+}
+ASYNCIO_TABLE = {
+    PY_3_11: _ASYNCIO_3_11,
+    PY_3_12: _ASYNCIO_3_11,
+    PY_3_13: {
+        "future.loop": (16, 8), "future.state": (96, 4), "future.result": (64, 8),
+        "future.exception": (48, 8), "task.fut_waiter": (112, 8), "task.coro": (120, 8),
+        "task.name": (128, 8), "task.must_cancel": (100, 1, 2),
+        "task.num_cancels_requested": (104, 4), "futureiter.future": (16, 8),
+    },
+}
+
+
+def asyncio_layout(version):
+    """The layout of _asyncio's objects: from the debug information when gdb
+    has it, else ASYNCIO_TABLE; raises Unknown for another version."""
+    table = ASYNCIO_TABLE.get(minor(version))
+    if table is None:
+        raise Unknown("py-hook knows no layout of asyncio's tasks for CPython %d.%d"
+                      % (version >> 24, (version >> 16) & 0xFF))
+    try:
+        return {name: _resolve(t, path) for name, (t, path) in ASYNCIO_SPEC.items()}
+    except Unknown:
+        return {name: Offset(*spec) for name, spec in table.items()}
+
 
 # glibc's pthread_mutex_t and pthread_cond_t (x86-64, glibc 2.25 and later):
 # __lock and __owner of the mutex; __wseq, __g_refs, __g1_orig_size and

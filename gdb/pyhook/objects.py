@@ -130,7 +130,9 @@ class Reader:
              ("bytearray", "PyByteArray_Type"), ("range", "PyRange_Type"),
              ("function", "PyFunction_Type"), ("method", "PyMethod_Type"),
              ("cfunction", "PyCFunction_Type"), ("object", "PyBaseObject_Type"),
-             ("type", "PyType_Type"))
+             ("type", "PyType_Type"), ("generator", "PyGen_Type"),
+             ("coroutine", "PyCoro_Type"), ("async_generator", "PyAsyncGen_Type"),
+             ("weakref", "_PyWeakref_RefType"))
     CONSTANTS = (("None", "_Py_NoneStruct"), ("True", "_Py_TrueStruct"),
                  ("False", "_Py_FalseStruct"))
 
@@ -146,6 +148,7 @@ class Reader:
                     raise Unreadable("no %s symbol" % symbol)
                 table[name] = address
         self.type_names = {}
+        self.tp_names = {}
 
     def type_of(self, obj):
         return _u64(obj + 8)
@@ -158,6 +161,48 @@ class Reader:
             name = raw.rsplit(".", 1)[-1]
             self.type_names[tp] = name
         return name
+
+    def tp_name(self, tp):
+        """The whole tp_name of the type at TP ('_asyncio.Task', 'list')."""
+        name = self.tp_names.get(tp)
+        if name is None:
+            name = self.tp_names[tp] = _c_string(_u64(tp + self.fields["type.name"].offset),
+                                                 1 << 20)
+        return name
+
+    def mro(self, tp):
+        """The type objects of TP's tp_mro (just TP where it has none)."""
+        return self.tuple_items(_u64(tp + self.fields["type.mro"].offset), 4096) or [tp]
+
+    def tuple_items(self, obj, most=1 << 20):
+        """The item addresses of the exact tuple at OBJ ([] for anything else)."""
+        if not obj or self.type_of(obj) != self.types["tuple"]:
+            return []
+        size = _u64(obj + 16)
+        if size > most:
+            raise Unreadable("a tuple of %d items at 0x%x" % (size, obj))
+        return list(struct.unpack("<%dQ" % size, _mem(obj + 24, 8 * size))) if size else []
+
+    def float(self, obj):
+        """The value of the exact float at OBJ."""
+        self._expect(obj, "float")
+        return struct.unpack("<d", _mem(obj + 16, 8))[0]
+
+    def set_keys(self, obj):
+        """Keys of the set at OBJ in the set iterator's order: its table
+        from slot 0, skipping empty slots and deleted ones (hash -1)."""
+        mask, table = struct.unpack("<qQ", _mem(obj + 32, 16))
+        if not 0 <= mask < _MAX_ENTRIES:
+            raise Unreadable("set at 0x%x: mask %d" % (obj, mask))
+        i = 0
+        while i <= mask:
+            batch = min(mask + 1 - i, 256)
+            raw = _mem(table + 16 * i, 16 * batch)
+            for j in range(batch):
+                key, h = struct.unpack_from("<Qq", raw, 16 * j)
+                if key and h != -1:
+                    yield key
+            i += batch
 
     def full_type_names(self, tp):
         """The other names of the type at TP: its whole tp_name (module.Name

@@ -472,7 +472,7 @@ class Renderer:
             t.put("set()" if is_set else "frozenset()")
             return
         t.put("{" if is_set else "frozenset({")
-        self._joined(t, self._set_keys(obj), lambda key: self._value(t, key, depth + 1, stack))
+        self._joined(t, self.r.set_keys(obj), lambda key: self._value(t, key, depth + 1, stack))
         t.put("}" if is_set else "})")
 
     def _pairs(self, t, items, depth, stack):
@@ -539,22 +539,6 @@ class Renderer:
             perturb >>= 5
             i = mask & (i * 5 + perturb + 1)
         return 0
-
-    def _set_keys(self, obj):
-        """Keys of the set at OBJ in the set iterator's order: its table
-        from slot 0, skipping empty slots and deleted ones (hash -1)."""
-        mask, table = struct.unpack("<qQ", _mem(obj + 32, 16))
-        if not 0 <= mask < _MAX_ITEMS:
-            raise Unreadable("set at 0x%x: mask %d" % (obj, mask))
-        i = 0
-        while i <= mask:
-            batch = min(mask + 1 - i, 256)
-            raw = _mem(table + 16 * i, 16 * batch)
-            for j in range(batch):
-                key, h = struct.unpack_from("<Qq", raw, 16 * j)
-                if key and h != -1:
-                    yield key
-            i += batch
 
     # -- instances -------------------------------------------------------------
 
@@ -623,6 +607,14 @@ class Renderer:
                 except UnicodeEncodeError:
                     continue
                 yield name, value
+
+    def attribute(self, obj, name):
+        """The address of OBJ's attribute NAME, from its __slots__ or its
+        __dict__, or 0."""
+        for key, value in self._attributes(obj, self.r.type_of(obj), 4096):
+            if key == name:
+                return value
+        return 0
 
     def _instance(self, t, obj, tp, depth, stack):
         t.put("<" + self.r.type_name(tp))

@@ -1,0 +1,522 @@
+"""asyncio tasks, read from memory: for py-hook-tasks and --task.
+
+Where the tasks are (Lib/asyncio/tasks.py, whose registry the _asyncio C
+module shares): 3.11 keeps every task in the WeakSet asyncio.tasks._all_tasks;
+3.12 and 3.13 keep scheduled tasks in the WeakSet _scheduled_tasks and
+tasks running eagerly (eager_start) in the set _eager_tasks.  A WeakSet's
+items are the referents of the weak references in its 'data' set.
+_current_tasks maps each running loop to the task it is running.
+
+A task is the C _asyncio.Task (fields at layout.ASYNCIO_TABLE offsets) or
+the pure-Python asyncio.tasks.Task (instance attributes _coro, _state,
+_fut_waiter, _name...), or a subclass of either.  Its coroutine chain is
+coroutines.Reader.chain; what it waits for is its _fut_waiter (the future
+its last step yielded) and the asyncio function its innermost frames run
+(sleep, Lock.acquire, Queue.get...).  Nothing here runs code of the target.
+"""
+
+import struct
+import time
+
+import gdb
+
+from . import coroutines, target
+from .layout import asyncio_layout
+from .objects import Unreadable, _mem, _u64
+
+_C_STATES = {0: "pending", 1: "cancelled", 2: "finished"}
+_PY_STATES = {"PENDING": "pending", "CANCELLED": "cancelled", "FINISHED": "finished"}
+# asyncio functions a task waits in, by (file, qualname); the innermost
+# run of such frames names the wait by its outermost known one.
+_LIBRARY_FILES = ("tasks.py", "locks.py", "queues.py")
+_KNOWN = {
+    ("tasks.py", "sleep"): "sleep", ("tasks.py", "__sleep0"): "sleep0",
+    ("locks.py", "Lock.acquire"): "lock", ("locks.py", "Event.wait"): "event",
+    ("locks.py", "Condition.wait"): "condition", ("locks.py", "Condition.wait_for"): "condition",
+    ("locks.py", "Semaphore.acquire"): "semaphore", ("locks.py", "Barrier.wait"): "barrier",
+    ("queues.py", "Queue.get"): "get", ("queues.py", "Queue.put"): "put",
+    ("queues.py", "Queue.join"): "join", ("tasks.py", "wait"): "wait",
+    ("tasks.py", "wait_for"): "wait_for",
+}
+
+
+class Task:
+    """One task as read from memory.  LEVELS: the interpreter frame
+    addresses of its coroutine chain, outermost (the task's coroutine)
+    first; GENS: the Gen of each level that is one (None for a plain
+    function frame of a running task)."""
+
+    def __init__(self, address):
+        self.address = address
+        self.name = "?"
+        self.state = "pending"
+        self.cancelling = False
+        self.python = False
+        self.eager = False
+        self.loop = self.coro = self.waiter = 0
+        self.result = self.exception = 0
+        self.levels, self.gens, self.leaf = [], [], 0
+        self.thread = None  # (gdb thread, frame index of level 0) while it runs
+        self.error = None  # why the chain could not be read
+        self.waits = None  # what it waits for, a sentence
+        self.waits_on = []  # the tasks it waits for (addresses)
+
+
+class Loop:
+    def __init__(self, address, type_name):
+        self.address, self.type_name = address, type_name
+        self.thread = None  # the gdb thread running it
+        self.current = 0  # the task it runs now
+        self.closed = False
+        self.tasks = []
+
+
+class Tasks:
+    """All tasks of the process: LOOPS (in order of first task), TASKS by
+    address, and CYCLES (lists of task addresses waiting on each other)."""
+
+    def __init__(self, rt, walker):
+        self.rt = rt
+        self.walker = walker
+        self.r = walker.reader
+        self.cor = coroutines.Reader(walker)
+        self.fields = asyncio_layout(rt.version)
+        self.loops, self.tasks, self.cycles = [], {}, []
+        self.imported = False
+        self.live = not target.is_core()
+        self._threads = None
+        registry = []
+        for interp in rt.interpreters:
+            module = self.r.dict_get(interp.modules, "asyncio.tasks") if interp.modules else 0
+            if not module:
+                continue
+            self.imported = True
+            ns = self.r.module_dict(module)
+            for name, eager in (("_all_tasks", False), ("_scheduled_tasks", False),
+                                ("_eager_tasks", True)):
+                holder = self.r.dict_get(ns, name)
+                if holder:
+                    registry += [(t, eager) for t in self._members(holder)]
+            current = self.r.dict_get(ns, "_current_tasks")
+            self.current = dict(self.r.dict_items(current)) if current else {}
+        loops = {}
+        for address, eager in registry:
+            if address in self.tasks:
+                continue
+            task = self._task(address)
+            if task is None:
+                continue
+            task.eager = eager
+            self.tasks[address] = task
+            loop = loops.get(task.loop)
+            if loop is None:
+                loop = loops[task.loop] = self._loop(task.loop)
+                self.loops.append(loop)
+            loop.tasks.append(task)
+        for task in self.tasks.values():
+            self._chain(task)
+            self._waits(task)
+        for loop in self.loops:
+            # A set's order is its hashes': the running task first, then by name.
+            loop.tasks.sort(key=lambda t: (t.thread is None, t.name, t.address))
+        self._find_cycles()
+
+    # -- the registry ----------------------------------------------------------
+
+    def _members(self, holder):
+        """The objects in a set, or in a WeakSet (the live referents)."""
+        r = self.r
+        tp = r.type_of(holder)
+        if tp == r.types["set"]:
+            return list(r.set_keys(holder))
+        data = r.attribute(holder, "data")
+        if not data or r.type_of(data) != r.types["set"]:
+            return []
+        out = []
+        for ref in r.set_keys(data):
+            if r.type_of(ref) != r.types["weakref"]:
+                continue
+            obj = _u64(ref + 16)  # wr_object; None once the referent died
+            if obj and obj != r.constants["None"]:
+                out.append(obj)
+        return out
+
+    def _class(self, obj):
+        """'c' for a C task or future, 'python' for asyncio's pure-Python
+        ones, None for anything else; and 'task' or 'future'."""
+        r = self.r
+        for tp in r.mro(r.type_of(obj)):
+            name = r.tp_name(tp)
+            if name in ("_asyncio.Task", "_asyncio.Future"):
+                return "c", name[9:].lower()
+            if name in ("Task", "Future"):
+                full = r.full_type_names(tp)
+                if "asyncio.tasks.Task" in full or "asyncio.futures.Future" in full:
+                    return "python", name.lower()
+        return None, None
+
+    def _attr(self, obj, name):
+        """OBJ's attribute NAME (in its __dict__ or a slot), or 0."""
+        r = self.r
+        try:
+            found = r.attribute(obj, name) or self.walker.renderer.attribute(obj, name)
+            if found:
+                return found
+            # A class attribute: the pure-Python Future's defaults
+            # (_state = _PENDING, _fut_waiter = None...) until first set.
+            for cls in r.mro(r.type_of(obj)):
+                ns = _u64(cls + r.fields["type.dict"].offset)
+                found = r.dict_get(ns, name) if ns else 0
+                if found:
+                    return found
+        except Unreadable:
+            pass
+        return 0
+
+    def _none(self, obj):
+        return 0 if obj == self.r.constants["None"] else obj
+
+    def future_state(self, obj):
+        """(pending/cancelled/finished or None, result, exception) of a future."""
+        impl, _ = self._class(obj)
+        if impl == "c":
+            f = self.fields
+            raw = struct.unpack("<i", _mem(obj + f["future.state"].offset, 4))[0]
+            return (_C_STATES.get(raw), _u64(obj + f["future.result"].offset),
+                    _u64(obj + f["future.exception"].offset))
+        if impl == "python":
+            raw = self._attr(obj, "_state")
+            state = _PY_STATES.get(self._text(raw)) if raw else None
+            return state, self._attr(obj, "_result"), self._none(self._attr(obj, "_exception"))
+        return None, 0, 0
+
+    def _text(self, obj):
+        try:
+            return self.r.str(obj)
+        except Unreadable:
+            return None
+
+    def _task(self, address):
+        impl, kind = self._class(address)
+        if kind != "task":
+            return None
+        task = Task(address)
+        task.python = impl == "python"
+        task.state, task.result, task.exception = self.future_state(address)
+        task.state = task.state or "?"
+        f, r = self.fields, self.r
+        if impl == "c":
+            name = _u64(address + f["task.name"].offset)
+            task.coro = _u64(address + f["task.coro"].offset)
+            task.waiter = _u64(address + f["task.fut_waiter"].offset)
+            task.loop = _u64(address + f["future.loop"].offset)
+            must = f["task.must_cancel"]
+            raw = _mem(address + must.offset, must.size)
+            flag = (raw[0] >> must.bit) & 1 if must.bit is not None else int.from_bytes(raw, "little")
+            requested = struct.unpack("<i", _mem(address + f["task.num_cancels_requested"].offset,
+                                                 4))[0]
+            task.cancelling = bool(flag or requested > 0)
+        else:
+            name = self._attr(address, "_name")
+            task.coro = self._attr(address, "_coro")
+            task.waiter = self._none(self._attr(address, "_fut_waiter"))
+            task.loop = self._attr(address, "_loop")
+            task.cancelling = self._attr(address, "_must_cancel") == r.constants["True"]
+            requested = self._attr(address, "_num_cancels_requested")
+            if requested and r.type_of(requested) == r.types["int"]:
+                task.cancelling = task.cancelling or r.int(requested) > 0
+        if name and r.type_of(name) == r.types["int"]:
+            # 3.12+ names a task lazily from a counter: 'Task-N' once asked.
+            task.name = "Task-%d" % r.int(name)
+        elif name:
+            task.name = self._text(name) or "?"
+        return task
+
+    def _loop(self, address):
+        r = self.r
+        try:
+            loop = Loop(address, r.type_name(r.type_of(address)) if address else "?")
+        except Unreadable:
+            return Loop(address, "?")
+        if not address:
+            return loop
+        ident = self._attr(address, "_thread_id")
+        if ident and r.type_of(ident) == r.types["int"]:
+            loop.thread = self.thread_by_ident(r.int(ident) & 0xFFFFFFFFFFFFFFFF)
+        loop.closed = self._attr(address, "_closed") == r.constants["True"]
+        loop.current = self.current.get(address, 0)
+        return loop
+
+    def threads(self):
+        """[(gdb thread, ThreadState)] of the process's Python threads."""
+        if self._threads is None:
+            self._threads = []
+            for thread in gdb_threads():
+                ts = self.rt.thread_for_lwp(thread.ptid[1])
+                if ts is not None:
+                    self._threads.append((thread, ts))
+        return self._threads
+
+    def thread_by_ident(self, ident):
+        for thread, ts in self.threads():
+            if ts.pthread == ident:
+                return thread
+        return None
+
+    # -- chains and waits ------------------------------------------------------
+
+    def _chain(self, task):
+        if task.state != "pending":
+            return
+        try:
+            if self.cor.kind(task.coro) is None:
+                task.error = "its coroutine is a %s, which py-hook cannot follow" % \
+                    self.r.type_name(self.r.type_of(task.coro)) if task.coro else "it has no coroutine"
+                return
+            gens, task.leaf = self.cor.chain(task.coro)
+            if gens[0].state == "running":
+                self._running(task, gens[0])
+                return
+            task.gens = gens
+            task.levels = [g.frame for g in gens]
+        except Unreadable as e:
+            task.error = "its coroutines could not be read (%s)" % e
+
+    def _running(self, task, gen):
+        """A task whose coroutine runs now: its levels are the frames of
+        the thread running it, from the coroutine's frame inwards."""
+        for thread, ts in self.threads():
+            try:
+                frames = [address for address, _, _ in self.walker.chain(ts)]
+            except Unreadable:
+                continue
+            if gen.frame in frames:
+                at = frames.index(gen.frame)
+                task.thread = (thread, at)
+                task.levels = list(reversed(frames[:at + 1]))
+                task.gens = [gen] + [None] * at
+                for i, address in enumerate(task.levels[1:], 1):
+                    owner = self.cor.kind(address - self.cor.iframe_off)
+                    if owner is not None:
+                        try:
+                            task.gens[i] = self.cor.read(address - self.cor.iframe_off)
+                        except Unreadable:
+                            pass
+                return
+        task.levels = [gen.frame]
+        task.gens = [gen]
+
+    def _library(self, address):
+        """(file base name, qualname) of the frame at ADDRESS when it is one
+        of asyncio's, else None."""
+        frame = self.cor.frame(address, 0)
+        path = frame.filename.replace("\\", "/")
+        base = path.rsplit("/", 1)[-1]
+        if "/asyncio/" in path and base in _LIBRARY_FILES:
+            return base, frame.function
+        return None
+
+    def _waits(self, task):
+        if task.state != "pending" or task.error:
+            return
+        if task.thread is not None:
+            thread, _ = task.thread
+            task.waits = "runs now in Thread %d (LWP %d)" % (thread.num, thread.ptid[1])
+            return
+        if task.gens and task.gens[0].state == "created":
+            task.waits = "has not started: it runs when the loop next gets to it"
+            return
+        waiter = task.waiter
+        if waiter and waiter in self.tasks:
+            task.waits_on = [waiter]
+            task.waits = 'waits for task "%s"' % self.tasks[waiter].name
+            return
+        # The innermost run of asyncio's own frames says what the wait is.
+        known, user = None, None
+        for i in range(len(task.levels) - 1, -1, -1):
+            lib = self._library(task.levels[i])
+            if lib is None:
+                user = task.levels[i]
+                break
+            if lib in _KNOWN:
+                known = (_KNOWN[lib], task.levels[i])
+        if known is not None:
+            task.waits = self._describe(known[0], known[1], user)
+            if task.waits:
+                return
+        if waiter:
+            task.waits = self._future_text(task, waiter)
+        elif task.leaf:
+            task.waits = "awaits a %s" % self.r.type_name(self.r.type_of(task.leaf))
+        else:
+            task.waits = "is ready to run: the loop runs it at its next step"
+
+    def _future_text(self, task, waiter):
+        r = self.r
+        tp_name = r.type_name(r.type_of(waiter))
+        if tp_name == "_GatheringFuture":
+            children = self._attr(waiter, "_children")
+            items = []
+            if children and r.type_of(children) == r.types["list"]:
+                n = _u64(children + 16)
+                items = list(struct.unpack("<%dQ" % n, _mem(_u64(children + 24), 8 * n))) \
+                    if 0 < n < 100000 else []
+            pending = [c for c in items if c in self.tasks and self.tasks[c].state == "pending"]
+            task.waits_on = pending
+            names = ", ".join('"%s"' % self.tasks[c].name for c in items if c in self.tasks)
+            return "waits for gather(%s): %d of %d pending" % (names, len(pending), len(items))
+        state = self.future_state(waiter)[0] or "?"
+        return "waits for a %s (%s) at 0x%x" % (tp_name, state, waiter)
+
+    def _describe(self, kind, address, user):
+        """The sentence for a wait in the asyncio function at ADDRESS, called
+        from the frame USER (the name the object has there)."""
+        names = self.cor.names(address)
+        if kind == "sleep":
+            delay = names.get("delay")
+            text = "waits in asyncio.sleep(%s)" % (self._number(delay) if delay else "?")
+            handle = names.get("h")
+            when = self._attr(handle, "_when") if handle else 0
+            if when and self.r.type_of(when) == self.r.types["float"]:
+                due = self.r.float(when)
+                if self.live:
+                    # loop.time() is time.monotonic(): CLOCK_MONOTONIC, the
+                    # same clock in gdb and in the process.
+                    text += ", %.1f s left" % max(0.0, due - time.monotonic())
+                else:
+                    text += ", due at loop time %.1f" % due
+            return text
+        if kind == "sleep0":
+            return "yields to the loop once (asyncio.sleep(0))"
+        obj = names.get("self")
+        if kind in ("wait", "wait_for"):
+            return None
+        if not obj:
+            return None
+        what = {"lock": ("Lock.acquire", "Lock"), "event": ("Event.wait", "Event"),
+                "condition": ("Condition.wait", "Condition"),
+                "semaphore": ("Semaphore.acquire", "Semaphore"),
+                "barrier": ("Barrier.wait", "Barrier"), "get": ("Queue.get", "queue"),
+                "put": ("Queue.put", "queue"), "join": ("Queue.join", "queue")}[kind]
+        cls = self.r.type_name(self.r.type_of(obj))
+        label = self._name_for(obj, user)
+        text = "waits in asyncio.%s() on %s %s" % (what[0], cls, label)
+        state = self._state_of(kind, obj)
+        return text + (" (%s)" % state if state else "")
+
+    def _number(self, obj):
+        r = self.r
+        tp = r.type_of(obj)
+        if tp == r.types["int"]:
+            return str(r.int(obj))
+        if tp == r.types["float"]:
+            return repr(r.float(obj))
+        return r.type_name(tp)
+
+    def _count(self, obj):
+        """len() of a deque or list at OBJ (0 for None)."""
+        obj = self._none(obj)
+        if not obj:
+            return 0
+        n = struct.unpack("<q", _mem(obj + 16, 8))[0]  # ob_size
+        return n if 0 <= n < 1 << 40 else 0
+
+    def _state_of(self, kind, obj):
+        r = self.r
+        true = r.constants["True"]
+        waiting = self._count(self._attr(obj, "_waiters"))
+        tail = "%d waiting" % waiting if waiting else ""
+        if kind == "lock":
+            held = "locked" if self._attr(obj, "_locked") == true else "unlocked"
+            return ", ".join(x for x in (held, tail) if x)
+        if kind == "event":
+            held = "set" if self._attr(obj, "_value") == true else "not set"
+            return ", ".join(x for x in (held, tail) if x)
+        if kind == "condition":
+            lock = self._attr(obj, "_lock")
+            held = "its lock locked" if lock and self._attr(lock, "_locked") == true else \
+                "its lock unlocked"
+            return ", ".join(x for x in (held, tail) if x)
+        if kind == "semaphore":
+            value = self._attr(obj, "_value")
+            held = "value %s" % self._number(value) if value else ""
+            return ", ".join(x for x in (held, tail) if x)
+        if kind in ("get", "put", "join"):
+            items = self._count(self._attr(obj, "_queue"))
+            maxsize = self._attr(obj, "_maxsize")
+            parts = ["%d item%s" % (items, "" if items == 1 else "s")]
+            if maxsize and r.type_of(maxsize) == r.types["int"] and r.int(maxsize) > 0:
+                parts.append("maxsize %d" % r.int(maxsize))
+            getters = self._count(self._attr(obj, "_getters"))
+            putters = self._count(self._attr(obj, "_putters"))
+            if getters:
+                parts.append("%d getter%s waiting" % (getters, "" if getters == 1 else "s"))
+            if putters:
+                parts.append("%d putter%s waiting" % (putters, "" if putters == 1 else "s"))
+            return ", ".join(parts)
+        return tail
+
+    def _name_for(self, obj, user):
+        """How the frame USER reaches OBJ: a variable, an attribute of one,
+        or a global; else the address."""
+        if user:
+            try:
+                names = self.cor.names(user)
+                for name, value in names.items():
+                    if value == obj:
+                        return "'%s'" % name
+                for name, value in names.items():
+                    tp = self.r.type_of(value)
+                    for key, attr in self.r.instance_items(value, tp):
+                        if attr == obj and self.r.type_of(key) == self.r.types["str"]:
+                            return "'%s.%s'" % (name, self.r.str(key))
+                for key, value in self.r.dict_items(self.cor.globals_of(user)):
+                    if value == obj and self.r.type_of(key) == self.r.types["str"]:
+                        return "'%s' (a global)" % self.r.str(key)
+            except Unreadable:
+                pass
+        return "at 0x%x" % obj
+
+    def _find_cycles(self):
+        """Cycles of tasks waiting for each other (through an await of a
+        task or a gather), each once: a depth-first search, a back edge
+        closing a cycle."""
+        graph = {a: [b for b in t.waits_on if b in self.tasks] for a, t in self.tasks.items()}
+        seen, done = set(), set()
+        for start in graph:
+            if start in done:
+                continue
+            path, stack = [start], [iter(graph[start])]
+            while stack:
+                nxt = next(stack[-1], None)
+                if nxt is None:
+                    done.add(path.pop())
+                    stack.pop()
+                    continue
+                if nxt in path:
+                    cycle = path[path.index(nxt):]
+                    if frozenset(cycle) not in seen:
+                        seen.add(frozenset(cycle))
+                        self.cycles.append(cycle)
+                elif nxt not in done:
+                    path.append(nxt)
+                    stack.append(iter(graph[nxt]))
+
+
+def gdb_threads():
+    inferior = gdb.selected_inferior()
+    return sorted(inferior.threads(), key=lambda t: t.num)
+
+
+def find(tasks, name):
+    """The task named NAME (or whose address is NAME, 0x...), or raises
+    KeyError with the names there are."""
+    matches = [t for t in tasks.tasks.values() if t.name == name]
+    if not matches and name.startswith("0x"):
+        try:
+            matches = [tasks.tasks[int(name, 16)]]
+        except (ValueError, KeyError):
+            matches = []
+    if len(matches) != 1:
+        raise KeyError(len(matches))
+    return matches[0]
