@@ -20,7 +20,7 @@ import time
 
 import gdb
 
-from . import coroutines, target
+from . import coroutines, reach, target, view
 from .layout import asyncio_layout
 from .objects import Unreadable, _mem, _u64
 
@@ -80,6 +80,7 @@ class Tasks:
         self.walker = walker
         self.r = walker.reader
         self.cor = coroutines.Reader(walker)
+        self.reach = reach.Reach(walker)
         self.fields = asyncio_layout(rt.version)
         self.loops, self.tasks, self.cycles = [], {}, []
         self.imported = False
@@ -155,27 +156,6 @@ class Tasks:
                     return "python", name.lower()
         return None, None
 
-    def _attr(self, obj, name):
-        """OBJ's attribute NAME (in its __dict__ or a slot), or 0."""
-        r = self.r
-        try:
-            found = r.attribute(obj, name) or self.walker.renderer.attribute(obj, name)
-            if found:
-                return found
-            # A class attribute: the pure-Python Future's defaults
-            # (_state = _PENDING, _fut_waiter = None...) until first set.
-            for cls in r.mro(r.type_of(obj)):
-                ns = _u64(cls + r.fields["type.dict"].offset)
-                found = r.dict_get(ns, name) if ns else 0
-                if found:
-                    return found
-        except Unreadable:
-            pass
-        return 0
-
-    def _none(self, obj):
-        return 0 if obj == self.r.constants["None"] else obj
-
     def future_state(self, obj):
         """(pending/cancelled/finished or None, result, exception) of a future."""
         impl, _ = self._class(obj)
@@ -185,16 +165,10 @@ class Tasks:
             return (_C_STATES.get(raw), _u64(obj + f["future.result"].offset),
                     _u64(obj + f["future.exception"].offset))
         if impl == "python":
-            raw = self._attr(obj, "_state")
-            state = _PY_STATES.get(self._text(raw)) if raw else None
-            return state, self._attr(obj, "_result"), self._none(self._attr(obj, "_exception"))
+            raw = self.reach.attr(obj, "_state")
+            state = _PY_STATES.get(self.reach.text(raw)) if raw else None
+            return state, self.reach.attr(obj, "_result"), self.reach.none(self.reach.attr(obj, "_exception"))
         return None, 0, 0
-
-    def _text(self, obj):
-        try:
-            return self.r.str(obj)
-        except Unreadable:
-            return None
 
     def _task(self, address):
         impl, kind = self._class(address)
@@ -217,19 +191,19 @@ class Tasks:
                                                  4))[0]
             task.cancelling = bool(flag or requested > 0)
         else:
-            name = self._attr(address, "_name")
-            task.coro = self._attr(address, "_coro")
-            task.waiter = self._none(self._attr(address, "_fut_waiter"))
-            task.loop = self._attr(address, "_loop")
-            task.cancelling = self._attr(address, "_must_cancel") == r.constants["True"]
-            requested = self._attr(address, "_num_cancels_requested")
+            name = self.reach.attr(address, "_name")
+            task.coro = self.reach.attr(address, "_coro")
+            task.waiter = self.reach.none(self.reach.attr(address, "_fut_waiter"))
+            task.loop = self.reach.attr(address, "_loop")
+            task.cancelling = self.reach.attr(address, "_must_cancel") == r.constants["True"]
+            requested = self.reach.attr(address, "_num_cancels_requested")
             if requested and r.type_of(requested) == r.types["int"]:
                 task.cancelling = task.cancelling or r.int(requested) > 0
         if name and r.type_of(name) == r.types["int"]:
             # 3.12+ names a task lazily from a counter: 'Task-N' once asked.
             task.name = "Task-%d" % r.int(name)
         elif name:
-            task.name = self._text(name) or "?"
+            task.name = self.reach.text(name) or "?"
         return task
 
     def _loop(self, address):
@@ -240,10 +214,10 @@ class Tasks:
             return Loop(address, "?")
         if not address:
             return loop
-        ident = self._attr(address, "_thread_id")
+        ident = self.reach.attr(address, "_thread_id")
         if ident and r.type_of(ident) == r.types["int"]:
             loop.thread = self.thread_by_ident(r.int(ident) & 0xFFFFFFFFFFFFFFFF)
-        loop.closed = self._attr(address, "_closed") == r.constants["True"]
+        loop.closed = self.reach.attr(address, "_closed") == r.constants["True"]
         loop.current = self.current.get(address, 0)
         return loop
 
@@ -355,7 +329,7 @@ class Tasks:
         r = self.r
         tp_name = r.type_name(r.type_of(waiter))
         if tp_name == "_GatheringFuture":
-            children = self._attr(waiter, "_children")
+            children = self.reach.attr(waiter, "_children")
             items = []
             if children and r.type_of(children) == r.types["list"]:
                 n = _u64(children + 16)
@@ -371,12 +345,12 @@ class Tasks:
     def _describe(self, kind, address, user):
         """The sentence for a wait in the asyncio function at ADDRESS, called
         from the frame USER (the name the object has there)."""
-        names = self.cor.names(address)
+        names = self.reach.names(address)
         if kind == "sleep":
             delay = names.get("delay")
-            text = "waits in asyncio.sleep(%s)" % (self._number(delay) if delay else "?")
+            text = "waits in asyncio.sleep(%s)" % (self.reach.number(delay) if delay else "?")
             handle = names.get("h")
-            when = self._attr(handle, "_when") if handle else 0
+            when = self.reach.attr(handle, "_when") if handle else 0
             if when and self.r.type_of(when) == self.r.types["float"]:
                 due = self.r.float(when)
                 if self.live:
@@ -399,83 +373,45 @@ class Tasks:
                 "barrier": ("Barrier.wait", "Barrier"), "get": ("Queue.get", "queue"),
                 "put": ("Queue.put", "queue"), "join": ("Queue.join", "queue")}[kind]
         cls = self.r.type_name(self.r.type_of(obj))
-        label = self._name_for(obj, user)
+        label = self.reach.name_for(obj, user)
         text = "waits in asyncio.%s() on %s %s" % (what[0], cls, label)
         state = self._state_of(kind, obj)
         return text + (" (%s)" % state if state else "")
 
-    def _number(self, obj):
-        r = self.r
-        tp = r.type_of(obj)
-        if tp == r.types["int"]:
-            return str(r.int(obj))
-        if tp == r.types["float"]:
-            return repr(r.float(obj))
-        return r.type_name(tp)
-
-    def _count(self, obj):
-        """len() of a deque or list at OBJ (0 for None)."""
-        obj = self._none(obj)
-        if not obj:
-            return 0
-        n = struct.unpack("<q", _mem(obj + 16, 8))[0]  # ob_size
-        return n if 0 <= n < 1 << 40 else 0
-
     def _state_of(self, kind, obj):
         r = self.r
         true = r.constants["True"]
-        waiting = self._count(self._attr(obj, "_waiters"))
+        waiting = self.reach.count(self.reach.attr(obj, "_waiters"))
         tail = "%d waiting" % waiting if waiting else ""
         if kind == "lock":
-            held = "locked" if self._attr(obj, "_locked") == true else "unlocked"
+            held = "locked" if self.reach.attr(obj, "_locked") == true else "unlocked"
             return ", ".join(x for x in (held, tail) if x)
         if kind == "event":
-            held = "set" if self._attr(obj, "_value") == true else "not set"
+            held = "set" if self.reach.attr(obj, "_value") == true else "not set"
             return ", ".join(x for x in (held, tail) if x)
         if kind == "condition":
-            lock = self._attr(obj, "_lock")
-            held = "its lock locked" if lock and self._attr(lock, "_locked") == true else \
+            lock = self.reach.attr(obj, "_lock")
+            held = "its lock locked" if lock and self.reach.attr(lock, "_locked") == true else \
                 "its lock unlocked"
             return ", ".join(x for x in (held, tail) if x)
         if kind == "semaphore":
-            value = self._attr(obj, "_value")
-            held = "value %s" % self._number(value) if value else ""
+            value = self.reach.attr(obj, "_value")
+            held = "value %s" % self.reach.number(value) if value else ""
             return ", ".join(x for x in (held, tail) if x)
         if kind in ("get", "put", "join"):
-            items = self._count(self._attr(obj, "_queue"))
-            maxsize = self._attr(obj, "_maxsize")
+            items = self.reach.count(self.reach.attr(obj, "_queue"))
+            maxsize = self.reach.attr(obj, "_maxsize")
             parts = ["%d item%s" % (items, "" if items == 1 else "s")]
             if maxsize and r.type_of(maxsize) == r.types["int"] and r.int(maxsize) > 0:
                 parts.append("maxsize %d" % r.int(maxsize))
-            getters = self._count(self._attr(obj, "_getters"))
-            putters = self._count(self._attr(obj, "_putters"))
+            getters = self.reach.count(self.reach.attr(obj, "_getters"))
+            putters = self.reach.count(self.reach.attr(obj, "_putters"))
             if getters:
                 parts.append("%d getter%s waiting" % (getters, "" if getters == 1 else "s"))
             if putters:
                 parts.append("%d putter%s waiting" % (putters, "" if putters == 1 else "s"))
             return ", ".join(parts)
         return tail
-
-    def _name_for(self, obj, user):
-        """How the frame USER reaches OBJ: a variable, an attribute of one,
-        or a global; else the address."""
-        if user:
-            try:
-                names = self.cor.names(user)
-                for name, value in names.items():
-                    if value == obj:
-                        return "'%s'" % name
-                for name, value in names.items():
-                    tp = self.r.type_of(value)
-                    for key, attr in self.r.instance_items(value, tp):
-                        if attr == obj and self.r.type_of(key) == self.r.types["str"]:
-                            return "'%s.%s'" % (name, self.r.str(key))
-                for key, value in self.r.dict_items(self.cor.globals_of(user)):
-                    if value == obj and self.r.type_of(key) == self.r.types["str"]:
-                        return "'%s' (a global)" % self.r.str(key)
-            except Unreadable:
-                pass
-        return "at 0x%x" % obj
 
     def _find_cycles(self):
         """Cycles of tasks waiting for each other (through an await of a
@@ -501,6 +437,15 @@ class Tasks:
                 elif nxt not in done:
                     path.append(nxt)
                     stack.append(iter(graph[nxt]))
+
+    def cycle_text(self, cycle):
+        """One paragraph naming CYCLE, task addresses waiting in turn."""
+        names = ['"%s"' % view.printable(self.tasks[a].name) for a in cycle]
+        parts = ["task %s waits for task %s" % (names[0], names[1 % len(names)])]
+        for i in range(1, len(names)):
+            parts.append("which waits for task %s" % names[(i + 1) % len(names)])
+        return ("Deadlock: %s. None of these %d tasks can finish until one of them is "
+                "cancelled." % (", ".join(parts), len(cycle)))
 
 
 def gdb_threads():

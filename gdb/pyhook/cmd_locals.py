@@ -15,59 +15,76 @@ class PyHookLocals(gdb.Command):
     """Show the variables of a Python frame.
 
 Usage: py-hook-locals [N] [--globals] [--memory | --force]
-       py-hook-locals [N] --of VAR [--force]
+       py-hook-locals [N] --of VAR [--memory | --force]
+       py-hook-locals --task NAME [LEVEL] [--memory | --force]
 N is a frame number from py-hook-bt; without it, the frame selected with
 py-hook-frame (0 at first).  --of VAR shows instead the frame of the
 suspended generator, coroutine or async generator held in variable VAR of
-that frame (through a call; VAR is read without running code).  --globals, --memory, --force: as for
-py-hook-bt (where py-hook cannot call into the thread, the variables are
-read from memory, and a line says so).  One variable per line, in definition order
-(arguments, locals, cell and free variables):
+that frame (VAR is read without running code).  --task NAME shows level
+LEVEL (0 at first: the task's coroutine) of the await chain of the asyncio
+task NAME, or 0xADDRESS, as py-hook-tasks lists it.  --globals, --memory,
+--force: as for py-hook-bt (where py-hook cannot call into the thread, the
+variables are read from memory, and a line says so).  One variable per
+line, in definition order (arguments, locals, cell and free variables):
     NAME = VALUE  (TYPE[, len N][, arg|cell|free])
 Values are rendered without running any of the program's code (see
 docs/architecture.md, "How values are shown"); long ones are cut at
 'py-hook value-limit' characters and end in '...'."""
 
-    USAGE = "py-hook-locals [N] [--globals] [--memory | --force] | py-hook-locals [N] --of VAR"
+    USAGE = ("py-hook-locals [N] [--globals] [--memory | --force] | py-hook-locals [N] --of VAR "
+             "| py-hook-locals --task NAME [LEVEL]")
 
     def __init__(self):
         super().__init__("py-hook-locals", gdb.COMMAND_DATA)
 
     def complete(self, text, word):
         if complete.option_token(text) is not None:
-            return complete.options(text, word, ("--globals", "--memory", "--force"))
+            return complete.options(text, word, ("--globals", "--memory", "--force", "--of",
+                                                 "--task"))
         return complete.frame_numbers(word)
 
     def invoke(self, arg, from_tty):
-        arg, of = _take_of(arg, "py-hook-locals", self.USAGE)
-        index, given = args.optional_number(arg, "py-hook-locals", self.USAGE, selection.get(),
+        arg, of = _take_option(arg, "--of", "py-hook-locals", self.USAGE)
+        arg, task = _take_option(arg, "--task", "py-hook-locals", self.USAGE)
+        if of is not None and task is not None:
+            raise usage("py-hook-locals", "--of and --task exclude each other", self.USAGE)
+        default = 0 if task is not None else selection.get()
+        index, given = args.optional_number(arg, "py-hook-locals", self.USAGE, default,
+                                            what="level" if task is not None else "frame number",
                                             flags=("--globals",))
-        if of is not None:
-            if "--memory" in given:
-                raise usage("py-hook-locals", "--of needs a call; it cannot go with --memory",
-                            self.USAGE)
-            with model.listing():
-                frame = snapshot.generator_frame(index, of, with_locals=True,
-                                                 force="--force" in given)
-                gdb.write("%s  (suspended in %s)\n" % (view.frame_line(frame), view.printable(of)))
-                view.print_variables(frame, all_globals="--globals" in given)
-            return
+        force, memory = "--force" in given, "--memory" in given
         with model.listing():
-            frame = snapshot.frame(index, with_locals=True, force="--force" in given,
-                                   memory="--memory" in given)
+            if task is not None:
+                found, frame = snapshot.task_frame(task, index, True, force, memory)
+                gdb.write('%s  (level %d of task "%s")\n' % (
+                    view.frame_line(frame), index, view.printable(found.name)))
+            elif of is not None:
+                frame = snapshot.generator_frame(index, of, True, force, memory)
+                gdb.write("%s  (suspended in %s)\n" % (view.frame_line(frame),
+                                                      view.printable(of)))
+            else:
+                frame = snapshot.frame(index, with_locals=True, force=force, memory=memory)
             view.print_variables(frame, all_globals="--globals" in given)
 
 
-def _take_of(arg, command, usage_line):
-    """ARG without its '--of VAR', and VAR (None when not given)."""
-    words = arg.split()
-    if "--of" not in words:
+_OPTION_NEEDS = {
+    "--of": "the name of a variable holding a generator, coroutine or async generator",
+    "--task": "the name of an asyncio task (or its address, 0x...), as py-hook-tasks lists it",
+}
+
+
+def _take_option(arg, option, command, usage_line):
+    """ARG without its 'OPTION VALUE', and VALUE (None when not given);
+    VALUE may be quoted ("worker 1")."""
+    words = args.split(arg, command, usage_line)
+    if option not in words:
         return arg, None
-    at = words.index("--of")
-    if at + 1 >= len(words) or not words[at + 1].isidentifier():
-        raise usage(command, "--of needs the name of a variable holding a generator, "
-                    "coroutine or async generator", usage_line)
-    return " ".join(words[:at] + words[at + 2:]), words[at + 1]
+    at = words.index(option)
+    value = words[at + 1] if at + 1 < len(words) else None
+    if value is None or (option == "--of" and not value.isidentifier()) or \
+            (option == "--task" and value.startswith("--")):
+        raise usage(command, "%s needs %s" % (option, _OPTION_NEEDS[option]), usage_line)
+    return " ".join(words[:at] + words[at + 2:]), value
 
 
 def _no_equals(name, expr, usage_line):
@@ -152,12 +169,13 @@ def assigned_by(expr):
 # EXPR is Python source and must reach the helper byte for byte, so the line
 # is split by hand rather than with gdb.string_to_argv, which eats quotes.
 _TOKEN = re.compile(r"\s*(\S+)")
+_QUOTED = re.compile(r"""\s*"([^"]*)"|\s*'([^']*)'""")
 
 
 class PyHookSet(gdb.Command):
     """Assign a Python expression to a variable of a Python frame.
 
-Usage: py-hook-set [--frame N] [--of VAR] [--force] NAME EXPR
+Usage: py-hook-set [--frame N | --of VAR | --task NAME [--level N]] [--force] NAME EXPR
 NAME  an argument, local, cell or free variable of the frame (in a module
       frame, any global name); or an attribute or item of an object the
       frame reaches: self.timeout, d['k'], items[0] (then NAME = (EXPR)
@@ -169,12 +187,16 @@ EXPR  the rest of the line: Python source evaluated in the frame, with its
 --of VAR   act on the frame of the suspended generator, coroutine or async
            generator held in variable VAR of that frame; it sees the new
            value when it resumes.  NAME must be a variable of that frame.
+--task NAME  act on the frame at level N (--level, 0 by default: the
+           task's coroutine) of the await chain of asyncio task NAME (or
+           0xADDRESS; quote a name with blanks), as py-hook-tasks lists it;
+           the task sees the new value when it resumes.
 --force    call into the thread even where py-hook finds it unsafe; see
            py-hook-bt.
 The program sees the new value when it continues; closures that share a
 cell see it too.  Prints the value as stored."""
 
-    USAGE = "py-hook-set [--frame N] [--of VAR] [--force] NAME EXPR"
+    USAGE = "py-hook-set [--frame N | --of VAR | --task NAME [--level N]] [--force] NAME EXPR"
 
     def __init__(self):
         super().__init__("py-hook-set", gdb.COMMAND_DATA)
@@ -184,6 +206,8 @@ cell see it too.  Prints the value as stored."""
         index = None
         self.force = False
         self.of = None
+        self.task = None
+        self.level = None
         while True:
             m = _TOKEN.match(rest)
             if not m:
@@ -199,6 +223,25 @@ cell see it too.  Prints the value as stored."""
                 continue
             if word == "--force":
                 self.force = True
+                rest = rest[m.end():]
+                continue
+            if word == "--task":
+                rest = rest[m.end():]
+                m = _QUOTED.match(rest) or _TOKEN.match(rest)
+                value = m and next(g for g in m.groups() if g is not None)
+                if not m or value.startswith("--"):
+                    raise usage("py-hook-set", "--task needs %s" % _OPTION_NEEDS["--task"],
+                                self.USAGE)
+                self.task = value
+                rest = rest[m.end():]
+                continue
+            if word == "--level":
+                rest = rest[m.end():]
+                m = _TOKEN.match(rest)
+                if not m:
+                    raise usage("py-hook-set", "--level needs a level of the task's await "
+                                "chain (0: its coroutine)", self.USAGE)
+                self.level = args.frame_number(m.group(1), "py-hook-set", self.USAGE, "level")
                 rest = rest[m.end():]
                 continue
             if word == "--of":
@@ -228,6 +271,11 @@ cell see it too.  Prints the value as stored."""
                     if _target(line[:cut]) is not None and _expression(line[cut:].strip()):
                         name, expr = line[:cut], line[cut:].strip()
                         break
+            if self.level is not None and self.task is None:
+                raise usage("py-hook-set", "--level goes with --task", self.USAGE)
+            if sum(x is not None for x in (self.task, self.of, index)) > 1:
+                raise usage("py-hook-set", "--frame, --of and --task exclude each other",
+                            self.USAGE)
             _no_equals(name, expr, self.USAGE)
             if not expr:
                 raise usage("py-hook-set", "EXPR is missing after %s" % name, self.USAGE)
@@ -238,12 +286,13 @@ cell see it too.  Prints the value as stored."""
 
     def invoke(self, arg, from_tty):
         index, name, expr = self._parse(arg)
-        line, _ = set_value(index, name, expr, self.force, of=self.of)
+        line, _ = set_value(index, name, expr, self.force, of=self.of, task=self.task,
+                            level=self.level or 0)
         gdb.write(line + "\n")
 
 
 def set_value(index, name, expr, force=False, command="py-hook-set", usage_line=PyHookSet.USAGE,
-              of=None):
+              of=None, task=None, level=0):
     """Stores EXPR's value in NAME (a variable, or an attribute or item
     target) of frame INDEX (None: the selected one), checking both first.
     Returns the line to print and the Variable stored."""
@@ -264,8 +313,13 @@ def set_value(index, name, expr, force=False, command="py-hook-set", usage_line=
                     % view.printable(walrus), usage_line)
     if index is None:
         index = selection.get()
-    if target is not None and of is not None:
-        raise usage(command, "--of takes a variable name as NAME", usage_line)
+    if target is not None and (of is not None or task is not None):
+        raise usage(command, "--of and --task take a variable name as NAME", usage_line)
+    if task is not None:
+        _, found = snapshot.task(task, level)
+        address = snapshot.task_gen(found, level, command)
+        stored = snapshot.assign(0, name, expr, force=force, obj=address)
+        return view.variable_line(stored), stored
     if target is not None:
         stored = snapshot.assign_target(index, name, expr, force=force)
         return "%s = %s" % (view.printable(name), view.value_line(stored)), stored

@@ -2,7 +2,7 @@
 
 import gdb
 
-from . import complete, args, model, objects, pyframes, selection, snapshot, threadinfo, view
+from . import aio, complete, args, layout, model, objects, pyframes, selection, snapshot, threadinfo, view, waits
 from .errors import PyHookError, fail, usage
 from .target import require_stopped_process
 
@@ -115,8 +115,10 @@ def _gil_text(gil):
 
 
 def _all_threads(full, all_globals, native=True):
-    """py-hook-bt --all: every thread's Python stack, read from memory;
-    without NATIVE, threads without a Python thread state are left out."""
+    """py-hook-bt --all: every thread's Python stack, read from memory, with
+    what each blocked thread waits for; without NATIVE, threads without a
+    Python thread state are left out.  Ends with the cycles of threads, or
+    of asyncio tasks, waiting for each other."""
     inf, selected = require_stopped_process()
     rt = snapshot.read_runtime()
     try:
@@ -124,23 +126,42 @@ def _all_threads(full, all_globals, native=True):
     except (objects.Unreadable, gdb.error):
         names = {}
     walker = pyframes.Walker(rt)
-    for n, thread in enumerate(sorted(inf.threads(), key=lambda t: t.num)):
+    threads = sorted(inf.threads(), key=lambda t: t.num)
+    python = [(t, rt.thread_for_lwp(t.ptid[1])) for t in threads]
+    blocked = waits.Waits(rt, walker, [(t, ts) for t, ts in python if ts is not None])
+    labels = {}
+    for n, (thread, ts) in enumerate(python):
         lwp = thread.ptid[1]
-        ts = rt.thread_for_lwp(lwp)
         name = names.get(lwp) or thread.name or ""
-        head = "%sThread %d (LWP %d)%s" % ("\n" if n else "", thread.num, lwp,
-                                            ' "%s"' % view.printable(name) if name else "")
+        label = "Thread %d (LWP %d)%s" % (thread.num, lwp,
+                                          ' "%s"' % view.printable(name) if name else "")
+        labels[thread.num] = label
+        head = ("\n" if n else "") + label
         if ts is None:
             if native:
                 gdb.write(head + ": native (no Python thread state)\n")
             continue
-        gdb.write("%s: %s\n" % (head, _gil_text(threadinfo.gil_state(ts, thread))))
+        gil = threadinfo.gil_state(ts, thread)
+        gdb.write("%s: %s\n" % (head, _gil_text(gil)))
+        with objects.cached():
+            wait = blocked.read(thread, ts, gil)
+        if wait is not None:
+            gdb.write("    waiting for: %s\n" % view.printable(wait.text))
         try:
             snap = snapshot.from_memory(0, 0, full, thread=thread, rt=rt, walker=walker)
         except PyHookError as e:
             gdb.write("    (%s)\n" % str(e).replace("py-hook: ", "", 1))
             continue
         _print_frames(snap, full, all_globals)
+    for cycle in blocked.find_cycles():
+        gdb.write("\n%s\n" % view.printable(blocked.cycle_text(cycle, labels)))
+    try:
+        with objects.cached():
+            tasks = aio.Tasks(rt, walker)
+    except (objects.Unreadable, layout.Unknown, gdb.error):
+        tasks = None
+    for cycle in tasks.cycles if tasks is not None else ():
+        gdb.write("\n%s\n" % cmd_tasks.cycle_text(tasks, cycle))
 
 
 def _select(index, force, memory=False):

@@ -125,17 +125,8 @@ def render(tasks, with_locals):
                 elif with_locals:
                     out.append(view.variables_text(frame, "        "))
     for cycle in tasks.cycles:
-        out.append("\n" + cycle_text(tasks, cycle) + "\n")
+        out.append("\n" + tasks.cycle_text(cycle) + "\n")
     return "".join(out)
-
-
-def cycle_text(tasks, cycle):
-    names = ['"%s"' % view.printable(tasks.tasks[a].name) for a in cycle]
-    parts = ["task %s waits for task %s" % (names[0], names[1 % len(names)])]
-    for i in range(1, len(names)):
-        parts.append("which waits for task %s" % names[(i + 1) % len(names)])
-    return ("Deadlock: %s. None of these %d tasks can finish until one of them is cancelled."
-            % (", ".join(parts), len(cycle)))
 
 
 COMMANDS = (PyHookTasks,)

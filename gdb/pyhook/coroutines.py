@@ -143,22 +143,3 @@ class Reader:
         if with_locals:
             walker._variables(frame, address, head, code, limit)
         return frame
-
-    def names(self, address):
-        """{name: value address} of the bound variables of the function
-        frame at ADDRESS (an interpreter frame), cells dereferenced."""
-        walker = self.walker
-        head = _mem(address, _FRAME_HEAD)
-        code = walker.code(struct.unpack_from("<Q", head, walker.off["code"])[0])
-        out = {}
-        if not code.optimized:
-            return out
-        for name, kind, value in zip(code.names, code.kinds, walker._fast(address, code)):
-            value = walker._deref(kind, value)
-            if value:
-                out[name] = value
-        return out
-
-    def globals_of(self, address):
-        """The address of the globals dict of the interpreter frame at ADDRESS."""
-        return _u64(address + self.walker.off["globals"])

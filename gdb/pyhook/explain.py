@@ -335,6 +335,44 @@ def explain(rt, tstate, index, limit):
     return Explained(frame, lines, note, caught, rows)
 
 
+def segment(filename, positions):
+    """The source text POSITIONS (from Code.positions) span in FILENAME, or
+    None where the file or the columns are not there."""
+    if positions is None or positions[2] is None or positions[3] is None:
+        return None
+    line, end_line, col, end_col = positions
+    try:
+        _, lines = _source(filename)
+    except OSError:
+        return None
+    if not 1 <= line <= end_line <= len(lines):
+        return None
+    # Columns count UTF-8 bytes.
+    chunk = [lines[n - 1].encode("utf-8") for n in range(line, end_line + 1)]
+    if len(chunk) == 1:
+        return chunk[0][col:end_col].decode("utf-8", "replace")
+    chunk[0], chunk[-1] = chunk[0][col:], chunk[-1][:end_col]
+    return b"\n".join(chunk).decode("utf-8", "replace")
+
+
+def resolve(reader, names, globals_, node):
+    """The address of the value of NODE (a name, attribute chain or constant
+    subscript: ast) in a frame whose variables are NAMES and globals
+    GLOBALS_, read as py-hook-explain reads it; 0 when it is none of these
+    or is not found; raises Unreadable where reading it would run code."""
+    path = _path(node)
+    if not path:
+        return 0
+    resolver = _Resolver(reader, names, globals_)
+    value = 0
+    for kind, part in path:
+        value = resolver.name(part) if kind == "name" else \
+            resolver.attr(value, part) if kind == "attr" else resolver.item(value, part)
+        if not value:
+            return 0
+    return value
+
+
 def _is_local(walker, tstate, index, name):
     """Whether NAME is a variable of frame INDEX's code (bound or not)."""
     for i, (_, _, code) in enumerate(walker.chain(tstate)):

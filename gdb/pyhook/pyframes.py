@@ -89,6 +89,13 @@ class Code:
         self.kinds = kinds
         self._lines = None
 
+    def positions(self, offset):
+        """(line, end line, column, end column) of the instruction at byte
+        OFFSET (code.co_positions()), or None."""
+        if offset < 0:
+            return None
+        return _positions(self.linetable, self.firstlineno, offset)
+
     def line(self, offset):
         """The line of the instruction at byte OFFSET (PyCode_Addr2Line)."""
         if offset < 0:
@@ -99,6 +106,47 @@ class Code:
             if start <= offset < end:
                 return line
         return -1
+
+
+def _positions(table, firstlineno, offset):
+    """(line, end line, column, end column) of the instruction at byte
+    OFFSET from a location table (Objects/locations.md), None where it has
+    none; a column is None where the table gives none."""
+    line, start, i = firstlineno, 0, 0
+    while i < len(table):
+        b = table[i]
+        kind, length = (b >> 3) & 15, (b & 7) + 1
+        i += 1
+        end_line, col, end_col, delta = None, None, None, 0
+        if kind == 14:
+            raw, i = _varint(table, i)
+            delta = -(raw >> 1) if raw & 1 else raw >> 1
+            extra, i = _varint(table, i)
+            c, i = _varint(table, i)
+            e, i = _varint(table, i)
+            end_line, col, end_col = line + delta + extra, c - 1 if c else None, \
+                e - 1 if e else None
+        elif kind == 13:
+            raw, i = _varint(table, i)
+            delta = -(raw >> 1) if raw & 1 else raw >> 1
+        elif kind in (10, 11, 12):
+            delta = kind - 10
+            col, end_col = table[i], table[i + 1]
+            i += 2
+        elif kind < 10:
+            second = table[i]
+            i += 1
+            col = kind * 8 + ((second >> 4) & 7)
+            end_col = col + (second & 15)
+        end = start + 2 * length
+        if kind != 15:
+            line += delta
+        if start <= offset < end:
+            if kind == 15:
+                return None
+            return line, end_line if end_line is not None else line, col, end_col
+        start = end
+    return None
 
 
 def _name(reader, address):
@@ -198,6 +246,10 @@ class Walker:
             instr = struct.unpack_from("<Q", head, off["instr"])[0]
             if owner == OWNED_BY_GENERATOR or instr >= code.start + 2 * code.firsttraceable:
                 yield current, head, code
+
+    def instruction(self, head, code):
+        """The byte offset of the frame's current instruction in CODE."""
+        return struct.unpack_from("<Q", head, self.off["instr"])[0] - code.start
 
     def line(self, head, code):
         frame_obj = struct.unpack_from("<Q", head, self.off["frame_obj"])[0]

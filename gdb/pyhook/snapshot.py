@@ -12,7 +12,7 @@ they are.  Both paths give the same model objects and the same text.
 
 import gdb
 
-from . import abi, inferior, objects, pyframes, runtime, safety
+from . import abi, aio, coroutines, inferior, layout, objects, pyframes, runtime, safety, view
 from .target import require_stopped_process
 from .errors import PyHookError, fail
 from .model import Frame, Snapshot, Variable
@@ -119,28 +119,133 @@ def frame(index, with_locals=False, force=False, memory=False):
     return take(index, 1, with_locals, force, memory).frames[0]
 
 
-def generator_frame(index, var, with_locals=False, force=False):
+def generator_frame(index, var, with_locals=False, force=False, memory=False):
     """The frame of the suspended generator, coroutine or async generator
-    held in variable VAR of frame INDEX (HOOK_REQ_OF), through the helper."""
+    held in variable VAR of frame INDEX: through the helper (HOOK_REQ_OF)
+    where a call can be made, else read from memory, saying why."""
+    if not memory:
+        try:
+            return _object_frame(index, _source_bytes("VAR", var), 0, with_locals, force)
+        except PyHookError as e:
+            if e.brief is None:
+                raise
+            gdb.write("py-hook: read from memory: %s\n" % e.brief)
+    rt = read_runtime()
+    _, thread = require_stopped_process()
+    ts = python_thread(rt, thread)
+    walker = pyframes.Walker(rt)
+    cor = coroutines.Reader(walker)
     try:
-        reply = inferior.call(
-            "hook_snapshot",
-            _plan(force),
-            flags=abi.HOOK_REQ_OF | (abi.HOOK_REQ_LOCALS if with_locals else 0),
-            first_frame=index,
-            max_frames=1,
-            value_limit=value_limit(),
-            name=_source_bytes("VAR", var),
-        )
-    except PyHookError as e:
-        if e.brief is None:
-            raise
-        raise fail("the frame of a generator in a variable is reached through a call, which "
-                   "cannot be made here: %s" % e.brief)
+        with objects.cached():
+            _, names, globals_ = walker.scope(ts, index)
+            value = names.get(var) or walker.reader.dict_get(globals_, var)
+            if not value:
+                raise fail("'%s' is neither a bound variable of this frame nor a global of its "
+                           "module" % view.printable(var))
+            kind = cor.kind(value)
+            if kind is None:
+                raise fail("'%s' holds a %s, not a generator, coroutine or async generator"
+                           % (view.printable(var),
+                              walker.reader.type_name(walker.reader.type_of(value))))
+            gen = cor.read(value)
+            if gen.state == "finished":
+                raise fail("the %s in '%s' has finished: it has no frame left"
+                           % (kind, view.printable(var)))
+            return cor.frame(gen, 0, with_locals, value_limit())
+    except pyframes.NoFrame as e:
+        raise fail(str(e))
+    except (objects.Unreadable, gdb.error) as e:
+        raise fail("the generator in '%s' could not be read from memory (%s)"
+                   % (view.printable(var), e))
+
+
+def _object_frame(index, var, flags, with_locals, force):
+    """One frame through HOOK_REQ_OF: of VAR's generator in frame INDEX, or
+    with HOOK_REQ_OBJECT in FLAGS of the object whose address VAR holds."""
+    reply = inferior.call(
+        "hook_snapshot",
+        _plan(force),
+        flags=abi.HOOK_REQ_OF | flags | (abi.HOOK_REQ_LOCALS if with_locals else 0),
+        first_frame=index,
+        max_frames=1,
+        value_limit=value_limit(),
+        name=var,
+    )
     frames, _, _ = _parse(reply)
     if not frames:
         raise fail("the helper did not describe the generator's frame; rebuild with make")
     return frames[0]
+
+
+def task(name, level=None):
+    """(aio.Tasks, aio.Task) of the task NAME (or 0xADDRESS) read from
+    memory, checking LEVEL against its await chain; raises PyHookError."""
+    require_stopped_process()
+    rt = read_runtime()
+    try:
+        with objects.cached():
+            tasks = aio.Tasks(rt, pyframes.Walker(rt))
+    except layout.Unknown as e:
+        raise fail("the asyncio tasks cannot be read: %s" % e)
+    except objects.Unreadable as e:
+        raise fail("the asyncio tasks could not be read from memory: %s" % e)
+    try:
+        found = aio.find(tasks, name)
+    except KeyError as e:
+        if e.args[0]:
+            raise fail("%d tasks are named %s: give the address py-hook-tasks shows for one "
+                       "(--task 0x...)" % (e.args[0], view.printable(repr(name))))
+        known = sorted(t.name for t in tasks.tasks.values())
+        raise fail("there is no asyncio task named %s%s; see py-hook-tasks"
+                   % (view.printable(repr(name)),
+                      " (there are: %s)" % view.printable(", ".join(known[:20]))
+                      if known else " (the process has no asyncio tasks)"))
+    if found.state != "pending":
+        raise fail('task "%s" is %s: it has no frames left' % (view.printable(found.name),
+                                                               found.state))
+    if found.error:
+        raise fail('task "%s": %s' % (view.printable(found.name), found.error))
+    if level is not None and level >= len(found.levels):
+        raise fail('task "%s" has no level %d: its await chain has %d (0 to %d); see '
+                   'py-hook-tasks' % (view.printable(found.name), level, len(found.levels),
+                                      len(found.levels) - 1))
+    return tasks, found
+
+
+def task_gen(found, level, command):
+    """The address of the coroutine or generator at LEVEL of task FOUND, for
+    a call; raises PyHookError for a plain function frame of a running task."""
+    gen = found.gens[level]
+    if gen is None:
+        thread, at = found.thread
+        raise fail('level %d of task "%s" is a plain function running in thread %d: use '
+                   '%s --frame %d there (thread %d)' % (level, view.printable(found.name),
+                                                       thread.num, command, at - level,
+                                                       thread.num))
+    return gen.address
+
+
+def task_frame(name, level, with_locals=False, force=False, memory=False):
+    """The frame at LEVEL of task NAME: through the helper where a call can
+    be made (HOOK_REQ_OBJECT), else read from memory, saying why."""
+    tasks, found = task(name, level)
+    gen = found.gens[level]
+    if not memory and gen is not None:
+        try:
+            frame = _object_frame(0, b"%x" % gen.address, abi.HOOK_REQ_OBJECT, with_locals,
+                                  force)
+            frame.index = level
+            return found, frame
+        except PyHookError as e:
+            if e.brief is None:
+                raise
+            gdb.write("py-hook: read from memory: %s\n" % e.brief)
+    try:
+        with objects.cached():
+            return found, tasks.cor.frame(found.levels[level], level, with_locals, value_limit())
+    except (objects.Unreadable, gdb.error) as e:
+        raise fail("level %d of task \"%s\" could not be read from memory (%s)"
+                   % (level, view.printable(found.name), e))
 
 
 def python_thread(rt, thread):
@@ -243,10 +348,16 @@ def assign_target(index, target, expr, force=False):
     return _value_call(abi.HOOK_REQ_EXEC, index, target, expr, force)
 
 
-def assign(index, name, expr, force=False, of=None):
+def assign(index, name, expr, force=False, of=None, obj=None):
     """Evaluates EXPR in frame INDEX and stores it in NAME; returns the
-    Variable.  OF: act on the frame of the generator in that variable."""
-    reply = _apply(abi.HOOK_REQ_OF if of is not None else 0, index,
+    Variable.  OF: act on the frame of the generator in that variable; OBJ:
+    on the frame of the generator or coroutine at that address."""
+    flags = 0
+    if obj is not None:
+        flags, of = abi.HOOK_REQ_OF | abi.HOOK_REQ_OBJECT, "%x" % obj
+    elif of is not None:
+        flags = abi.HOOK_REQ_OF
+    reply = _apply(flags, index,
                    _source_bytes("NAME", name if of is None else of + "\n" + name),
                    _source_bytes("EXPR", expr), force)
     _, _, stored = _parse(reply)

@@ -1,0 +1,100 @@
+"""What a frame reaches, read from memory: the attributes of objects (in
+their __dict__, a slot or their class), the variables and globals of a
+frame, and the name a frame knows an object by.  For py-hook-tasks and the
+waits of py-hook-bt --all; nothing here runs code of the target."""
+
+import struct
+
+from .objects import Unreadable, _mem, _u64
+from .pyframes import _FRAME_HEAD
+
+
+class Reach:
+    def __init__(self, walker):
+        self.walker = walker
+        self.r = walker.reader
+
+    def attr(self, obj, name):
+        """OBJ's attribute NAME (in its __dict__ or a slot), or 0."""
+        r = self.r
+        try:
+            found = r.attribute(obj, name) or self.walker.renderer.attribute(obj, name)
+            if found:
+                return found
+            # A class attribute: the pure-Python Future's defaults
+            # (_state = _PENDING, _fut_waiter = None...) until first set.
+            for cls in r.mro(r.type_of(obj)):
+                ns = _u64(cls + r.fields["type.dict"].offset)
+                found = r.dict_get(ns, name) if ns else 0
+                if found:
+                    return found
+        except Unreadable:
+            pass
+        return 0
+
+    def none(self, obj):
+        return 0 if obj == self.r.constants["None"] else obj
+
+    def text(self, obj):
+        try:
+            return self.r.str(obj)
+        except Unreadable:
+            return None
+
+    def number(self, obj):
+        r = self.r
+        tp = r.type_of(obj)
+        if tp == r.types["int"]:
+            return str(r.int(obj))
+        if tp == r.types["float"]:
+            return repr(r.float(obj))
+        return r.type_name(tp)
+
+    def count(self, obj):
+        """len() of a deque or list at OBJ (0 for None)."""
+        obj = self.none(obj)
+        if not obj:
+            return 0
+        n = struct.unpack("<q", _mem(obj + 16, 8))[0]  # ob_size
+        return n if 0 <= n < 1 << 40 else 0
+
+    def names(self, address):
+        """{name: value address} of the bound variables of the function
+        frame at ADDRESS (an interpreter frame), cells dereferenced."""
+        walker = self.walker
+        head = _mem(address, _FRAME_HEAD)
+        code = walker.code(struct.unpack_from("<Q", head, walker.off["code"])[0])
+        out = {}
+        if not code.optimized:
+            return out
+        for name, kind, value in zip(code.names, code.kinds, walker._fast(address, code)):
+            value = walker._deref(kind, value)
+            if value:
+                out[name] = value
+        return out
+
+    def globals_of(self, address):
+        """The address of the globals dict of the interpreter frame at ADDRESS."""
+        return _u64(address + self.walker.off["globals"])
+
+    def name_for(self, obj, user):
+        """How the frame USER reaches OBJ: a variable, an attribute of one,
+        or a global; else the address."""
+        if user:
+            try:
+                names = self.names(user)
+                for name, value in names.items():
+                    if value == obj:
+                        return "'%s'" % name
+                for name, value in names.items():
+                    tp = self.r.type_of(value)
+                    for key, attr in self.r.instance_items(value, tp):
+                        if attr == obj and self.r.type_of(key) == self.r.types["str"]:
+                            return "'%s.%s'" % (name, self.r.str(key))
+                for key, value in self.r.dict_items(self.globals_of(user)):
+                    if value == obj and self.r.type_of(key) == self.r.types["str"]:
+                        return "'%s' (a global)" % self.r.str(key)
+            except Unreadable:
+                pass
+        return "at 0x%x" % obj
+
