@@ -1,13 +1,14 @@
 """asyncio tasks in every kind of wait, for py-hook-tasks and --task.
 
 main() starts these tasks, lets each reach its wait, then calls
-os.getppid() at line 89 (`break getppid`; main is the task running then):
+os.getppid() at line 107 (`break getppid`; main is the task running then):
   "sleeper"   asyncio.sleep(30)
   "consumer"  jobs.get() on the empty asyncio.Queue `jobs` (a global)
   "holder"    holds the asyncio.Lock `lock` while it sleeps 30 s
   "locker"    waits for `lock`
   "eventer"   ready.wait() on the asyncio.Event `ready`
-  "looper"    loops until its local `done` is true (sleeping 0.01 s a turn)
+  "looper"    loops until its local `done` is true, adding what
+              tick(1) returns after a 0.01 s sleep to `rounds`
   "ping", "pong"  await each other: a deadlock
   "gather"    gather() of "sleeper" and "consumer"
 After the stop main sets `ready`, puts job 7, cancels "holder" and
@@ -18,7 +19,11 @@ quiet exception handler.  Unedited it prints:
   eventer saw the event / consumer got job 7 / locker got the lock /
   looper timed out / tasks done
 `py-hook-set --task looper done True` makes it print "looper done after N
-rounds" instead.  TASKS_PY=1: pure-Python tasks (asyncio.tasks._PyTask).
+rounds" instead; `py-hook-set --task looper --level 1 step 1000` adds 1000
+to one round.  TASKS_PY=1: pure-Python tasks (asyncio.tasks._PyTask).
+TASKS_EAGER=1 (3.12+): main first starts the task "probe" eagerly
+(eager_start=True), which calls os.getppid() in its first step (line 85),
+so the first stop is inside an eager task; it prints "probe probed".
 """
 
 import asyncio
@@ -55,12 +60,16 @@ async def eventer():
     print("eventer saw the event", flush=True)
 
 
+async def tick(step):
+    await asyncio.sleep(0.01)
+    return step
+
+
 async def looper():
     done = False
     rounds = 0
     while not done:
-        rounds += 1
-        await asyncio.sleep(0.01)
+        rounds += await tick(1)
     return rounds
 
 
@@ -72,12 +81,21 @@ async def pong():
     await ping_task
 
 
+async def probe():
+    os.getppid()  # line 85: with TASKS_EAGER=1, a stop in an eager task's first step
+    return "probed"
+
+
 async def main():
     global jobs, lock, ready, ping_task, pong_task
     if os.environ.get("TASKS_PY"):
         asyncio.get_running_loop().set_task_factory(
             lambda loop, coro, **kw: asyncio.tasks._PyTask(coro, loop=loop, **kw))
     jobs, lock, ready = asyncio.Queue(), asyncio.Lock(), asyncio.Event()
+    if os.environ.get("TASKS_EAGER"):
+        probed = asyncio.Task(probe(), loop=asyncio.get_running_loop(), name="probe",
+                              eager_start=True)
+        print("probe", await probed, flush=True)
     make = asyncio.create_task
     tasks = {name: make(fn(), name=name) for name, fn in
              (("sleeper", sleeper), ("consumer", consumer), ("holder", holder),
@@ -86,7 +104,7 @@ async def main():
     both = asyncio.gather(tasks["sleeper"], tasks["consumer"], return_exceptions=True)
     gathered = make(_wait(both), name="gather")
     await asyncio.sleep(0.1)
-    os.getppid()  # line 89: break getppid
+    os.getppid()  # line 107: break getppid
     ready.set()
     jobs.put_nowait(7)
     for name in ("holder", "sleeper"):

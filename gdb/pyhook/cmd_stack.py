@@ -161,7 +161,7 @@ def _all_threads(full, all_globals, native=True):
     except (objects.Unreadable, layout.Unknown, gdb.error):
         tasks = None
     for cycle in tasks.cycles if tasks is not None else ():
-        gdb.write("\n%s\n" % cmd_tasks.cycle_text(tasks, cycle))
+        gdb.write("\n%s\n" % tasks.cycle_text(cycle))
 
 
 def _select(index, force, memory=False):

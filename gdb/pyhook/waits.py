@@ -163,8 +163,8 @@ class Waits:
                 if ident and self.r.type_of(ident) == self.r.types["int"] else None
             name = self.reach.text(attr(obj, "_name")) or "?"
             where = " (%s)" % _thread_label(other) if other is not None else ""
-            return Wait('Thread.join() of %s %s "%s"%s' % (cls, label, name, where), other,
-                        obj, label, "waits in Thread.join() for")
+            return Wait('Thread.join() of "%s"%s' % (name, where), other, obj, label,
+                        "waits in Thread.join() for")
         if kind == "event":
             state = "set" if attr(obj, "_flag") == true else "not set"
             return Wait("Event.wait() on %s %s (%s)" % (cls, label, state), None, obj, label)
