@@ -25,16 +25,50 @@ gens() {
     assert_equal "$(program_output)" "$(printf 'rest [7]\njob 101')"
 }
 
-@test "--of refuses what is not a generator, a name that is not bound, an attribute as NAME and --memory, clearly; nothing changes" {
+@test "--of refuses what is not a generator, a name that is not bound, an attribute as NAME, clearly; nothing changes" {
     gens "py-hook-locals --of nothing" "py-hook-locals --of os" "py-hook-set --of gen gen.x 1" \
-        "py-hook-locals --of gen --memory" "py-hook-locals --of" "py-hook-set --of gen nope 1"
+        "py-hook-locals --of" "py-hook-set --of gen nope 1"
     refute_traceback
     [[ "$stderr" == *"'nothing' is neither a bound variable of this frame nor a global of its module"* ]] ||
         fail "unbound name not refused"
     [[ "$stderr" == *"'os' holds a module, not a generator, coroutine or async generator"* ]] || fail "module not refused"
-    [[ "$stderr" == *"--of takes a variable name as NAME"* ]] || fail "attribute NAME not refused"
-    [[ "$stderr" == *"--of needs a call; it cannot go with --memory"* ]] || fail "--memory not refused"
+    [[ "$stderr" == *"--of and --task take a variable name as NAME"* ]] || fail "attribute NAME not refused"
     [[ "$stderr" == *"--of needs the name of a variable"* ]] || fail "missing VAR not refused"
     [[ "$stderr" == *"'nope' is not a variable of this frame"* ]] || fail "unknown NAME not refused"
+    assert_equal "$(program_output)" "$(printf 'rest [1, 2, 3, 4, 5, 6, 7, 8, 9]\njob 11')"
+}
+
+@test "py-hook-locals --of reads the generator from memory with --memory, and without the helper (saying why); the listing is the helper's" {
+    gens "py-hook-locals --of gen" "py-hook-locals --of co" "py-hook-locals --of gen --memory" \
+        "py-hook-locals --of co --memory" "py-hook-locals --of nothing --memory" \
+        "py-hook-locals --of os --memory"
+    assert_success
+    refute_traceback
+    # Each line twice: through the helper, then from memory.
+    for line in "limit = 10  (int, arg)" "n = 0  (int)" "step = <unbound>  (local)" \
+        "x = 5  (int, arg)" "y = 10  (int)"; do
+        [ "$(grep -cxF "$line" <<<"$output")" -eq 2 ] || fail "'$line' not listed by both paths"
+    done
+    [ "$(grep -c 'gens.py:17 in counter  (suspended in gen)$' <<<"$output")" -eq 2 ] || fail "gen frame"
+    [[ "$stderr" == *"'nothing' is neither a bound variable of this frame nor a global of its module"* ]] ||
+        fail "unbound name not refused from memory"
+    [[ "$stderr" == *"'os' holds a module, not a generator, coroutine or async generator"* ]] ||
+        fail "module not refused from memory"
+    assert_equal "$(program_output)" "$(printf 'rest [1, 2, 3, 4, 5, 6, 7, 8, 9]\njob 11')"
+}
+
+@test "without the helper, py-hook-locals --of reads memory and says so; py-hook-set --of refuses and names the fix" {
+    gdb_session "$(sample gens.py)" <<'EOF_'
+unset environment LD_PRELOAD
+break getppid
+run
+py-hook-locals --of gen
+py-hook-set --of gen n 6
+continue
+EOF_
+    refute_traceback
+    assert_line --regexp '^py-hook: read from memory: .*libhookhelper\.so.*$'
+    assert_line "limit = 10  (int, arg)"
+    [[ "$stderr" == *"py-hook-inject"* ]] || fail "set without the helper did not name the fix"
     assert_equal "$(program_output)" "$(printf 'rest [1, 2, 3, 4, 5, 6, 7, 8, 9]\njob 11')"
 }

@@ -68,3 +68,27 @@ EOF_
         [ -z "$mismatches" ] || fail "objects.py and the debug information differ: $mismatches"
     fi
 }
+
+@test "the asyncio layout: py-hook's table of _asyncio's tasks, futures and future iterators, and of _thread.RLock, equals the debug information" {
+    [ -z "${PYHOOK_NODEBUG_DIR:-}" ] || skip "the debug information is hidden in this run; the run with it compares"
+    gdb_session "$(sample tasks.py)" <<'EOF'
+break getppid
+run
+python from pyhook import layout, runtime, waits
+python v = runtime.python_version(); tab = layout.ASYNCIO_TABLE[layout.minor(v)]
+python dbg = {n: layout._resolve(t, p).as_tuple() for n, (t, p) in layout.ASYNCIO_SPEC.items()}
+python [print(("asyncio %s table %s debug %s" % (n, tuple(tab[n]), dbg[n])).replace(", ", ",")) for n in sorted(dbg)]
+python off = lambda t, m: [f.bitpos // 8 for f in gdb.lookup_type(t).fields() if f.name == m][0]
+python print("rlock owner %d %d" % (waits.RLOCK_OWNER, off("rlockobject", "rlock_owner")))
+python print("rlock count %d %d" % (waits.RLOCK_COUNT, off("rlockobject", "rlock_count")))
+kill
+EOF
+    refute_traceback
+    [ "$(grep -c '^asyncio ' <<<"$output")" -eq 10 ] || fail "not every asyncio field compared"
+    local mismatches
+    mismatches=$(awk '$1 == "asyncio" && $4 != $6' <<<"$output")
+    [ -z "$mismatches" ] || fail "ASYNCIO_TABLE and the debug information differ: $mismatches"
+    mismatches=$(awk '$1 == "rlock" && $3 != $4' <<<"$output")
+    [ -z "$mismatches" ] || fail "waits.py's RLock offsets and the debug information differ: $mismatches"
+    [ "$(grep -c '^rlock ' <<<"$output")" -eq 2 ] || fail "RLock offsets not compared"
+}

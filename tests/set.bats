@@ -65,7 +65,7 @@ assert_untouched() {
     [[ "$stderr" == *"py-hook-set: --frame needs a frame number"* ]] || fail "no error for --frame"
     [[ "$stderr" == *"py-hook-set: 'x' is not a frame number"* ]] || fail "no error for --frame x"
     [[ "$stderr" == *"py-hook-set: unknown option '--verbose'"* ]] || fail "no error for --verbose"
-    [[ "$stderr" == *"Usage: py-hook-set [--frame N] [--of VAR] [--force] NAME EXPR"* ]] || fail "no usage line"
+    [[ "$stderr" == *"Usage: py-hook-set [--frame N | --of VAR | --task NAME [--level N]] [--force] NAME EXPR"* ]] || fail "no usage line"
     assert_untouched
 }
 
