@@ -31,9 +31,9 @@ joiner saw two end
 deadlock done"
 
 check_deadlock() {
-    assert_line --regexp "^    waiting for: RLock 'second', held by Thread 3 \(LWP [0-9]+\)$"
-    assert_line --regexp "^    waiting for: RLock 'first', held by Thread 2 \(LWP [0-9]+\)$"
-    assert_line --regexp '^    waiting for: Thread\.join\(\) of "two" \(Thread 3 \(LWP [0-9]+\)\)$'
+    assert_line --regexp "^    waiting for: RLock 'second', held by Thread 3 \(LWP [0-9]+\) \"two\"$"
+    assert_line --regexp "^    waiting for: RLock 'first', held by Thread 2 \(LWP [0-9]+\) \"one\"$"
+    assert_line --regexp '^    waiting for: Thread\.join\(\) of Thread 3 \(LWP [0-9]+\) "two"$'
     assert_line --regexp '^#0  .*/deadlock\.py:24 in one$'
     assert_line --regexp '^#0  .*/deadlock\.py:34 in two$'
     assert_line --regexp '^Deadlock: Thread 2 \(LWP [0-9]+\) "one" waits for RLock '"'second'"', held by Thread 3 \(LWP [0-9]+\) "two", which waits for RLock '"'first'"', held by Thread 2 \(LWP [0-9]+\) "one"\. None of these 2 threads can go on\.$'

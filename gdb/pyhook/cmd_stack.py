@@ -128,7 +128,7 @@ def _all_threads(full, all_globals, native=True):
     walker = pyframes.Walker(rt)
     threads = sorted(inf.threads(), key=lambda t: t.num)
     python = [(t, rt.thread_for_lwp(t.ptid[1])) for t in threads]
-    blocked = waits.Waits(rt, walker, [(t, ts) for t, ts in python if ts is not None])
+    blocked = waits.Waits(rt, walker, [(t, ts) for t, ts in python if ts is not None], names)
     labels = {}
     for n, (thread, ts) in enumerate(python):
         lwp = thread.ptid[1]

@@ -25,7 +25,7 @@ import struct
 
 import gdb
 
-from . import explain, reach, threadinfo
+from . import explain, reach, view
 from .objects import Unreadable, _mem, _u64
 
 # _thread.RLock (rlockobject, Modules/_threadmodule.c), the same in 3.11 to
@@ -107,12 +107,13 @@ def _native_kind(names):
 class Waits:
     """The waits of the Python threads of RT (a runtime.Runtime reading)."""
 
-    def __init__(self, rt, walker, threads):
-        """THREADS: [(gdb thread, ThreadState)]."""
+    def __init__(self, rt, walker, threads, names=None):
+        """THREADS: [(gdb thread, ThreadState)]; NAMES: {LWP: thread name}."""
         self.rt, self.walker, self.r = rt, walker, walker.reader
         self.reach = reach.Reach(walker)
         self.threads = threads
         self.by_ident = {ts.pthread: thread for thread, ts in threads}
+        self.names = names or {}
         self.waits = {}  # gdb thread number -> Wait
         self.cycles = []
 
@@ -162,8 +163,9 @@ class Waits:
             other = self.by_ident.get(self.r.int(ident) & 0xFFFFFFFFFFFFFFFF) \
                 if ident and self.r.type_of(ident) == self.r.types["int"] else None
             name = self.reach.text(attr(obj, "_name")) or "?"
-            where = " (%s)" % _thread_label(other) if other is not None else ""
-            return Wait('Thread.join() of "%s"%s' % (name, where), other, obj, label,
+            joined = self._label(other) if other is not None else \
+                'the Thread "%s", which runs no Python code' % view.printable(name)
+            return Wait("Thread.join() of %s" % joined, other, obj, label,
                         "waits in Thread.join() for")
         if kind == "event":
             state = "set" if attr(obj, "_flag") == true else "not set"
@@ -256,7 +258,7 @@ class Waits:
         if name == "_thread.RLock" or self.r.type_name(self.r.type_of(lock)) == "_RLock":
             owner = self._owner(lock)
             if owner is not None:
-                return ", held by %s" % _thread_label(owner)
+                return ", held by %s" % self._label(owner)
             if name == "_thread.RLock":
                 ident, count = struct.unpack("<QQ", _mem(lock + RLOCK_OWNER, 16))
                 if count:
@@ -265,6 +267,11 @@ class Waits:
         if name == "_thread.lock":
             return " (a Lock records no owner)"
         return ""
+
+    def _label(self, thread):
+        name = self.names.get(thread.ptid[1]) or thread.name
+        return "Thread %d (LWP %d)%s" % (thread.num, thread.ptid[1],
+                                         ' "%s"' % view.printable(name) if name else "")
 
     # -- cycles ----------------------------------------------------------------
 
@@ -325,5 +332,3 @@ def _lock_candidates(text):
     return []
 
 
-def _thread_label(thread):
-    return "Thread %d (LWP %d)" % (thread.num, thread.ptid[1])
