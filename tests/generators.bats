@@ -72,3 +72,15 @@ EOF_
     [[ "$stderr" == *"py-hook-inject"* ]] || fail "set without the helper did not name the fix"
     assert_equal "$(program_output)" "$(printf 'rest [1, 2, 3, 4, 5, 6, 7, 8, 9]\njob 11')"
 }
+
+@test "in a core file, py-hook-locals --of reads the suspended generator and coroutine" {
+    gens "gcore $BATS_TEST_TMPDIR/core" kill
+    [ -s "$BATS_TEST_TMPDIR/core" ] || fail "gcore made no core file"
+    gdb_raw -ex "source $ROOT/gdb/py_hook.py" -ex "py-hook-locals --of gen" \
+        -ex "py-hook-locals --of co" "$PY" "$BATS_TEST_TMPDIR/core"
+    refute_traceback
+    assert_line --regexp "^#0  .*gens.py:17 in counter  \(suspended in gen\)$"
+    assert_line "limit = 10  (int, arg)"
+    assert_line --regexp "^#0  .*gens.py:28 in job  \(suspended in co\)$"
+    assert_line "y = 10  (int)"
+}
