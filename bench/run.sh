@@ -6,6 +6,8 @@
 #   CPython's py-bt and py-bt-full at 1000 frames;
 # - py-hook-locals both ways on one frame with 10,000 variables and
 #   10,000-item containers (samples/wide.py);
+# - py-hook-tasks (--locals) on 1000 asyncio tasks, and py-hook-bt --all
+#   with 100 threads blocked on a lock (samples/manytasks.py);
 # - the wall time of the one-shot `py-hook dump PID --locals` at 1000 frames;
 # - the idle cost of LD_PRELOAD=libhookhelper.so on a CPU-bound script
 #   (CPU time of the whole process).
@@ -71,6 +73,12 @@ done
 : >"$tmp/spec"
 spec wide "$RUNS" py-hook-locals "py-hook-locals --memory"
 session "wide frame" wide.py "" "wide done 10000"
+
+# asyncio tasks and blocked threads (issue 12): 1000 tasks, 3 coroutines
+# deep each, and 100 threads waiting for one Lock.
+: >"$tmp/spec"
+spec tasks 5 py-hook-tasks "py-hook-tasks --locals" "py-hook-bt --all"
+session "1000 tasks" manytasks.py "1000 100" "manytasks done 1000 100"
 
 # The one-shot dump, of a process sleeping 1000 frames deep (no helper).
 "$PY" "$ROOT/samples/stack.py" 1000 600 >"$tmp/dump.out" 2>&1 &
