@@ -160,10 +160,12 @@ frames_of (const struct entry_state *st, uint32_t index, const char *var,
     attr = NULL;
   if (attr == NULL)
     {
+      const char *shown = type ? type : "value";
       status = channel_fail (HOOK_ERR_NOT_A_VARIABLE,
-                             "'%s' holds a %s, not a generator, coroutine or "
+                             "'%s' holds %s %s, not a generator, coroutine or "
                              "async generator",
-                             utf8, type ? type : "value");
+                             utf8, strchr ("aeiouAEIOU", shown[0]) ? "an" : "a",
+                             shown);
       api->Py_DecRef (value);
       return status;
     }

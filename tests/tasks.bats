@@ -25,30 +25,30 @@ check_listing() {
     local tasks=$ROOT/samples/tasks.py
     assert_line "py-hook: asyncio tasks read from memory; no code of the program runs"
     assert_line --regexp '^Event loop _UnixSelectorEventLoop at 0x[0-9a-f]+, run by Thread 1 \(LWP [0-9]+\): 10 tasks$'
-    assert_line --regexp '^Task "Task-1" \(pending\) runs now in Thread 1 \(LWP [0-9]+\)$'
+    assert_line --regexp '^Task "Task-1" at 0x[0-9a-f]+ \(pending\) runs now in Thread 1 \(LWP [0-9]+\)$'
     assert_line "    #0  $tasks:107 in main"
-    assert_line --regexp '^Task "sleeper" \(pending\) waits in asyncio\.sleep\(30\), (2[0-9]|30)\.[0-9] s left$'
+    assert_line --regexp '^Task "sleeper" at 0x[0-9a-f]+ \(pending\) waits in asyncio\.sleep\(30\), (2[0-9]|30)\.[0-9] s left$'
     assert_line "    #0  $tasks:40 in sleeper"
     assert_line --regexp '^    #1  .*/asyncio/tasks\.py:[0-9]+ in sleep$'
-    assert_line --regexp '^Task "holder" \(pending\) waits in asyncio\.sleep\(30\), (2[0-9]|30)\.[0-9] s left$'
+    assert_line --regexp '^Task "holder" at 0x[0-9a-f]+ \(pending\) waits in asyncio\.sleep\(30\), (2[0-9]|30)\.[0-9] s left$'
     assert_line "    #0  $tasks:50 in holder"
-    assert_line "Task \"consumer\" (pending) waits in asyncio.Queue.get() on Queue 'jobs' (a global) (0 items, 1 getter waiting)"
+    assert_line --regexp '^Task "consumer" at 0x[0-9a-f]+ \(pending\) waits in asyncio\.Queue\.get\(\) on Queue '"'"'jobs'"'"' \(a global\) \(0 items, 1 getter waiting\)$'
     assert_line "    #0  $tasks:44 in consumer"
     assert_line --regexp '^    #1  .*/asyncio/queues\.py:[0-9]+ in Queue\.get$'
-    assert_line "Task \"locker\" (pending) waits in asyncio.Lock.acquire() on Lock 'lock' (a global) (locked, 1 waiting)"
+    assert_line --regexp '^Task "locker" at 0x[0-9a-f]+ \(pending\) waits in asyncio\.Lock\.acquire\(\) on Lock '"'"'lock'"'"' \(a global\) \(locked, 1 waiting\)$'
     assert_line "    #0  $tasks:54 in locker"
     assert_line --regexp '^    #1  .*/asyncio/locks\.py:[0-9]+ in _ContextManagerMixin\.__aenter__$'
     assert_line --regexp '^    #2  .*/asyncio/locks\.py:[0-9]+ in Lock\.acquire$'
-    assert_line "Task \"eventer\" (pending) waits in asyncio.Event.wait() on Event 'ready' (a global) (not set, 1 waiting)"
+    assert_line --regexp '^Task "eventer" at 0x[0-9a-f]+ \(pending\) waits in asyncio\.Event\.wait\(\) on Event '"'"'ready'"'"' \(a global\) \(not set, 1 waiting\)$'
     assert_line "    #0  $tasks:59 in eventer"
-    assert_line --regexp '^Task "looper" \(pending\) waits in asyncio\.sleep\(0\.01\), 0\.0 s left$'
+    assert_line --regexp '^Task "looper" at 0x[0-9a-f]+ \(pending\) waits in asyncio\.sleep\(0\.01\), 0\.0 s left$'
     assert_line "    #0  $tasks:72 in looper"
     assert_line "    #1  $tasks:64 in tick"
-    assert_line 'Task "ping" (pending) waits for task "pong"'
+    assert_line --regexp '^Task "ping" at 0x[0-9a-f]+ \(pending\) waits for task "pong"$'
     assert_line "    #0  $tasks:77 in ping"
-    assert_line 'Task "pong" (pending) waits for task "ping"'
+    assert_line --regexp '^Task "pong" at 0x[0-9a-f]+ \(pending\) waits for task "ping"$'
     assert_line "    #0  $tasks:81 in pong"
-    assert_line 'Task "gather" (pending) waits for gather("sleeper", "consumer"): 2 of 2 pending'
+    assert_line --regexp '^Task "gather" at 0x[0-9a-f]+ \(pending\) waits for gather\("sleeper", "consumer"\): 2 of 2 pending$'
     assert_line --regexp '^Deadlock: task "(ping|pong)" waits for task "(pong|ping)", which waits for task "(ping|pong)"\. None of these 2 tasks can finish until one of them is cancelled\.$'
 }
 
@@ -118,7 +118,7 @@ check_listing() {
     [[ "$stderr" == *"--frame, --of and --task exclude each other"* ]] || fail "--frame with --task not refused"
     [[ "$stderr" == *"'nope' is not a variable of this frame"* ]] || fail "unknown NAME not refused"
     [[ "$stderr" == *"--task needs the name of an asyncio task"* ]] || fail "missing NAME not refused"
-    [[ "$stderr" == *"unknown argument '--bogus'"* ]] || fail "bad option not refused"
+    [[ "$stderr" == *"it takes no argument but --locals, got '--bogus'"* ]] || fail "bad option not refused"
     [[ "$stderr" == *"--of and --task exclude each other"* ]] || fail "--of with --task not refused"
     assert_equal "$(program_output)" "$UNEDITED"
 }
@@ -150,8 +150,11 @@ continue
 EOF_
     assert_success
     refute_traceback
-    assert_line --regexp '^Task "probe" \(pending, eager\) runs now in Thread 1 \(LWP [0-9]+\)$'
+    assert_line --regexp '^Task "probe" at 0x[0-9a-f]+ \(pending, eager\) runs now in Thread 1 \(LWP [0-9]+\)$'
     assert_line "    #0  $ROOT/samples/tasks.py:85 in probe"
+    # main, which started probe eagerly, lists its own frame only.
+    [ "$(grep -c '^    #[0-9]*  .*tasks\.py:85 in probe$' <<<"$output")" -eq 1 ] ||
+        fail "probe's frame listed under another task too"
     assert_line --regexp '^#0  .*/tasks\.py:85 in probe  \(level 0 of task "probe"\)$'
     assert_equal "$(program_output)" "probe probed
 $UNEDITED"
@@ -163,9 +166,9 @@ $UNEDITED"
     gdb_raw -ex "source $ROOT/gdb/py_hook.py" -ex py-hook-tasks -ex "py-hook-locals --task looper" \
         -ex "py-hook-bt --all" "$PY" "$BATS_TEST_TMPDIR/core"
     refute_traceback
-    assert_line --regexp '^Task "sleeper" \(pending\) waits in asyncio\.sleep\(30\), due at loop time [0-9]+\.[0-9]$'
-    assert_line "Task \"locker\" (pending) waits in asyncio.Lock.acquire() on Lock 'lock' (a global) (locked, 1 waiting)"
-    assert_line 'Task "gather" (pending) waits for gather("sleeper", "consumer"): 2 of 2 pending'
+    assert_line --regexp '^Task "sleeper" at 0x[0-9a-f]+ \(pending\) waits in asyncio\.sleep\(30\), due at loop time [0-9]+\.[0-9]$'
+    assert_line --regexp '^Task "locker" at 0x[0-9a-f]+ \(pending\) waits in asyncio\.Lock\.acquire\(\) on Lock '"'"'lock'"'"' \(a global\) \(locked, 1 waiting\)$'
+    assert_line --regexp '^Task "gather" at 0x[0-9a-f]+ \(pending\) waits for gather\("sleeper", "consumer"\): 2 of 2 pending$'
     assert_line "py-hook: read from memory: this is a core file"
     assert_line "done = False  (bool)"
     [ "$(grep -c '^Deadlock: task "p[io]ng" waits for task "p[io]ng", which waits for task "p[io]ng"\.' <<<"$output")" -eq 2 ] ||
@@ -183,4 +186,41 @@ EOF_
     assert_success
     refute_traceback
     assert_line "asyncio is not imported in this process: it has no tasks"
+}
+
+@test "hard tasks: a name with control characters is escaped everywhere; cycles through asyncio.wait, wait_for, shield, a TaskGroup and a nested gather are named; a property-backed lock state is unknown; a failed task shows its exception; a task of a shared name is set by its address" {
+    gdb_session "$(sample tasktricks.py)" <<'EOF'
+break getppid
+run
+py-hook-tasks
+py-hook-set --task worker v 5
+python import re; out = gdb.execute("py-hook-tasks", to_string=True); addr = re.findall(r'Task "worker" at (0x[0-9a-f]+)', out)[1]; gdb.execute("py-hook-set --task %s v 99" % addr)
+py-hook-set --task worker --level -1 v 5
+delete
+continue
+EOF
+    refute_traceback
+    # No raw control character reaches the terminal.
+    if grep -q $'\x1b' <<<"$output"; then fail "an escape character was printed raw"; fi
+    assert_line --regexp '^Task "evil\\n\\x1b\[31mname" at 0x[0-9a-f]+ \(pending\) waits in asyncio\.sleep\(30\)'
+    assert_line --regexp '^Task "waitfor" at 0x[0-9a-f]+ \(pending\) waits for task "evil\\n\\x1b\[31mname"$'
+    assert_line --regexp '^Task "a" at 0x[0-9a-f]+ \(pending\) waits in asyncio\.wait\(\) for task "b"$'
+    assert_line --regexp '^Task "c" at 0x[0-9a-f]+ \(pending\) waits (in asyncio\.wait_for\(\) )?for task "d"$'
+    assert_line --regexp '^Task "e" at 0x[0-9a-f]+ \(pending\) waits for a Future \(pending\) at 0x[0-9a-f]+, from `await asyncio\.shield\(T\["f"\]\)`, which names task "f"$'
+    assert_line --regexp '^Task "parent" at 0x[0-9a-f]+ \(pending\) waits in a TaskGroup.s end for task "child"$'
+    assert_line --regexp '^Task "nest" at 0x[0-9a-f]+ \(pending\) waits for gather\("leaf", "Task-[0-9]+"\): 2 of 2 pending$'
+    assert_line --regexp "^Task \"plock\" at 0x[0-9a-f]+ \(pending\) waits in asyncio\.Lock\.acquire\(\) on PLock 'lock' \(state unknown, 1 waiting\)$"
+    assert_line --regexp '^Task "failed" at 0x[0-9a-f]+ \(finished\): raised ValueError: boom$'
+    for pair in 'a b' 'c d' 'e f' 'parent child' 'nest leaf'; do
+        set -- $pair
+        grep -Eq "^Deadlock: task \"($1|$2)\" waits for task \"($1|$2)\", which waits for task \"($1|$2)\"\." <<<"$output" ||
+            fail "the cycle of $1 and $2 was not named"
+    done
+    [ "$(grep -c "^Deadlock: " <<<"$output")" -eq 5 ] || fail "not 5 cycles, each once"
+    [[ "$stderr" == *"2 tasks are named 'worker': give the address py-hook-tasks shows for one (--task 0x...)"* ]] ||
+        fail "a shared name was not refused"
+    [[ "$stderr" == *"levels start at 0 (the task's coroutine), got -1"* ]] || fail "level -1"
+    assert_line "v = 99  (int, arg)"
+    run program_output
+    assert_line --regexp '^worker (1 99|99 2)$'
 }

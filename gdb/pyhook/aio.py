@@ -15,12 +15,13 @@ its last step yielded) and the asyncio function its innermost frames run
 (sleep, Lock.acquire, Queue.get...).  Nothing here runs code of the target.
 """
 
+import ast
 import struct
 import time
 
 import gdb
 
-from . import coroutines, reach, target, view
+from . import coroutines, explain, reach, target, view
 from .layout import asyncio_layout
 from .objects import Unreadable, _mem, _u64
 
@@ -28,7 +29,7 @@ _C_STATES = {0: "pending", 1: "cancelled", 2: "finished"}
 _PY_STATES = {"PENDING": "pending", "CANCELLED": "cancelled", "FINISHED": "finished"}
 # asyncio functions a task waits in, by (file, qualname); the innermost
 # run of such frames names the wait by its outermost known one.
-_LIBRARY_FILES = ("tasks.py", "locks.py", "queues.py")
+_LIBRARY_FILES = ("tasks.py", "locks.py", "queues.py", "taskgroups.py")
 _KNOWN = {
     ("tasks.py", "sleep"): "sleep", ("tasks.py", "__sleep0"): "sleep0",
     ("locks.py", "Lock.acquire"): "lock", ("locks.py", "Event.wait"): "event",
@@ -36,7 +37,9 @@ _KNOWN = {
     ("locks.py", "Semaphore.acquire"): "semaphore", ("locks.py", "Barrier.wait"): "barrier",
     ("queues.py", "Queue.get"): "get", ("queues.py", "Queue.put"): "put",
     ("queues.py", "Queue.join"): "join", ("tasks.py", "wait"): "wait",
-    ("tasks.py", "wait_for"): "wait_for",
+    ("tasks.py", "wait_for"): "wait_for", ("tasks.py", "_wait"): "wait",
+    ("taskgroups.py", "TaskGroup.__aexit__"): "taskgroup",
+    ("taskgroups.py", "TaskGroup._aexit"): "taskgroup",
 }
 
 
@@ -58,6 +61,7 @@ class Task:
         self.levels, self.gens, self.leaf = [], [], 0
         self.thread = None  # (gdb thread, frame index of level 0) while it runs
         self.error = None  # why the chain could not be read
+        self.note = None  # what is missing from the chain
         self.waits = None  # what it waits for, a sentence
         self.waits_on = []  # the tasks it waits for (addresses)
 
@@ -75,7 +79,10 @@ class Tasks:
     """All tasks of the process: LOOPS (in order of first task), TASKS by
     address, and CYCLES (lists of task addresses waiting on each other)."""
 
-    def __init__(self, rt, walker):
+    def __init__(self, rt, walker, only=None):
+        """ONLY: a function of a Task; when given, only the tasks it accepts
+        get their chains and waits read (py-hook-locals --task), and no
+        cycles are looked for."""
         self.rt = rt
         self.walker = walker
         self.r = walker.reader
@@ -106,7 +113,11 @@ class Tasks:
                 continue
             task = self._task(address)
             if task is None:
-                continue
+                # _register_task() took an object that is no asyncio Task.
+                task = Task(address)
+                task.state = "?"
+                task.error = "a %s registered as a task, not an asyncio Task: py-hook cannot " \
+                    "read it" % self.r.type_name(self.r.type_of(address))
             task.eager = eager
             self.tasks[address] = task
             loop = loops.get(task.loop)
@@ -114,13 +125,20 @@ class Tasks:
                 loop = loops[task.loop] = self._loop(task.loop)
                 self.loops.append(loop)
             loop.tasks.append(task)
-        for task in self.tasks.values():
+        # The frame of each task's coroutine: a running task's levels stop
+        # where another task's begin (an eager task started inside it).
+        self.coro_frames = {t.coro + self.cor.iframe_off: t for t in self.tasks.values()
+                            if t.coro}
+        chosen = [t for t in self.tasks.values() if only is None or only(t)]
+        for task in chosen:
             self._chain(task)
+        for task in chosen:
             self._waits(task)
         for loop in self.loops:
             # A set's order is its hashes': the running task first, then by name.
             loop.tasks.sort(key=lambda t: (t.thread is None, t.name, t.address))
-        self._find_cycles()
+        if only is None:
+            self._find_cycles()
 
     # -- the registry ----------------------------------------------------------
 
@@ -203,7 +221,8 @@ class Tasks:
             # 3.12+ names a task lazily from a counter: 'Task-N' once asked.
             task.name = "Task-%d" % r.int(name)
         elif name:
-            task.name = self.reach.text(name) or "?"
+            text = self.reach.text(name)
+            task.name = "?" if text is None else text
         return task
 
     def _loop(self, address):
@@ -248,6 +267,8 @@ class Tasks:
                     self.r.type_name(self.r.type_of(task.coro)) if task.coro else "it has no coroutine"
                 return
             gens, task.leaf = self.cor.chain(task.coro)
+            if len(gens) >= coroutines.MAX_CHAIN:
+                task.note = "its await chain is cut at %d levels" % len(gens)
             if gens[0].state == "running":
                 self._running(task, gens[0])
                 return
@@ -267,7 +288,11 @@ class Tasks:
             if gen.frame in frames:
                 at = frames.index(gen.frame)
                 task.thread = (thread, at)
-                task.levels = list(reversed(frames[:at + 1]))
+                inner = at
+                while inner > 0 and frames[inner - 1] not in self.coro_frames:
+                    inner -= 1
+                task.levels = list(reversed(frames[inner:at + 1]))
+                at -= inner
                 task.gens = [gen] + [None] * at
                 for i, address in enumerate(task.levels[1:], 1):
                     owner = self.cor.kind(address - self.cor.iframe_off)
@@ -315,32 +340,104 @@ class Tasks:
             if lib in _KNOWN:
                 known = (_KNOWN[lib], task.levels[i])
         if known is not None:
+            self._current = task
             task.waits = self._describe(known[0], known[1], user)
             if task.waits:
                 return
         if waiter:
-            task.waits = self._future_text(task, waiter)
+            task.waits = self._future_text(task, waiter, user)
         elif task.leaf:
             task.waits = "awaits a %s" % self.r.type_name(self.r.type_of(task.leaf))
         else:
             task.waits = "is ready to run: the loop runs it at its next step"
 
-    def _future_text(self, task, waiter):
+    def _children(self, gathering, depth=0):
+        """The futures a _GatheringFuture waits for, nested gathers opened."""
+        r = self.r
+        children = self.reach.attr(gathering, "_children")
+        if not children or r.type_of(children) != r.types["list"]:
+            return []
+        n = _u64(children + 16)
+        if not 0 < n < 1 << 24:
+            return []
+        out = []
+        for child in struct.unpack("<%dQ" % n, _mem(_u64(children + 24), 8 * n)):
+            if depth < 32 and child not in self.tasks and \
+                    r.type_name(r.type_of(child)) == "_GatheringFuture":
+                out += self._children(child, depth + 1)
+            else:
+                out.append(child)
+        return out
+
+    def _pending(self, future):
+        if future in self.tasks:
+            return self.tasks[future].state == "pending"
+        return self.future_state(future)[0] == "pending"
+
+    def _task_names(self, addresses, most=8):
+        named = ['"%s"' % self.tasks[a].name for a in addresses if a in self.tasks]
+        more = len(named) - most
+        return ", ".join(named[:most]) + (", and %d more" % more if more > 0 else "")
+
+    def _future_text(self, task, waiter, user):
         r = self.r
         tp_name = r.type_name(r.type_of(waiter))
         if tp_name == "_GatheringFuture":
-            children = self.reach.attr(waiter, "_children")
-            items = []
-            if children and r.type_of(children) == r.types["list"]:
-                n = _u64(children + 16)
-                items = list(struct.unpack("<%dQ" % n, _mem(_u64(children + 24), 8 * n))) \
-                    if 0 < n < 100000 else []
-            pending = [c for c in items if c in self.tasks and self.tasks[c].state == "pending"]
-            task.waits_on = pending
-            names = ", ".join('"%s"' % self.tasks[c].name for c in items if c in self.tasks)
-            return "waits for gather(%s): %d of %d pending" % (names, len(pending), len(items))
+            items = self._children(waiter)
+            pending = [c for c in items if self._pending(c)]
+            task.waits_on = [c for c in pending if c in self.tasks]
+            others = len(items) - len([c for c in items if c in self.tasks])
+            what = self._task_names(items)
+            if others:
+                what += "%s%d other future%s" % (", " if what else "", others,
+                                                  "" if others == 1 else "s")
+            return "waits for gather(%s): %d of %d pending" % (what, len(pending), len(items))
         state = self.future_state(waiter)[0] or "?"
-        return "waits for a %s (%s) at 0x%x" % (tp_name, state, waiter)
+        text = "waits for a %s (%s) at 0x%x" % (tp_name, state, waiter)
+        # The awaiting frame's own expression may name the tasks behind the
+        # future (asyncio.shield(task), a callback's future...).
+        behind = self._tasks_in_source(user, task)
+        if behind:
+            task.waits_on = behind
+            text += ", from `%s`, which names task%s %s" % (
+                self._source_of(user), "" if len(behind) == 1 else "s", self._task_names(behind))
+        return text
+
+    def _source_of(self, address):
+        """The source of the current instruction of the frame at ADDRESS."""
+        walker = self.walker
+        head = _mem(address, coroutines._FRAME_HEAD)
+        code = walker.code(struct.unpack_from("<Q", head, walker.off["code"])[0])
+        text = explain.segment(code.filename, code.positions(walker.instruction(head, code)))
+        return " ".join(text.split()) if text else None
+
+    def _tasks_in_source(self, address, task):
+        """The pending tasks (other than TASK) that the names, attribute
+        chains and constant subscripts in the current instruction of the
+        frame at ADDRESS evaluate to, read from memory."""
+        if not address:
+            return []
+        text = self._source_of(address)
+        if not text:
+            return []
+        try:
+            tree = ast.parse(text.strip(), mode="eval")
+        except (SyntaxError, ValueError, RecursionError, MemoryError):
+            try:
+                tree = ast.parse(text.strip())
+            except (SyntaxError, ValueError, RecursionError, MemoryError):
+                return []
+        names = self.reach.names(address)
+        found = []
+        for node in ast.walk(tree):
+            try:
+                value = explain.resolve(self.r, names, self.reach.globals_of(address), node)
+            except (Unreadable, KeyError):
+                continue
+            if value in self.tasks and value != task.address and value not in found and \
+                    self.tasks[value].state == "pending":
+                found.append(value)
+        return found
 
     def _describe(self, kind, address, user):
         """The sentence for a wait in the asyncio function at ADDRESS, called
@@ -363,8 +460,20 @@ class Tasks:
         if kind == "sleep0":
             return "yields to the loop once (asyncio.sleep(0))"
         obj = names.get("self")
-        if kind in ("wait", "wait_for"):
-            return None
+        if kind == "wait":
+            # asyncio.wait(): its _wait() holds the set of futures, fs.
+            fs = names.get("fs")
+            items = list(self.r.set_keys(fs)) if fs and \
+                self.r.type_of(fs) in (self.r.types["set"], self.r.types["frozenset"]) else []
+            return self._waits_for("asyncio.wait()", items)
+        if kind == "wait_for":
+            fut = names.get("fut")
+            return self._waits_for("asyncio.wait_for()", [fut] if fut else [])
+        if kind == "taskgroup":
+            tasks = self.reach.attr(obj, "_tasks") if obj else 0
+            items = list(self.r.set_keys(tasks)) if tasks and \
+                self.r.type_of(tasks) == self.r.types["set"] else []
+            return self._waits_for("a TaskGroup's end", items)
         if not obj:
             return None
         what = {"lock": ("Lock.acquire", "Lock"), "event": ("Event.wait", "Event"),
@@ -378,21 +487,37 @@ class Tasks:
         state = self._state_of(kind, obj)
         return text + (" (%s)" % state if state else "")
 
+    def _waits_for(self, what, futures):
+        """'waits in WHAT for task "a", task "b"' for the pending FUTURES,
+        recorded as the task's waits_on; None when none is a task."""
+        pending = [f for f in futures if f in self.tasks and self.tasks[f].state == "pending"]
+        if not pending:
+            return None
+        self._current.waits_on = pending
+        return "waits in %s for task%s %s" % (what, "" if len(pending) == 1 else "s",
+                                              self._task_names(pending))
+
+    def _flag(self, obj, name, yes, no):
+        """YES or NO as OBJ.NAME is True or False; 'state unknown' for
+        anything else (a property computes it, a subclass changed it)."""
+        value = self.reach.attr(obj, name)
+        return yes if value == self.r.constants["True"] else \
+            no if value == self.r.constants["False"] else "state unknown"
+
     def _state_of(self, kind, obj):
         r = self.r
-        true = r.constants["True"]
         waiting = self.reach.count(self.reach.attr(obj, "_waiters"))
         tail = "%d waiting" % waiting if waiting else ""
         if kind == "lock":
-            held = "locked" if self.reach.attr(obj, "_locked") == true else "unlocked"
+            held = self._flag(obj, "_locked", "locked", "unlocked")
             return ", ".join(x for x in (held, tail) if x)
         if kind == "event":
-            held = "set" if self.reach.attr(obj, "_value") == true else "not set"
+            held = self._flag(obj, "_value", "set", "not set")
             return ", ".join(x for x in (held, tail) if x)
         if kind == "condition":
             lock = self.reach.attr(obj, "_lock")
-            held = "its lock locked" if lock and self.reach.attr(lock, "_locked") == true else \
-                "its lock unlocked"
+            held = "its lock " + self._flag(lock, "_locked", "locked", "unlocked") if lock \
+                else "its lock unknown"
             return ", ".join(x for x in (held, tail) if x)
         if kind == "semaphore":
             value = self.reach.attr(obj, "_value")

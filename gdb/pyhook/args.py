@@ -15,6 +15,9 @@ def frame_number(text, command, usage_line, what="frame number"):
         if what == "count":
             raise usage(command, "COUNT must be 0 or more, got %d (to go the other way, use "
                         "the other command)" % n, usage_line)
+        if what == "level":
+            raise usage(command, "levels start at 0 (the task's coroutine), got %d" % n,
+                        usage_line)
         raise usage(command, "frame numbers start at 0 (innermost), got %d" % n, usage_line)
     if n >= 2**32:
         raise usage(command, "%s %d is out of range" % (what, n), usage_line)

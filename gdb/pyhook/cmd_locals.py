@@ -74,17 +74,31 @@ _OPTION_NEEDS = {
 
 
 def _take_option(arg, option, command, usage_line):
-    """ARG without its 'OPTION VALUE', and VALUE (None when not given);
-    VALUE may be quoted ("worker 1")."""
-    words = args.split(arg, command, usage_line)
-    if option not in words:
+    """ARG without its 'OPTION VALUE', and VALUE (None when not given).
+    VALUE is the next word, or a text in single or double quotes ("worker
+    1", '--odd'), read as py-hook-set reads it: no escapes."""
+    m = re.search(r"(^|\s)%s(?=\s|$)" % re.escape(option), arg)
+    if m is None:
         return arg, None
-    at = words.index(option)
-    value = words[at + 1] if at + 1 < len(words) else None
+    value, end = _option_value(arg[m.end():])
     if value is None or (option == "--of" and not value.isidentifier()) or \
-            (option == "--task" and value.startswith("--")):
+            (option == "--task" and end is not None and not _was_quoted(arg[m.end():]) and
+             value.startswith("--")):
         raise usage(command, "%s needs %s" % (option, _OPTION_NEEDS[option]), usage_line)
-    return " ".join(words[:at] + words[at + 2:]), value
+    return (arg[:m.start()] + " " + arg[m.end() + end:]).strip(), value
+
+
+def _option_value(text):
+    """(the value at the start of TEXT: a quoted text or a word, the length
+    of TEXT it took), or (None, None)."""
+    m = _QUOTED.match(text) or _TOKEN.match(text)
+    if not m:
+        return None, None
+    return next(g for g in m.groups() if g is not None), m.end()
+
+
+def _was_quoted(text):
+    return _QUOTED.match(text) is not None
 
 
 def _no_equals(name, expr, usage_line):
@@ -227,13 +241,12 @@ cell see it too.  Prints the value as stored."""
                 continue
             if word == "--task":
                 rest = rest[m.end():]
-                m = _QUOTED.match(rest) or _TOKEN.match(rest)
-                value = m and next(g for g in m.groups() if g is not None)
-                if not m or value.startswith("--"):
+                value, end = _option_value(rest)
+                if value is None or (value.startswith("--") and not _was_quoted(rest)):
                     raise usage("py-hook-set", "--task needs %s" % _OPTION_NEEDS["--task"],
                                 self.USAGE)
                 self.task = value
-                rest = rest[m.end():]
+                rest = rest[end:]
                 continue
             if word == "--level":
                 rest = rest[m.end():]

@@ -2,7 +2,7 @@
 
 import gdb
 
-from . import aio, args, model, objects, pyframes, snapshot, view
+from . import aio, args, exceptions, model, objects, pyframes, snapshot, view
 from .errors import fail, usage
 from .layout import Unknown
 from .objects import Unreadable
@@ -38,7 +38,8 @@ and in core files.  py-hook-locals --task NAME [LEVEL] and py-hook-set
         argv = args.split(arg, "py-hook-tasks", self.USAGE)
         with_locals = args.take_flag(argv, "--locals")
         if argv:
-            raise usage("py-hook-tasks", "unknown argument %r" % argv[0], self.USAGE)
+            raise usage("py-hook-tasks", "it takes no argument but --locals, got %s"
+                        % view.printable(repr(argv[0])), self.USAGE)
         with model.listing(), objects.cached():
             tasks = read_tasks()
             gdb.write(render(tasks, with_locals))
@@ -57,10 +58,12 @@ def read_tasks():
 
 
 def task_title(task):
+    """'Task "NAME" at 0xADDRESS (STATE)': the address is what --task takes
+    for a task whose name is not unique or cannot be typed."""
     state = task.state + (", cancelling" if task.cancelling and task.state == "pending" else "")
     if task.eager:
         state += ", eager"
-    return 'Task "%s" (%s)' % (view.printable(task.name), state)
+    return 'Task "%s" at 0x%x (%s)' % (view.printable(task.name), task.address, state)
 
 
 def level_frames(tasks, task, with_locals=False):
@@ -82,8 +85,11 @@ def _outcome(tasks, task):
         return ""
     try:
         if task.exception:
-            _, _, text, cut = tasks.walker.renderer.fields(task.exception, limit)
-            return ": raised %s%s" % (view.printable(text), "..." if cut else "")
+            r = tasks.r
+            kind = r.type_of(task.exception)
+            message = exceptions.message(r, r.fields, task.exception)
+            return ": raised %s%s" % (view.printable(r.type_name(kind)),
+                                      ": " + view.printable(message) if message else "")
         if task.result:
             _, _, text, cut = tasks.walker.renderer.fields(task.result, limit)
             return ": result %s%s" % (view.printable(text), "..." if cut else "")
@@ -95,7 +101,9 @@ def _outcome(tasks, task):
 def render(tasks, with_locals):
     out = ["py-hook: asyncio tasks read from memory; no code of the program runs\n"]
     if not tasks.imported:
-        out.append("asyncio is not imported in this process: it has no tasks\n")
+        out.append("the interpreter is finalizing: its modules are gone, asyncio's tasks with "
+                   "them\n" if tasks.rt.finalizing else
+                   "asyncio is not imported in this process: it has no tasks\n")
         return "".join(out)
     if not tasks.tasks:
         out.append("no asyncio tasks\n")
@@ -114,10 +122,12 @@ def render(tasks, with_locals):
             if task.state != "pending":
                 line += _outcome(tasks, task)
             elif task.error:
-                line += ": " + task.error
+                line += ": " + view.printable(task.error)
             elif task.waits:
-                line += " " + task.waits
+                line += " " + view.printable(task.waits)
             out.append(line + "\n")
+            if task.note:
+                out.append("    (%s)\n" % view.printable(task.note))
             for frame in level_frames(tasks, task, with_locals):
                 out.append("    " + view.frame_line(frame) + "\n")
                 if frame.note:

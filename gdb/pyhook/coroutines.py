@@ -33,7 +33,7 @@ _RESUME = {False: (151, 150), True: (151, 240)}  # key: 3.12 or later
 # is the next object of the chain.
 _WRAPPERS = ("coroutine_wrapper", "async_generator_asend", "async_generator_athrow",
              "_asyncio.FutureIter")
-_MAX_CHAIN = 1000
+MAX_CHAIN = 100000  # levels; a longer chain is cut (and said to be)
 
 
 class Gen:
@@ -122,7 +122,7 @@ class Reader:
         """([Gen] from OBJ down through what each awaits, the address of the
         first awaited object that is no generator, or 0)."""
         gens, seen = [], set()
-        while obj and len(gens) < _MAX_CHAIN and obj not in seen:
+        while obj and len(gens) < MAX_CHAIN and obj not in seen:
             seen.add(obj)
             gen = self.read(obj)
             gens.append(gen)

@@ -92,6 +92,13 @@ def _message(reader, fields, value, names):
         return ""
 
 
+def message(reader, fields, exc):
+    """str() of the exception object at EXC where it can be read without
+    running code (its one str or int argument), else ''."""
+    kind = reader.type_of(exc)
+    return _message(reader, fields, exc, _class_names(reader, fields, kind))
+
+
 def in_flight(reader, fields, tstate, version):
     """The InFlight exception of TSTATE (a runtime.ThreadState), or None."""
     if tstate.has("current_exception"):

@@ -373,6 +373,12 @@ def resolve(reader, names, globals_, node):
     return value
 
 
+def data_descriptor(reader, value):
+    """Whether VALUE, found in a class, is a data descriptor (a property,
+    a slot...), which Python's attribute lookup lets answer first."""
+    return bool(_Resolver(reader, {}, 0)._descriptor(value, data=True))
+
+
 def _is_local(walker, tstate, index, name):
     """Whether NAME is a variable of frame INDEX's code (bound or not)."""
     for i, (_, _, code) in enumerate(walker.chain(tstate)):

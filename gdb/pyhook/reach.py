@@ -5,6 +5,7 @@ waits of py-hook-bt --all; nothing here runs code of the target."""
 
 import struct
 
+from . import explain
 from .objects import Unreadable, _mem, _u64
 from .pyframes import _FRAME_HEAD
 
@@ -15,22 +16,27 @@ class Reach:
         self.r = walker.reader
 
     def attr(self, obj, name):
-        """OBJ's attribute NAME (in its __dict__ or a slot), or 0."""
+        """OBJ's attribute NAME as Python finds it without running code: a
+        slot or its __dict__, else its class's (the pure-Python Future's
+        defaults, _state = _PENDING, _fut_waiter = None..., until first set);
+        0 when absent.  Where the class has a data descriptor for NAME (a
+        property) that would run code, the descriptor itself, which no
+        caller takes for a value."""
         r = self.r
         try:
-            found = r.attribute(obj, name) or self.walker.renderer.attribute(obj, name)
-            if found:
-                return found
-            # A class attribute: the pure-Python Future's defaults
-            # (_state = _PENDING, _fut_waiter = None...) until first set.
+            on_class = 0
             for cls in r.mro(r.type_of(obj)):
                 ns = _u64(cls + r.fields["type.dict"].offset)
-                found = r.dict_get(ns, name) if ns else 0
-                if found:
-                    return found
+                on_class = r.dict_get(ns, name) if ns else 0
+                if on_class:
+                    break
+            slot = on_class and r.type_name(r.type_of(on_class)) == "member_descriptor"
+            if on_class and not slot and explain.data_descriptor(r, on_class):
+                return on_class
+            return r.attribute(obj, name) or self.walker.renderer.attribute(obj, name) or \
+                (0 if slot else on_class)
         except Unreadable:
-            pass
-        return 0
+            return 0
 
     def none(self, obj):
         return 0 if obj == self.r.constants["None"] else obj

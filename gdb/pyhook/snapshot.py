@@ -144,9 +144,10 @@ def generator_frame(index, var, with_locals=False, force=False, memory=False):
                            "module" % view.printable(var))
             kind = cor.kind(value)
             if kind is None:
-                raise fail("'%s' holds a %s, not a generator, coroutine or async generator"
-                           % (view.printable(var),
-                              walker.reader.type_name(walker.reader.type_of(value))))
+                held = walker.reader.type_name(walker.reader.type_of(value))
+                raise fail("'%s' holds %s %s, not a generator, coroutine or async generator"
+                           % (view.printable(var), "an" if held[:1] in "aeiouAEIOU" else "a",
+                              view.printable(held)))
             gen = cor.read(value)
             if gen.state == "finished":
                 raise fail("the %s in '%s' has finished: it has no frame left"
@@ -182,9 +183,12 @@ def task(name, level=None):
     memory, checking LEVEL against its await chain; raises PyHookError."""
     require_stopped_process()
     rt = read_runtime()
+    wanted = name.lower()
     try:
         with objects.cached():
-            tasks = aio.Tasks(rt, pyframes.Walker(rt))
+            # Only the named task's chain is read: a listing reads them all.
+            tasks = aio.Tasks(rt, pyframes.Walker(rt),
+                              only=lambda t: t.name == name or "0x%x" % t.address == wanted)
     except layout.Unknown as e:
         raise fail("the asyncio tasks cannot be read: %s" % e)
     except objects.Unreadable as e:
