@@ -81,6 +81,7 @@ python [print(("asyncio %s table %s debug %s" % (n, tuple(tab[n]), dbg[n])).repl
 python off = lambda t, m: [f.bitpos // 8 for f in gdb.lookup_type(t).fields() if f.name == m][0]
 python print("rlock owner %d %d" % (waits.RLOCK_OWNER, off("rlockobject", "rlock_owner")))
 python print("rlock count %d %d" % (waits.RLOCK_COUNT, off("rlockobject", "rlock_count")))
+python print("rlock locked %d %d" % (waits.LOCK_LOCKED, off("lockobject", "locked")))
 kill
 EOF
     refute_traceback
@@ -90,5 +91,5 @@ EOF
     [ -z "$mismatches" ] || fail "ASYNCIO_TABLE and the debug information differ: $mismatches"
     mismatches=$(awk '$1 == "rlock" && $3 != $4' <<<"$output")
     [ -z "$mismatches" ] || fail "waits.py's RLock offsets and the debug information differ: $mismatches"
-    [ "$(grep -c '^rlock ' <<<"$output")" -eq 2 ] || fail "RLock offsets not compared"
+    [ "$(grep -c '^rlock ' <<<"$output")" -eq 3 ] || fail "RLock and Lock offsets not compared"
 }

@@ -32,14 +32,14 @@ check_listing() {
     assert_line --regexp '^    #1  .*/asyncio/tasks\.py:[0-9]+ in sleep$'
     assert_line --regexp '^Task "holder" at 0x[0-9a-f]+ \(pending\) waits in asyncio\.sleep\(30\), (2[0-9]|30)\.[0-9] s left$'
     assert_line "    #0  $tasks:50 in holder"
-    assert_line --regexp '^Task "consumer" at 0x[0-9a-f]+ \(pending\) waits in asyncio\.Queue\.get\(\) on Queue '"'"'jobs'"'"' \(a global\) \(0 items, 1 getter waiting\)$'
+    assert_line --regexp '^Task "consumer" at 0x[0-9a-f]+ \(pending\) waits in asyncio\.Queue\.get\(\) on Queue `jobs` \(a global\) \(0 items, 1 getter waiting\)$'
     assert_line "    #0  $tasks:44 in consumer"
     assert_line --regexp '^    #1  .*/asyncio/queues\.py:[0-9]+ in Queue\.get$'
-    assert_line --regexp '^Task "locker" at 0x[0-9a-f]+ \(pending\) waits in asyncio\.Lock\.acquire\(\) on Lock '"'"'lock'"'"' \(a global\) \(locked, 1 waiting\)$'
+    assert_line --regexp '^Task "locker" at 0x[0-9a-f]+ \(pending\) waits in asyncio\.Lock\.acquire\(\) on Lock `lock` \(a global\) \(locked, 1 waiting\)$'
     assert_line "    #0  $tasks:54 in locker"
     assert_line --regexp '^    #1  .*/asyncio/locks\.py:[0-9]+ in _ContextManagerMixin\.__aenter__$'
     assert_line --regexp '^    #2  .*/asyncio/locks\.py:[0-9]+ in Lock\.acquire$'
-    assert_line --regexp '^Task "eventer" at 0x[0-9a-f]+ \(pending\) waits in asyncio\.Event\.wait\(\) on Event '"'"'ready'"'"' \(a global\) \(not set, 1 waiting\)$'
+    assert_line --regexp '^Task "eventer" at 0x[0-9a-f]+ \(pending\) waits in asyncio\.Event\.wait\(\) on Event `ready` \(a global\) \(not set, 1 waiting\)$'
     assert_line "    #0  $tasks:59 in eventer"
     assert_line --regexp '^Task "looper" at 0x[0-9a-f]+ \(pending\) waits in asyncio\.sleep\(0\.01\), 0\.0 s left$'
     assert_line "    #0  $tasks:72 in looper"
@@ -167,7 +167,7 @@ $UNEDITED"
         -ex "py-hook-bt --all" "$PY" "$BATS_TEST_TMPDIR/core"
     refute_traceback
     assert_line --regexp '^Task "sleeper" at 0x[0-9a-f]+ \(pending\) waits in asyncio\.sleep\(30\), due at loop time [0-9]+\.[0-9]$'
-    assert_line --regexp '^Task "locker" at 0x[0-9a-f]+ \(pending\) waits in asyncio\.Lock\.acquire\(\) on Lock '"'"'lock'"'"' \(a global\) \(locked, 1 waiting\)$'
+    assert_line --regexp '^Task "locker" at 0x[0-9a-f]+ \(pending\) waits in asyncio\.Lock\.acquire\(\) on Lock `lock` \(a global\) \(locked, 1 waiting\)$'
     assert_line --regexp '^Task "gather" at 0x[0-9a-f]+ \(pending\) waits for gather\("sleeper", "consumer"\): 2 of 2 pending$'
     assert_line "py-hook: read from memory: this is a core file"
     assert_line "done = False  (bool)"
@@ -209,7 +209,7 @@ EOF
     assert_line --regexp '^Task "e" at 0x[0-9a-f]+ \(pending\) waits for a Future \(pending\) at 0x[0-9a-f]+, from `await asyncio\.shield\(T\["f"\]\)`, which names task "f"$'
     assert_line --regexp '^Task "parent" at 0x[0-9a-f]+ \(pending\) waits in a TaskGroup.s end for task "child"$'
     assert_line --regexp '^Task "nest" at 0x[0-9a-f]+ \(pending\) waits for gather\("leaf", "Task-[0-9]+"\): 2 of 2 pending$'
-    assert_line --regexp "^Task \"plock\" at 0x[0-9a-f]+ \(pending\) waits in asyncio\.Lock\.acquire\(\) on PLock 'lock' \(state unknown, 1 waiting\)$"
+    assert_line --regexp "^Task \"plock\" at 0x[0-9a-f]+ \(pending\) waits in asyncio\.Lock\.acquire\(\) on PLock \`lock\` \(state unknown, 1 waiting\)$"
     assert_line --regexp '^Task "failed" at 0x[0-9a-f]+ \(finished\): raised ValueError: boom$'
     for pair in 'a b' 'c d' 'e f' 'parent child' 'nest leaf'; do
         set -- $pair

@@ -16,8 +16,12 @@ why.
 """
 
 import ast
+import errno
+import io
 import os
+import stat
 import struct
+import tokenize
 
 from . import exceptions, objects, pyframes, view
 from .model import Variable
@@ -44,16 +48,37 @@ class Explained:
         self.caught, self.rows = caught, rows
 
 
+# A source file larger than this is not read (a device, a huge generated file).
+_MAX_SOURCE = 1 << 24
+
+
 def _source(filename):
-    """(tree or None, lines) of the source file, cached while unchanged."""
+    """(tree or None, lines) of the source file, cached while unchanged:
+    decoded as Python decodes it (its coding declaration, else UTF-8) and
+    split into lines where Python's tokenizer splits them (at \\n, \\r\\n
+    and \\r only: not at a form feed or U+2028, as str.splitlines does).
+    Only a regular file is read."""
     path = view.source_path(filename)
     st = os.stat(path)
+    if not stat.S_ISREG(st.st_mode):
+        raise OSError(errno.EINVAL, "not a regular file")
+    if st.st_size > _MAX_SOURCE:
+        raise OSError(errno.EFBIG, "larger than %d bytes" % _MAX_SOURCE)
     cached = _parsed.get(path)
     if cached and cached[:2] == (st.st_mtime, st.st_size):
         return cached[2], cached[3]
     with open(path, "rb") as f:
-        text = f.read().decode("utf-8", "replace")
-    lines = text.splitlines()
+        raw = f.read(_MAX_SOURCE + 1)
+    try:
+        encoding, _ = tokenize.detect_encoding(io.BytesIO(raw).readline)
+        text = raw.decode(encoding, "replace")
+    except (SyntaxError, LookupError):
+        text = raw.decode("utf-8", "replace")
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    if lines and lines[-1] == "":
+        lines.pop()
     try:
         tree = ast.parse(text)
     except (SyntaxError, ValueError, RecursionError, MemoryError):

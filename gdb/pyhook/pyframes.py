@@ -94,14 +94,20 @@ class Code:
         OFFSET (code.co_positions()), or None."""
         if offset < 0:
             return None
-        return _positions(self.linetable, self.firstlineno, offset)
+        try:
+            return _positions(self.linetable, self.firstlineno, offset)
+        except IndexError:
+            return None  # a table cut short: memory that is not what it should be
 
     def line(self, offset):
         """The line of the instruction at byte OFFSET (PyCode_Addr2Line)."""
         if offset < 0:
             return self.firstlineno
         if self._lines is None:
-            self._lines = _line_ranges(self.linetable, self.firstlineno)
+            try:
+                self._lines = _line_ranges(self.linetable, self.firstlineno)
+            except IndexError:
+                self._lines = []  # a table cut short: no line is known
         for start, end, line in self._lines:
             if start <= offset < end:
                 return line

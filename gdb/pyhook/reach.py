@@ -91,15 +91,15 @@ class Reach:
                 names = self.names(user)
                 for name, value in names.items():
                     if value == obj:
-                        return "'%s'" % name
+                        return "`%s`" % name
                 for name, value in names.items():
                     tp = self.r.type_of(value)
                     for key, attr in self.r.instance_items(value, tp):
                         if attr == obj and self.r.type_of(key) == self.r.types["str"]:
-                            return "'%s.%s'" % (name, self.r.str(key))
+                            return "`%s.%s`" % (name, self.r.str(key))
                 for key, value in self.r.dict_items(self.globals_of(user)):
                     if value == obj and self.r.type_of(key) == self.r.types["str"]:
-                        return "'%s' (a global)" % self.r.str(key)
+                        return "`%s` (a global)" % self.r.str(key)
             except Unreadable:
                 pass
         return "at 0x%x" % obj

@@ -4,19 +4,27 @@ unwinds, so it works at any stop and in core files.
 
 A thread that released the GIL is blocked in C.  What it waits for comes
 from, in this order:
-1. the threading or queue frames it runs (the innermost run of them,
-   named by its outermost known one): Condition.wait, Event.wait,
-   Semaphore.acquire, Barrier.wait, Thread.join, Queue.get / put / join,
-   with the object from that frame's 'self';
-2. else its innermost Python frame's current instruction: the source its
-   location-table entry spans (`with b:`, `lock.acquire()`,
-   `time.sleep(5)`, `conn.recv(1024)`), and the native functions it is
-   blocked in: a lock acquire, a sleep, select/poll, a socket or a read.
-   For a lock the object is that expression's value, read from memory as
-   py-hook-explain reads names; an RLock records its owner (rlock_owner is
-   the owning thread's identifier, its thread state's thread_id).
-Threads waiting for each other (for an RLock another holds, or in
-Thread.join of another) form a cycle, named in one paragraph.
+1. the library frames it runs (the innermost run of them, named by its
+   outermost known one): threading's Condition.wait, Event.wait,
+   Semaphore.acquire, Barrier.wait, Thread.join, the pure-Python RLock,
+   a Condition's __enter__; queue's Queue.get / put / join; importlib's
+   module lock; with the object from that frame's 'self' and the timeout
+   from its 'timeout';
+2. else its innermost Python frame's current instruction and the native
+   functions it is blocked in: a lock acquire, a sleep, select/poll, a
+   socket call, a read or write, a child process, a multiprocessing lock.
+   For a lock, the object is the C function's 'self' where gdb has
+   CPython's debug information (rlock_acquire, lock_PyThread_acquire_lock);
+   without it, the value of the expression the instruction's source spans
+   (`with b:` - on 3.11 and 3.12 the item, from the instruction before
+   BEFORE_WITH -, `lock.acquire()`), read from memory as py-hook-explain
+   reads names, and kept only if it can be the lock the thread blocks on
+   (a lock that is locked; an RLock held by another thread).  An RLock
+   records its owner (rlock_owner is the owning thread's identifier, its
+   thread state's thread_id); a Lock records none.
+Threads waiting for each other (for an RLock another holds, in Thread.join
+of another, for a module lock another holds) form a cycle, named in one
+paragraph; a cycle in which one wait has a timeout says that it ends then.
 """
 
 import ast
@@ -28,57 +36,75 @@ import gdb
 from . import explain, reach, view
 from .objects import Unreadable, _mem, _u64
 
-# _thread.RLock (rlockobject, Modules/_threadmodule.c), the same in 3.11 to
-# 3.13: rlock_owner, rlock_count (tests/layout.bats checks them).
-RLOCK_OWNER, RLOCK_COUNT = 24, 32
+# _thread.RLock (rlockobject) and _thread.lock (lockobject) of
+# Modules/_threadmodule.c, the same in 3.11 to 3.13: rlock_owner,
+# rlock_count, and the lock's 'locked' byte (tests/layout.bats checks them).
+RLOCK_OWNER, RLOCK_COUNT, LOCK_LOCKED = 24, 32, 32
 _LIBRARY = {
     ("threading.py", "Condition.wait"): "condition",
     ("threading.py", "Condition.wait_for"): "condition",
+    ("threading.py", "Condition.__enter__"): "condenter",
     ("threading.py", "Event.wait"): "event",
     ("threading.py", "Semaphore.acquire"): "semaphore",
     ("threading.py", "Barrier.wait"): "barrier",
     ("threading.py", "Thread.join"): "join",
+    ("threading.py", "_RLock.acquire"): "pyrlock",
     ("queue.py", "Queue.get"): "get",
     ("queue.py", "Queue.put"): "put",
     ("queue.py", "Queue.join"): "qjoin",
+    ("<frozen importlib._bootstrap>", "_ModuleLock.acquire"): "import",
 }
-_LIBRARY_FILES = ("threading.py", "queue.py")
+_LIBRARY_FILES = ("threading.py", "queue.py", "<frozen importlib._bootstrap>")
 # Native functions a blocked thread sits in, by what they mean (names as
-# gdb shows them, without glibc's __GI_ / __libc_ prefixes and leading _).
+# gdb shows them, without glibc's __GI_ / __libc_ prefixes and leading _),
+# the first kind found winning.
 _NATIVE = (
     ("lock", ("PyThread_acquire_lock_timed", "lock_PyThread_acquire_lock", "rlock_acquire",
               "acquire_timed", "PyMutex_LockTimed", "PySemaphore_Wait")),
+    ("semlock", ("multiprocessing_SemLock_acquire_impl", "semlock_acquire", "sem_wait",
+                 "sem_timedwait", "sem_clockwait")),
     ("sleep", ("clock_nanosleep", "nanosleep", "pysleep", "time_sleep")),
+    ("child", ("wait4", "waitpid", "waitid")),
     ("select", ("select", "pselect", "pselect6", "poll", "ppoll", "epoll_wait", "epoll_pwait",
                 "epoll_pwait2")),
     ("socket", ("recv", "recvfrom", "recvmsg", "accept", "accept4", "connect", "send",
                 "sendto", "sendmsg")),
     ("read", ("read", "write", "readv", "writev", "pread64", "pwrite64")),
 )
+_NATIVE_TEXT = {"sleep": "a sleep", "child": "a wait for a child process",
+                "select": "select/poll", "socket": "a socket call", "read": "a read or write",
+                "semlock": "a multiprocessing lock or semaphore", "lock": "a lock"}
+# The C functions whose 'self' is the lock being acquired.
+_LOCK_FUNCTIONS = ("rlock_acquire", "lock_PyThread_acquire_lock")
 # What threading calls the _thread types a program gets from it.
 _CLASS_NAMES = {"_thread.lock": "Lock", "_thread.RLock": "RLock"}
 _PREFIX = re.compile(r"^(__GI_|__libc_)+")
+_SHOWN = 160  # characters of source shown at most
 
 
 class Wait:
     """TEXT: what the thread waits for, a sentence; OWNER: the thread
-    (gdb) it waits for, if known; OBJ and LABEL: the object and its name;
-    PHRASE: the wait in a deadlock paragraph, followed by OWNER."""
+    (gdb) it waits for, if known; OBJ: the object; PHRASE: the wait in a
+    deadlock paragraph, followed by OWNER; TIMED: how its timeout reads
+    ('timeout 4') when it has one, else None."""
 
-    def __init__(self, text, owner=None, obj=0, label="", phrase=""):
-        self.text, self.owner, self.obj, self.label = text, owner, obj, label
-        self.phrase = phrase
+    def __init__(self, text, owner=None, obj=0, phrase="", timed=None):
+        self.text, self.owner, self.obj, self.phrase = text, owner, obj, phrase
+        self.timed = timed
+        if timed:
+            self.text += " (%s)" % timed
 
 
-def native_names(thread, most=48):
-    """The names of THREAD's native frames, innermost first, up to the
-    first of the eval loop; the selected thread and frame are kept."""
+def native_stack(thread, most=48):
+    """(the names of THREAD's native frames, innermost first, up to the
+    first of the eval loop; the address of the lock a CPython lock acquire
+    frame has as 'self', or 0).  The selected thread and frame are kept."""
     selected = gdb.selected_thread()
     try:
         selected_frame = gdb.selected_frame()
     except gdb.error:
         selected_frame = None
-    names = []
+    names, lock = [], 0
     try:
         thread.switch()
         frame = gdb.newest_frame()
@@ -86,6 +112,11 @@ def native_names(thread, most=48):
             name = frame.name() or ""
             if name == "_PyEval_EvalFrameDefault":
                 break
+            if name in _LOCK_FUNCTIONS and not lock:
+                try:
+                    lock = int(frame.read_var("self"))
+                except (gdb.error, ValueError, RuntimeError):
+                    lock = 0  # no debug information, or optimized out
             names.append(_PREFIX.sub("", name).lstrip("_"))
             frame = frame.older()
     except gdb.error:
@@ -94,7 +125,7 @@ def native_names(thread, most=48):
         selected.switch()
         if selected_frame is not None and selected_frame.is_valid():
             selected_frame.select()
-    return names
+    return names, lock
 
 
 def _native_kind(names):
@@ -102,6 +133,11 @@ def _native_kind(names):
         if any(n in functions for n in names):
             return kind
     return None
+
+
+def _shown(text):
+    text = " ".join(text.split())
+    return text if len(text) <= _SHOWN else text[:_SHOWN] + "..."
 
 
 class Waits:
@@ -121,29 +157,25 @@ class Waits:
         """The Wait of THREAD (or None), given its threadinfo.GilState GIL."""
         if gil.state != "released it":
             return None
-        try:
-            frames = list(self.walker.chain(ts))
-        except Unreadable:
-            return None
-        if not frames:
-            return None
         wait = None
         try:
-            wait = self._library(frames) or self._instruction(frames, thread)
-        except (Unreadable, KeyError, gdb.error):
-            wait = None
+            frames = list(self.walker.chain(ts))
+            if frames:
+                wait = self._library(frames, thread) or self._instruction(frames, thread)
+        except (Unreadable, KeyError, IndexError, ValueError, OverflowError, gdb.error):
+            wait = None  # a frame or object that is not what it should be
         if wait is not None:
             self.waits[thread.num] = wait
         return wait
 
-    # -- 1. threading's and queue's own frames -----------------------------------
+    # -- 1. the library's own frames -------------------------------------------
 
-    def _library(self, frames):
+    def _library(self, frames, thread):
         known, user = None, None
         for address, head, code in frames:
             path = code.filename.replace("\\", "/")
             base = path.rsplit("/", 1)[-1]
-            if base not in _LIBRARY_FILES or "/" not in path:
+            if base not in _LIBRARY_FILES or ("/" not in path and not path.startswith("<")):
                 user = address
                 break
             kind = _LIBRARY.get((base, code.qualname))
@@ -152,12 +184,14 @@ class Waits:
         if known is None:
             return None
         kind, address = known
-        obj = self.reach.names(address).get("self")
+        names = self.reach.names(address)
+        obj = names.get("self")
         if not obj:
             return None
+        timed = self._timeout(names.get("timeout"))
         label = self.reach.name_for(obj, user)
         cls = self.r.type_name(self.r.type_of(obj))
-        attr, count, true = self.reach.attr, self.reach.count, self.r.constants["True"]
+        attr, count = self.reach.attr, self.reach.count
         if kind == "join":
             ident = attr(obj, "_ident")
             other = self.by_ident.get(self.r.int(ident) & 0xFFFFFFFFFFFFFFFF) \
@@ -165,59 +199,100 @@ class Waits:
             name = self.reach.text(attr(obj, "_name")) or "?"
             joined = self._label(other) if other is not None else \
                 'the Thread "%s", which runs no Python code' % view.printable(name)
-            return Wait("Thread.join() of %s" % joined, other, obj, label,
-                        "waits in Thread.join() for")
+            return Wait("Thread.join() of %s" % joined, other, obj,
+                        "waits in Thread.join() for", timed)
+        if kind == "import":
+            module = self.reach.text(attr(obj, "name")) or "?"
+            owner = self._ident_thread(attr(obj, "owner"))
+            held = ", held by %s" % self._label(owner) if owner is not None else ""
+            return Wait("the import lock of module '%s'%s" % (view.printable(module), held),
+                        owner, obj, "waits for the import lock of module '%s', held by"
+                        % view.printable(module))
+        if kind == "pyrlock":
+            timed = self._timeout(names.get("timeout"), none=-1)
+            owner = self._owner(obj, thread)
+            return Wait("RLock %s (pure-Python)%s" % (label, self._lock_state(obj, thread)),
+                        owner, obj, "waits for RLock %s, held by" % label, timed)
+        if kind == "condenter":
+            lock = attr(obj, "_lock")
+            return Wait("the lock of Condition %s, entering it%s"
+                        % (label, self._lock_state(lock, thread)), self._owner(lock, thread),
+                        obj, "waits for the lock of Condition %s, held by" % label)
         if kind == "event":
-            state = "set" if attr(obj, "_flag") == true else "not set"
-            return Wait("Event.wait() on %s %s (%s)" % (cls, label, state), None, obj, label)
+            state = self._flag(obj, "_flag", "set", "not set")
+            return Wait("Event.wait() on %s %s (%s)" % (cls, label, state), None, obj, "",
+                        timed)
         if kind == "condition":
             lock = attr(obj, "_lock")
-            return Wait("Condition.wait() on %s %s%s" % (cls, label, self._lock_state(lock)),
-                        self._owner(lock), obj, label,
-                        "waits in Condition.wait() on %s, whose lock is held by" % label)
+            return Wait("Condition.wait() on %s %s%s" % (cls, label,
+                                                          self._lock_state(lock, thread)),
+                        None, obj, "", timed)
         if kind == "semaphore":
             value = attr(obj, "_value")
             return Wait("Semaphore.acquire() on %s %s (value %s)"
                         % (cls, label, self.reach.number(value) if value else "?"),
-                        None, obj, label)
+                        None, obj, "", timed)
         if kind == "barrier":
-            return Wait("Barrier.wait() on %s %s" % (cls, label), None, obj, label)
+            return Wait("Barrier.wait() on %s %s" % (cls, label), None, obj, "", timed)
         items = count(attr(obj, "queue"))
         size = "%d item%s" % (items, "" if items == 1 else "s")
         verb = {"get": "Queue.get()", "put": "Queue.put()", "qjoin": "Queue.join()"}[kind]
-        return Wait("%s on %s %s (%s)" % (verb, cls, label, size), None, obj, label)
+        return Wait("%s on %s %s (%s)" % (verb, cls, label, size), None, obj, "", timed)
+
+    def _timeout(self, value, none=None):
+        """'timeout N s' for a timeout argument read from memory (absent, None
+        or NONE: no timeout)."""
+        r = self.r
+        if not value or value == r.constants["None"]:
+            return None
+        tp = r.type_of(value)
+        if tp == r.types["int"]:
+            n = r.int(value)
+            return None if none is not None and n == none else "timeout %d s" % n
+        if tp == r.types["float"]:
+            n = r.float(value)
+            return None if none is not None and n == none else "timeout %g s" % n
+        return "with a timeout"
+
+    def _flag(self, obj, name, yes, no):
+        value = self.reach.attr(obj, name)
+        return yes if value == self.r.constants["True"] else \
+            no if value == self.r.constants["False"] else "state unknown"
 
     # -- 2. the innermost frame's instruction and the native stack ---------------
 
     def _instruction(self, frames, thread):
         address, head, code = frames[0]
-        kind = _native_kind(native_names(thread))
+        names, c_lock = native_stack(thread)
+        kind = _native_kind(names)
         if kind is None:
             return None
-        text = explain.segment(code.filename,
-                               code.positions(self.walker.instruction(head, code)))
-        shown = " `%s`" % " ".join(text.split()) if text else ""
-        if kind == "sleep":
-            return Wait("time.sleep()%s" % (" in" + shown if shown else ""))
-        if kind == "select":
-            return Wait("select/poll%s" % (" in" + shown if shown else ""))
-        if kind == "socket":
-            return Wait("a socket call%s" % (" in" + shown if shown else ""))
-        if kind == "read":
-            return Wait("a read or write%s" % (" in" + shown if shown else ""))
-        obj, source = self._lock_object(text, address, code, thread) if text else (0, None)
-        if not obj:
-            return Wait("a lock%s" % (" in" + shown if shown else ""))
-        label = "'%s'" % source
+        offset = self.walker.instruction(head, code)
+        text = explain.segment(code.filename, code.positions(offset))
+        node = _parsed(text)
+        if isinstance(node, (ast.With, ast.AsyncWith)):
+            # 3.11 and 3.12 give BEFORE_WITH the whole statement; the
+            # instruction before it loaded the item being entered.
+            text = explain.segment(code.filename, code.positions(offset - 2))
+            node = _parsed(text)
+        shown = " in `%s`" % _shown(text) if text else ""
+        if kind != "lock":
+            return Wait(_NATIVE_TEXT[kind] + shown)
+        found = self._lock_object(node, address, code, thread, c_lock)
+        if isinstance(found, str):
+            return Wait("a lock%s %s" % (shown, found))
+        if not found:
+            simple = self._simple_queue(node, address, code)
+            return Wait(simple or "a lock" + shown)
+        obj, source = found
+        label = "`%s`" % _shown(source) if source else self.reach.name_for(obj, address)
         cls = _CLASS_NAMES.get(self.r.tp_name(self.r.type_of(obj))) or \
             self.r.type_name(self.r.type_of(obj))
-        return Wait("%s %s%s" % (cls, label, self._lock_state(obj)), self._owner(obj), obj,
-                    label, "waits for %s %s, held by" % (cls, label))
+        return Wait("%s %s%s" % (cls, label, self._lock_state(obj, thread)),
+                    self._owner(obj, thread), obj, "waits for %s %s, held by" % (cls, label),
+                    self._call_timeout(node, address, code))
 
-    def _lock_object(self, text, address, code, thread):
-        """(the lock the instruction TEXT of the frame at ADDRESS blocks on,
-        its source), or (0, None).  Of a with statement's items, the one
-        this thread does not hold already."""
+    def _namespace(self, address, code):
         names = self.reach.names(address)
         if not code.optimized:
             ns = _u64(address + self.walker.off["locals"])
@@ -225,45 +300,120 @@ class Waits:
                 for key, value in self.r.dict_items(ns, subclass=True):
                     if self.r.type_of(key) == self.r.types["str"]:
                         names.setdefault(self.r.str(key), value)
-        found = []
-        for node in _lock_candidates(text):
+        return names
+
+    def _lock_object(self, node, address, code, thread, c_lock):
+        """(the lock the thread blocks on, the source naming it or None):
+        the C frame's 'self' when gdb could read it, else the value of the
+        instruction's lock expression when it can be that lock; None, or a
+        note saying why the expression's value cannot be it."""
+        candidates = _lock_candidates(node)
+        names = self._namespace(address, code)
+        values = []
+        for candidate in candidates:
             try:
-                value = explain.resolve(self.r, names, self.reach.globals_of(address), node)
+                value = explain.resolve(self.r, names, self.reach.globals_of(address),
+                                        candidate)
             except (Unreadable, KeyError):
                 value = 0
             if value:
-                found.append((value, " ".join(ast.unparse(node).split())))
-        if len(found) > 1:
-            found = [(v, src) for v, src in found if self._owner(v) != thread] or found
-        return found[-1] if found else (0, None)
-
-    def _owner(self, lock):
-        """The gdb thread holding LOCK, an RLock (C or Python), or None."""
-        if not lock:
+                values.append((value, ast.unparse(candidate)))
+        if c_lock:
+            for value, source in values:
+                if value == c_lock:
+                    return value, source
+            return c_lock, None
+        if not values:
             return None
+        value, source = values[0]
+        why = self._cannot_be(value, thread)
+        if why:
+            return "(`%s` is %s now, so it is not the lock this thread waits for)" % (
+                _shown(source), why)
+        return value, source
+
+    def _cannot_be(self, lock, thread):
+        """Why LOCK cannot be the lock THREAD blocks on, or None."""
         name = self.r.tp_name(self.r.type_of(lock))
         if name == "_thread.RLock":
             owner, count = struct.unpack("<QQ", _mem(lock + RLOCK_OWNER, 16))
-            return self.by_ident.get(owner) if count else None
-        if self.r.type_name(self.r.type_of(lock)) == "_RLock":
-            owner = self.reach.none(self.reach.attr(lock, "_owner"))
-            if owner and self.r.type_of(owner) == self.r.types["int"]:
-                return self.by_ident.get(self.r.int(owner) & 0xFFFFFFFFFFFFFFFF)
+            if not count:
+                return "an RLock that is not held"
+            if self.by_ident.get(owner) == thread:
+                return "an RLock this thread holds"
+            return None
+        if name == "_thread.lock":
+            return None if _mem(lock + LOCK_LOCKED, 1)[0] else "a Lock that is not locked"
+        return "a %s, not a lock" % self.r.type_name(self.r.type_of(lock))
+
+    def _simple_queue(self, node, address, code):
+        """'SimpleQueue.get() on ...' for `q.get()` on a queue.SimpleQueue."""
+        if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and
+                node.func.attr in ("get", "put")):
+            return None
+        try:
+            value = explain.resolve(self.r, self._namespace(address, code),
+                                    self.reach.globals_of(address), node.func.value)
+        except (Unreadable, KeyError):
+            return None
+        if not value or self.r.tp_name(self.r.type_of(value)) != "_queue.SimpleQueue":
+            return None
+        return "SimpleQueue.%s() on SimpleQueue `%s`" % (node.func.attr,
+                                                         _shown(ast.unparse(node.func.value)))
+
+    def _call_timeout(self, node, address, code):
+        """'timeout N s' when NODE, a lock's acquire() call, passes one (a
+        constant, or a name read from memory; -1 is none)."""
+        if not isinstance(node, ast.Call):
+            return None
+        timeout = node.args[1] if len(node.args) > 1 else \
+            next((k.value for k in node.keywords if k.arg == "timeout"), None)
+        if timeout is None:
+            return None
+        if isinstance(timeout, ast.Constant) and isinstance(timeout.value, (int, float)):
+            return None if timeout.value == -1 else "timeout %g s" % timeout.value
+        try:
+            value = explain.resolve(self.r, self._namespace(address, code),
+                                    self.reach.globals_of(address), timeout)
+        except (Unreadable, KeyError):
+            value = 0
+        if value and self.r.type_of(value) in (self.r.types["int"], self.r.types["float"]):
+            return self._timeout(value, none=-1)
+        return "timeout `%s`" % _shown(ast.unparse(timeout))
+
+    def _ident_thread(self, ident):
+        if ident and self.r.type_of(ident) == self.r.types["int"]:
+            return self.by_ident.get(self.r.int(ident) & 0xFFFFFFFFFFFFFFFF)
         return None
 
-    def _lock_state(self, lock):
+    def _owner(self, lock, thread=None):
+        """The gdb thread holding LOCK, an RLock (C or Python), or None; never
+        THREAD itself (a thread does not wait for an RLock it holds)."""
+        if not lock:
+            return None
+        name = self.r.tp_name(self.r.type_of(lock))
+        owner = None
+        if name == "_thread.RLock":
+            ident, count = struct.unpack("<QQ", _mem(lock + RLOCK_OWNER, 16))
+            owner = self.by_ident.get(ident) if count else None
+        elif self.r.type_name(self.r.type_of(lock)) == "_RLock":
+            owner = self._ident_thread(self.reach.none(self.reach.attr(lock, "_owner")))
+        return None if owner == thread else owner
+
+    def _lock_state(self, lock, thread):
         if not lock:
             return ""
         name = self.r.tp_name(self.r.type_of(lock))
         if name == "_thread.RLock" or self.r.type_name(self.r.type_of(lock)) == "_RLock":
-            owner = self._owner(lock)
+            owner = self._owner(lock, thread)
             if owner is not None:
                 return ", held by %s" % self._label(owner)
             if name == "_thread.RLock":
                 ident, count = struct.unpack("<QQ", _mem(lock + RLOCK_OWNER, 16))
-                if count:
-                    return ", held by a thread without Python (identifier 0x%x)" % ident
-            return ", not held"
+                if count and ident not in self.by_ident:
+                    return (", held by no thread running Python now (identifier 0x%x; it "
+                            "may have ended)" % ident)
+            return ""
         if name == "_thread.lock":
             return " (a Lock records no owner)"
         return ""
@@ -276,8 +426,9 @@ class Waits:
     # -- cycles ----------------------------------------------------------------
 
     def find_cycles(self):
-        """Cycles of threads waiting for each other, each once."""
-        graph = {num: w.owner.num for num, w in self.waits.items() if w.owner is not None}
+        """Cycles of two or more threads waiting for each other, each once."""
+        graph = {num: w.owner.num for num, w in self.waits.items()
+                 if w.owner is not None and w.owner.num != num}
         seen = set()
         for start in graph:
             path, at = [], start
@@ -286,7 +437,7 @@ class Waits:
                 at = graph[at]
             if at in path:
                 cycle = path[path.index(at):]
-                if frozenset(cycle) not in seen:
+                if len(cycle) > 1 and frozenset(cycle) not in seen:
                     seen.add(frozenset(cycle))
                     self.cycles.append(cycle)
         return self.cycles
@@ -299,27 +450,26 @@ class Waits:
             nxt = cycle[(i + 1) % len(cycle)]
             parts.append("%s %s %s" % (labels[num] if i == 0 else "which",
                                        self.waits[num].phrase, labels[nxt]))
-        return "Deadlock: %s. None of these %d threads can go on." % (", ".join(parts),
-                                                                       len(cycle))
+        timed = [num for num in cycle if self.waits[num].timed]
+        if timed:
+            end = "It lasts until the %s of %s runs out." % (
+                " or ".join(self.waits[n].timed for n in timed),
+                " or ".join(labels[n] for n in timed))
+        else:
+            end = "None of these %d threads can go on." % len(cycle)
+        return "Deadlock: %s. %s" % (", ".join(parts), end)
 
 
-def _lock_candidates(text):
-    """The expressions in TEXT, the source of the instruction blocked in a
-    lock acquire, that may be the lock: X of `X.acquire(...)` or
-    `X.__enter__()`; TEXT itself (a with item, 3.13); or the items of a
-    with statement (3.11 and 3.12 give the whole statement)."""
+def _parsed(text):
+    """TEXT (a source segment) as an expression node, or a with statement,
+    or None."""
+    if not text:
+        return None
     text = text.strip()
     try:
-        node = ast.parse(text, mode="eval").body
+        return ast.parse(text, mode="eval").body
     except (SyntaxError, ValueError, RecursionError, MemoryError):
-        node = None
-    if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and \
-            node.func.attr in ("acquire", "__enter__", "acquire_lock"):
-        return [node.func.value]
-    if isinstance(node, (ast.Name, ast.Attribute, ast.Subscript)):
-        return [node]
-    if node is not None:
-        return []
+        pass
     first = text.split("\n", 1)[0].rstrip()
     for source in (text, first + "\n pass"):
         try:
@@ -327,8 +477,18 @@ def _lock_candidates(text):
         except (SyntaxError, ValueError, RecursionError, MemoryError):
             continue
         if tree.body and isinstance(tree.body[0], (ast.With, ast.AsyncWith)):
-            return [item.context_expr for item in tree.body[0].items]
-        return []
+            return tree.body[0]
+        return None
+    return None
+
+
+def _lock_candidates(node):
+    """The expressions in NODE, the instruction blocked in a lock acquire,
+    that may be the lock: X of `X.acquire(...)` or `X.__enter__()`, or NODE
+    itself (a with item)."""
+    if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and \
+            node.func.attr in ("acquire", "__enter__", "acquire_lock"):
+        return [node.func.value]
+    if isinstance(node, (ast.Name, ast.Attribute, ast.Subscript)):
+        return [node]
     return []
-
-
