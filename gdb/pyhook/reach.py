@@ -14,6 +14,7 @@ class Reach:
     def __init__(self, walker):
         self.walker = walker
         self.r = walker.reader
+        self._on_class = {}  # (type, name) -> (class attribute, a slot?, a data descriptor?)
 
     def attr(self, obj, name):
         """OBJ's attribute NAME as Python finds it without running code: a
@@ -24,14 +25,23 @@ class Reach:
         caller takes for a value."""
         r = self.r
         try:
-            on_class = 0
-            for cls in r.mro(r.type_of(obj)):
-                ns = _u64(cls + r.fields["type.dict"].offset)
-                on_class = r.dict_get(ns, name) if ns else 0
-                if on_class:
-                    break
-            slot = on_class and r.type_name(r.type_of(on_class)) == "member_descriptor"
-            if on_class and not slot and explain.data_descriptor(r, on_class):
+            tp = r.type_of(obj)
+            key = (tp, name)
+            if key not in self._on_class:
+                # Classes do not change while the process is stopped: one
+                # look through the MRO per class and name.
+                on_class = 0
+                for cls in r.mro(tp):
+                    ns = _u64(cls + r.fields["type.dict"].offset)
+                    on_class = r.dict_get(ns, name) if ns else 0
+                    if on_class:
+                        break
+                slot = bool(on_class) and \
+                    r.type_name(r.type_of(on_class)) == "member_descriptor"
+                data = bool(on_class) and not slot and explain.data_descriptor(r, on_class)
+                self._on_class[key] = (on_class, slot, data)
+            on_class, slot, data = self._on_class[key]
+            if data:
                 return on_class
             return r.attribute(obj, name) or self.walker.renderer.attribute(obj, name) or \
                 (0 if slot else on_class)
