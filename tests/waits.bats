@@ -5,14 +5,14 @@
 
 load helper
 
+# bt_all SAMPLE: SAMPLE stopped at its os.getppid(), py-hook-bt --all, then
+# the program runs to its end.
+bt_all() {
+    gdb_session "$(sample "$1")" < <(printf '%s\n' "break getppid" run "py-hook-bt --all" delete continue)
+}
+
 @test "py-hook-bt --all says what each thread waits for: time.sleep, a Lock, Queue.get, Event.wait; the program ends normally" {
-    gdb_session "$(sample waits.py)" <<'EOF'
-break getppid
-run
-py-hook-bt --all
-delete
-continue
-EOF
+    bt_all waits.py
     assert_success
     refute_traceback
     assert_line '    waiting for: a sleep in `time.sleep(0.05)`'
@@ -47,13 +47,7 @@ check_deadlock() {
 }
 
 @test "two threads deadlocked on two RLocks (acquire() and with), a third in Thread.join: each wait with the RLock's owner, and the cycle named" {
-    gdb_session "$(sample deadlock.py)" <<'EOF'
-break getppid
-run
-py-hook-bt --all
-delete
-continue
-EOF
+    bt_all deadlock.py
     assert_success
     refute_traceback
     check_deadlock no
@@ -75,13 +69,7 @@ EOF
 }
 
 @test "hard waits: the second item of a with, a pure-Python RLock, entering a Condition, SimpleQueue.get, a child process, a form feed above in the file, a lock expression that no longer gives the lock" {
-    gdb_session "$(sample threadtricks.py)" <<'EOF'
-break getppid
-run
-py-hook-bt --all
-delete
-continue
-EOF
+    bt_all threadtricks.py
     assert_success
     refute_traceback
     assert_line --regexp '^    waiting for: RLock `held`, held by Thread 1 \(LWP [0-9]+\) "MainThread"$'
