@@ -224,3 +224,18 @@ EOF
     run program_output
     assert_line --regexp '^worker (1 99|99 2)$'
 }
+
+@test "py-hook-locals --task lists the same variables through the helper and from memory" {
+    tasks_session "py-hook-locals --task looper" "py-hook-locals --task looper --memory" \
+        "py-hook-locals --task sleeper 1" "py-hook-locals --task sleeper 1 --memory"
+    assert_success
+    refute_traceback
+    # Every variable line twice, once by each path: the process is stopped.
+    local listed
+    listed=$(grep -E '^[a-z_]+ = ' <<<"$output")
+    [ "$(wc -l <<<"$listed")" -eq 14 ] || fail "not 7 variables listed twice"
+    [ -z "$(sort <<<"$listed" | uniq -c | awk '$1 != 2')" ] || fail "the two paths differ"
+    assert_line "done = False  (bool)"
+    assert_line "delay = 30  (int, arg)"
+    assert_equal "$(program_output)" "$UNEDITED"
+}
