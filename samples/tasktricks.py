@@ -10,8 +10,10 @@ main() starts, then stops in os.getppid() (`break getppid`):
   "nest"      awaits gather(gather(task "leaf"), sleep(30)); "leaf" awaits nest
   "plock"     waits for `plocked`, a Lock subclass whose _locked is a property
   "failed"    raised ValueError('boom'); "worker" twice, each with a local v
-Then main sets `released` (plock's holder lets go) and prints "worker"
-tasks' v: "worker 1 2" unedited.  The deadlocked tasks stay pending; the
+  "notified"  waits in `ready.wait()` on asyncio.Condition `ready`
+  "sem"       waits in `async with gate:` on asyncio.Semaphore `gate` (value 0)
+Then main sets `released` (plock's holder lets go), notifies `ready`,
+releases `gate`, and prints "worker" tasks' v: "worker 1 2" unedited.  The deadlocked tasks stay pending; the
 loop is left unclosed with a quiet exception handler (as in tasks.py).
 """
 
@@ -91,6 +93,16 @@ async def plock(lock):
         pass
 
 
+async def notified(ready):
+    async with ready:
+        await ready.wait()
+
+
+async def sem(gate):
+    async with gate:
+        pass
+
+
 async def failed():
     raise ValueError("boom")
 
@@ -110,9 +122,15 @@ async def main():
     make(holder(plocked, released), name="holder")
     make(plock(plocked), name="plock")
     workers = [make(worker(1), name="worker"), make(worker(2), name="worker")]
+    ready, gate = asyncio.Condition(), asyncio.Semaphore(0)
+    waiters = [make(notified(ready), name="notified"), make(sem(gate), name="sem")]
     await asyncio.sleep(0.1)
     os.getppid()  # break getppid
     released.set()
+    async with ready:
+        ready.notify_all()
+    gate.release()
+    await asyncio.gather(*waiters)
     print("worker", *[await w for w in workers], flush=True)
 
 

@@ -10,14 +10,19 @@ threads, and calls os.getppid() (`break getppid`) once all wait:
   "cond"    `with cond:` - a Condition whose lock is `held`
   "simple"  sq.get() on an empty queue.SimpleQueue
   "child"   subprocess.run(["sleep", "2"]) - waiting for a child process
+  "sock"    near.recv(1) on one end of a socket pair
+  "sel"     select.select([rfd], [], []) on a pipe
   "moved"   `with box.lock:` on `held`; main has since set box.lock to a new,
             free RLock, so the expression no longer gives the lock it waits on
-Then main lets go of both locks, puts an item, and every thread ends:
+Then main lets go of both locks, puts an item, sends a byte and writes to
+the pipe, and every thread ends:
 "threadtricks done".
 """
 
 import os
 import queue
+import select
+import socket
 import subprocess
 import threading
 import time
@@ -27,6 +32,8 @@ pyheld = threading._PyRLock()
 free = threading.RLock()
 cond = threading.Condition(held)
 sq = queue.SimpleQueue()
+near, far = socket.socketpair()
+rfd, wfd = os.pipe()
 
 
 class Box:
@@ -59,6 +66,14 @@ def child():
     subprocess.run(["sleep", "2"])
 
 
+def sock():
+    near.recv(1)
+
+
+def sel():
+    select.select([rfd], [], [])
+
+
 def moved():
     with box.lock:
         pass
@@ -68,7 +83,7 @@ held.acquire()
 pyheld.acquire()
 threads = [threading.Thread(target=f, name=n) for f, n in
            ((pair, "pair"), (pyrlock, "pyrlock"), (entering, "cond"), (simple, "simple"),
-            (child, "child"), (moved, "moved"))]
+            (child, "child"), (sock, "sock"), (sel, "sel"), (moved, "moved"))]
 for t in threads:
     t.start()
 time.sleep(0.5)
@@ -77,6 +92,8 @@ os.getppid()  # break getppid
 held.release()
 pyheld.release()
 sq.put(1)
+far.send(b"x")
+os.write(wfd, b"x")
 for t in threads:
     t.join()
 print("threadtricks done")

@@ -188,7 +188,7 @@ EOF_
     assert_line "asyncio is not imported in this process: it has no tasks"
 }
 
-@test "hard tasks: a name with control characters is escaped everywhere; cycles through asyncio.wait, wait_for, shield, a TaskGroup and a nested gather are named; a property-backed lock state is unknown; a failed task shows its exception; a task of a shared name is set by its address" {
+@test "hard tasks: Condition and Semaphore waits; a name with control characters is escaped everywhere; cycles through asyncio.wait, wait_for, shield, a TaskGroup and a nested gather are named; a property-backed lock state is unknown; a failed task shows its exception; a task of a shared name is set by its address" {
     gdb_session "$(sample tasktricks.py)" <<'EOF'
 break getppid
 run
@@ -211,6 +211,8 @@ EOF
     assert_line --regexp '^Task "nest" at 0x[0-9a-f]+ \(pending\) waits for gather\("leaf", "Task-[0-9]+"\): 2 of 2 pending$'
     assert_line --regexp "^Task \"plock\" at 0x[0-9a-f]+ \(pending\) waits in asyncio\.Lock\.acquire\(\) on PLock \`lock\` \(state unknown, 1 waiting\)$"
     assert_line --regexp '^Task "failed" at 0x[0-9a-f]+ \(finished\): raised ValueError: boom$'
+    assert_line --regexp '^Task "notified" at 0x[0-9a-f]+ \(pending\) waits in asyncio\.Condition\.wait\(\) on Condition `ready` \(its lock unlocked, 1 waiting\)$'
+    assert_line --regexp '^Task "sem" at 0x[0-9a-f]+ \(pending\) waits in asyncio\.Semaphore\.acquire\(\) on Semaphore `gate` \(value 0, 1 waiting\)$'
     for pair in 'a b' 'c d' 'e f' 'parent child' 'nest leaf'; do
         set -- $pair
         grep -Eq "^Deadlock: task \"($1|$2)\" waits for task \"($1|$2)\", which waits for task \"($1|$2)\"\." <<<"$output" ||

@@ -68,7 +68,7 @@ EOF
     check_deadlock yes
 }
 
-@test "hard waits: the second item of a with, a pure-Python RLock, entering a Condition, SimpleQueue.get, a child process, a form feed above in the file, a lock expression that no longer gives the lock" {
+@test "hard waits: the second item of a with, a pure-Python RLock, entering a Condition, SimpleQueue.get, a child process, a socket, select, a form feed above in the file, a lock expression that no longer gives the lock" {
     bt_all threadtricks.py
     assert_success
     refute_traceback
@@ -77,6 +77,8 @@ EOF
     assert_line --regexp '^    waiting for: the lock of Condition `cond` \(a global\), entering it, held by Thread 1 \(LWP [0-9]+\) "MainThread"$'
     assert_line '    waiting for: SimpleQueue.get() on SimpleQueue `sq`'
     assert_line '    waiting for: a wait for a child process in `os.waitpid(self.pid, wait_flags)`'
+    assert_line '    waiting for: a socket call in `near.recv(1)`'
+    assert_line '    waiting for: select/poll in `select.select([rfd], [], [])`'
     if [ -n "${PYHOOK_NODEBUG_DIR:-}" ]; then
         # Without CPython's debug information the lock is the expression's
         # value, which main has replaced with a free RLock: not claimed.
@@ -85,7 +87,7 @@ EOF
         # With it, rlock_acquire's own 'self': the lock really waited on.
         assert_line --regexp '^    waiting for: RLock `held` \(a global\), held by Thread 1 \(LWP [0-9]+\) "MainThread"$'
     fi
-    [ "$(grep -c '^    waiting for: ' <<<"$output")" -eq 6 ] || fail "not 6 waits"
+    [ "$(grep -c '^    waiting for: ' <<<"$output")" -eq 8 ] || fail "not 8 waits"
     refute_output --partial "Deadlock"
     assert_equal "$(program_output)" "threadtricks done"
 }
