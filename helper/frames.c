@@ -71,10 +71,16 @@ frame_variable (const struct py_api *api, py_object *frame, py_object *name,
   py_object *value = NULL;
   py_object *code = api->PyFrame_GetCode (frame);
   struct code_vars cv;
-  int optimized = 0;
+  int optimized = 0, local = 0;
   if (code_vars_load (api, code, &cv) == HOOK_OK)
     {
       optimized = cv.optimized;
+      /* A variable of the function that is unbound is not its global of
+         the same name: Python raises UnboundLocalError there.  */
+      local = optimized
+              && (names_index (api, cv.varnames, name) >= 0
+                  || names_index (api, cv.cellvars, name) >= 0
+                  || names_index (api, cv.freevars, name) >= 0);
       code_vars_release (api, &cv);
     }
   api->Py_DecRef (code);
@@ -89,7 +95,7 @@ frame_variable (const struct py_api *api, py_object *frame, py_object *name,
     api->Py_DecRef (view);
   if (optimized)
     locals_put_back (api, &kept);
-  if (value == NULL)
+  if (value == NULL && !local)
     {
       py_object *globals = api->PyFrame_GetGlobals (frame);
       py_object *found = globals ? obj_dict_find (api, globals, utf8) : NULL;

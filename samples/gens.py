@@ -29,6 +29,11 @@ async def job(x):
     return y + 1
 
 
+# A global generator that main() shadows with a local of the same name,
+# unbound at the stop: --of later must not reach the global.
+later = counter(3)
+
+
 def main():
     gen = counter(10)
     next(gen)
@@ -40,6 +45,8 @@ def main():
         co.send(None)
     except StopIteration as done:
         print("job", done.value)
+    later = None
+    return later
 
 
 main()

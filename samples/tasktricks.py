@@ -10,6 +10,14 @@ main() starts, then stops in os.getppid() (`break getppid`):
   "nest"      awaits gather(gather(task "leaf"), sleep(30)); "leaf" awaits nest
   "plock"     waits for `plocked`, a Lock subclass whose _locked is a property
   "failed"    raised ValueError('boom'); "worker" twice, each with a local v
+  "timed"     awaits task "timed2" inside `async with asyncio.timeout(60)`;
+              "timed2" awaits timed: a deadlock that lasts until the timeout
+  "wt"        asyncio.wait([wt2], timeout=60); "wt2" awaits wt: the same
+  "fc"        asyncio.wait([fc2, sleeper], return_when=FIRST_COMPLETED);
+              "fc2" awaits fc: no deadlock (the sleep ends it)
+  "hint"      awaits later(T["hint2"]), a future main completes; "hint2"
+              awaits hint: no deadlock, the source only names hint2
+  "woken"     sleeping 30 s, cancelled by main just before the stop
   "notified"  waits in `ready.wait()` on asyncio.Condition `ready`
   "sem"       waits in `async with gate:` on asyncio.Semaphore `gate` (value 0)
 Then main sets `released` (plock's holder lets go), notifies `ready`,
@@ -93,6 +101,46 @@ async def plock(lock):
         pass
 
 
+async def timed():
+    async with asyncio.timeout(60):
+        await T["timed2"]
+
+
+async def timed2():
+    await T["timed"]
+
+
+async def wt():
+    await asyncio.wait([T["wt2"]], timeout=60)
+
+
+async def wt2():
+    await T["wt"]
+
+
+async def fc():
+    await asyncio.wait([T["fc2"], T["evil\n\x1b[31mname"]], return_when=asyncio.FIRST_COMPLETED)
+
+
+async def fc2():
+    await T["fc"]
+
+
+LATER = None
+
+
+def later(task):
+    return LATER
+
+
+async def hint():
+    await later(T["hint2"])
+
+
+async def hint2():
+    await T["hint"]
+
+
 async def notified(ready):
     async with ready:
         await ready.wait()
@@ -113,10 +161,15 @@ async def worker(v):
 
 
 async def main():
+    global LATER
+    LATER = asyncio.get_running_loop().create_future()
     make = asyncio.create_task
     for name, fn in (("evil\n\x1b[31mname", sleeper), ("waitfor", waitfor), ("a", a), ("b", b),
                      ("c", c), ("d", d), ("e", e), ("f", f), ("parent", parent),
-                     ("nest", nest), ("leaf", leaf), ("failed", failed)):
+                     ("nest", nest), ("leaf", leaf), ("failed", failed),
+                     ("timed", timed), ("timed2", timed2), ("wt", wt), ("wt2", wt2),
+                     ("fc", fc), ("fc2", fc2), ("hint", hint), ("hint2", hint2),
+                     ("woken", sleeper)):
         T[name] = make(fn(), name=name)
     plocked, released = PLock(), asyncio.Event()
     make(holder(plocked, released), name="holder")
@@ -125,7 +178,9 @@ async def main():
     ready, gate = asyncio.Condition(), asyncio.Semaphore(0)
     waiters = [make(notified(ready), name="notified"), make(sem(gate), name="sem")]
     await asyncio.sleep(0.1)
+    T["woken"].cancel()
     os.getppid()  # break getppid
+    LATER.set_result(None)
     released.set()
     async with ready:
         ready.notify_all()

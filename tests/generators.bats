@@ -27,7 +27,8 @@ gens() {
 
 @test "--of refuses what is not a generator, a name that is not bound, an attribute as NAME, clearly; nothing changes" {
     gens "py-hook-locals --of nothing" "py-hook-locals --of os" "py-hook-set --of gen gen.x 1" \
-        "py-hook-locals --of" "py-hook-set --of gen nope 1"
+        "py-hook-locals --of" "py-hook-set --of gen nope 1" "py-hook-locals --of later" \
+        "py-hook-locals --of later --memory" "py-hook-set --of later n 2"
     refute_traceback
     [[ "$stderr" == *"'nothing' is neither a bound variable of this frame nor a global of its module"* ]] ||
         fail "unbound name not refused"
@@ -35,6 +36,10 @@ gens() {
     [[ "$stderr" == *"--of and --task take a variable name as NAME"* ]] || fail "attribute NAME not refused"
     [[ "$stderr" == *"--of needs the name of a variable"* ]] || fail "missing VAR not refused"
     [[ "$stderr" == *"'nope' is not a variable of this frame"* ]] || fail "unknown NAME not refused"
+    # main's local 'later' is unbound: the global generator of that name is
+    # not main's, by either path.
+    [ "$(grep -c "'later' is neither a bound variable of this frame nor a global of its module" <<<"$stderr")" -eq 3 ] ||
+        fail "an unbound local reached the global of its name"
     assert_equal "$(program_output)" "$(printf 'rest [1, 2, 3, 4, 5, 6, 7, 8, 9]\njob 11')"
 }
 

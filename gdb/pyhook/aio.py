@@ -64,6 +64,8 @@ class Task:
         self.note = None  # what is missing from the chain
         self.waits = None  # what it waits for, a sentence
         self.waits_on = []  # the tasks it waits for (addresses)
+        self.timed = None  # 'timeout in N s' when a timeout will end its wait
+        self.interp = 0  # the address of the interpreter whose asyncio has it
 
 
 class Loop:
@@ -93,6 +95,8 @@ class Tasks:
         self.imported = False
         self.live = not target.is_core()
         self._threads = None
+        self._timeouts = None
+        self._asyncio_dir = None
         registry = []
         for interp in rt.interpreters:
             module = self.r.dict_get(interp.modules, "asyncio.tasks") if interp.modules else 0
@@ -104,11 +108,11 @@ class Tasks:
                                 ("_eager_tasks", True)):
                 holder = self.r.dict_get(ns, name)
                 if holder:
-                    registry += [(t, eager) for t in self._members(holder)]
+                    registry += [(t, eager, interp) for t in self._members(holder)]
             current = self.r.dict_get(ns, "_current_tasks")
             self.current = dict(self.r.dict_items(current)) if current else {}
         loops = {}
-        for address, eager in registry:
+        for address, eager, interp in registry:
             if address in self.tasks:
                 continue
             task = self._task(address)
@@ -119,6 +123,7 @@ class Tasks:
                 task.error = "a %s registered as a task, not an asyncio Task: py-hook cannot " \
                     "read it" % self.r.type_name(self.r.type_of(address))
             task.eager = eager
+            task.interp = interp.address
             self.tasks[address] = task
             loop = loops.get(task.loop)
             if loop is None:
@@ -310,8 +315,10 @@ class Tasks:
         of asyncio's, else None."""
         frame = self.cor.frame(address, 0)
         path = frame.filename.replace("\\", "/")
-        base = path.rsplit("/", 1)[-1]
-        if "/asyncio/" in path and base in _LIBRARY_FILES:
+        directory, _, base = path.rpartition("/")
+        if self._asyncio_dir is None:
+            self._asyncio_dir = self.reach.module_dir("asyncio") or ""
+        if directory == self._asyncio_dir and base in _LIBRARY_FILES:
             return base, frame.function
         return None
 
@@ -326,9 +333,16 @@ class Tasks:
             task.waits = "has not started: it runs when the loop next gets to it"
             return
         waiter = task.waiter
+        if waiter and self._waiter_done(waiter):
+            task.waits = "is ready to run: what it waited for is done%s, so the loop resumes " \
+                "it at its next step" % (" (cancelled)" if task.cancelling else "")
+            return
+        task.timed = self._deadline(task)
         if waiter and waiter in self.tasks:
             task.waits_on = [waiter]
             task.waits = 'waits for task "%s"' % self.tasks[waiter].name
+            if task.timed:
+                task.waits += " (%s)" % task.timed
             return
         # The innermost run of asyncio's own frames says what the wait is.
         known, user = None, None
@@ -343,6 +357,8 @@ class Tasks:
             self._current = task
             task.waits = self._describe(known[0], known[1], user)
             if task.waits:
+                if task.timed and "timeout" not in task.waits:
+                    task.waits += " (%s)" % task.timed
                 return
         if waiter:
             task.waits = self._future_text(task, waiter, user)
@@ -350,6 +366,47 @@ class Tasks:
             task.waits = "awaits a %s" % self.r.type_name(self.r.type_of(task.leaf))
         else:
             task.waits = "is ready to run: the loop runs it at its next step"
+
+    def _waiter_done(self, waiter):
+        """Whether the future a task waits on is done already: the task is
+        scheduled to run (a cancel, a result set just now)."""
+        if waiter in self.tasks:
+            return self.tasks[waiter].state not in ("pending", "?")
+        state = self.future_state(waiter)[0]
+        return state is not None and state != "pending"
+
+    def _deadline(self, task):
+        """'timeout in N s' (or 'timeout at loop time T' in a core file) when
+        an asyncio.timeout() context (also wait_for's, on 3.12+) will cancel
+        TASK: a TimerHandle in its loop's _scheduled whose callback is a
+        bound method of a Timeout whose _task is TASK."""
+        if self._timeouts is None:
+            self._timeouts = {}
+            r = self.r
+            for loop in self.loops:
+                scheduled = self.reach.attr(loop.address, "_scheduled") if loop.address else 0
+                if not scheduled or r.type_of(scheduled) != r.types["list"]:
+                    continue
+                n = _u64(scheduled + 16)
+                if not 0 < n < 1 << 24:
+                    continue
+                for handle in struct.unpack("<%dQ" % n, _mem(_u64(scheduled + 24), 8 * n)):
+                    callback = self.reach.attr(handle, "_callback")
+                    if not callback or r.type_of(callback) != r.types["method"]:
+                        continue
+                    owner = _u64(callback + 24)  # PyMethodObject.im_self
+                    if r.type_name(r.type_of(owner)) != "Timeout":
+                        continue
+                    victim = self.reach.attr(owner, "_task")
+                    when = self.reach.attr(handle, "_when")
+                    if victim and when and r.type_of(when) == r.types["float"]:
+                        self._timeouts[victim] = r.float(when)
+        due = self._timeouts.get(task.address)
+        if due is None:
+            return None
+        if self.live:
+            return "timeout in %.1f s" % max(0.0, due - time.monotonic())
+        return "timeout at loop time %.1f" % due
 
     def _children(self, gathering, depth=0):
         """The futures a _GatheringFuture waits for, nested gathers opened."""
@@ -396,9 +453,15 @@ class Tasks:
         text = "waits for a %s (%s) at 0x%x" % (tp_name, state, waiter)
         # The awaiting frame's own expression may name the tasks behind the
         # future (asyncio.shield(task), a callback's future...).
-        behind = self._tasks_in_source(user, task)
-        if behind:
-            task.waits_on = behind
+        behind, shielded = self._tasks_in_source(user, task)
+        if shielded:
+            # await asyncio.shield(T): the outer future ends when T does.
+            task.waits_on = shielded
+            text += ", from `%s`: task %s, shielded" % (self._source_of(user),
+                                                      self._task_names(shielded))
+        elif behind:
+            # Only a hint: the expression names these tasks, it may not
+            # wait for them (a task passed to a function as an argument).
             text += ", from `%s`, which names task%s %s" % (
                 self._source_of(user), "" if len(behind) == 1 else "s", self._task_names(behind))
         return text
@@ -412,32 +475,44 @@ class Tasks:
         return " ".join(text.split()) if text else None
 
     def _tasks_in_source(self, address, task):
-        """The pending tasks (other than TASK) that the names, attribute
+        """(the pending tasks other than TASK that the names, attribute
         chains and constant subscripts in the current instruction of the
-        frame at ADDRESS evaluate to, read from memory."""
+        frame at ADDRESS evaluate to, read from memory; those of them passed
+        to shield())."""
         if not address:
-            return []
+            return [], []
         text = self._source_of(address)
         if not text:
-            return []
+            return [], []
         try:
             tree = ast.parse(text.strip(), mode="eval")
         except (SyntaxError, ValueError, RecursionError, MemoryError):
             try:
                 tree = ast.parse(text.strip())
             except (SyntaxError, ValueError, RecursionError, MemoryError):
-                return []
+                return [], []
         names = self.reach.names(address)
-        found = []
-        for node in ast.walk(tree):
+        found, shielded = [], []
+
+        def task_of(node):
             try:
                 value = explain.resolve(self.r, names, self.reach.globals_of(address), node)
             except (Unreadable, KeyError):
-                continue
-            if value in self.tasks and value != task.address and value not in found and \
-                    self.tasks[value].state == "pending":
+                return 0
+            return value if value in self.tasks and value != task.address and \
+                self.tasks[value].state == "pending" else 0
+
+        for node in ast.walk(tree):
+            value = task_of(node)
+            if value and value not in found:
                 found.append(value)
-        return found
+            if isinstance(node, ast.Call) and node.args and (
+                    isinstance(node.func, ast.Name) and node.func.id == "shield" or
+                    isinstance(node.func, ast.Attribute) and node.func.attr == "shield"):
+                value = task_of(node.args[0])
+                if value and value not in shielded:
+                    shielded.append(value)
+        return found, shielded
 
     def _describe(self, kind, address, user):
         """The sentence for a wait in the asyncio function at ADDRESS, called
@@ -461,14 +536,20 @@ class Tasks:
             return "yields to the loop once (asyncio.sleep(0))"
         obj = names.get("self")
         if kind == "wait":
-            # asyncio.wait(): its _wait() holds the set of futures, fs.
+            # asyncio.wait(): its _wait() holds the set of futures, fs, its
+            # timeout and return_when.
             fs = names.get("fs")
             items = list(self.r.set_keys(fs)) if fs and \
                 self.r.type_of(fs) in (self.r.types["set"], self.r.types["frozenset"]) else []
-            return self._waits_for("asyncio.wait()", items)
+            when = self.reach.text(names.get("return_when")) if names.get("return_when") else None
+            first = when == "FIRST_COMPLETED" and \
+                len([f for f in items if self._pending(f)]) > 1
+            return self._waits_for("asyncio.wait()", items, self._timeout_of(names),
+                                   "the first" if first else None)
         if kind == "wait_for":
             fut = names.get("fut")
-            return self._waits_for("asyncio.wait_for()", [fut] if fut else [])
+            return self._waits_for("asyncio.wait_for()", [fut] if fut else [],
+                                   self._timeout_of(names))
         if kind == "taskgroup":
             tasks = self.reach.attr(obj, "_tasks") if obj else 0
             items = list(self.r.set_keys(tasks)) if tasks and \
@@ -487,15 +568,32 @@ class Tasks:
         state = self._state_of(kind, obj)
         return text + (" (%s)" % state if state else "")
 
-    def _waits_for(self, what, futures):
+    def _waits_for(self, what, futures, timed=None, first=None):
         """'waits in WHAT for task "a", task "b"' for the pending FUTURES,
-        recorded as the task's waits_on; None when none is a task."""
+        recorded as the task's waits_on (with TIMED, its timeout, kept for
+        the deadlock paragraph); None when none is a task.  FIRST: it waits
+        only for the first of them to finish (no edge of a cycle)."""
         pending = [f for f in futures if f in self.tasks and self.tasks[f].state == "pending"]
         if not pending:
             return None
-        self._current.waits_on = pending
-        return "waits in %s for task%s %s" % (what, "" if len(pending) == 1 else "s",
-                                              self._task_names(pending))
+        task = self._current
+        if not first:
+            task.waits_on = pending
+        if timed:
+            task.timed = timed
+        return "waits in %s for %s%s %s%s" % (
+            what, first + " of " if first else "", "task" if len(pending) == 1 else "tasks",
+            self._task_names(pending), " (%s)" % timed if timed else "")
+
+    def _timeout_of(self, names):
+        """'timeout N s' for a frame's 'timeout' argument (None: no timeout)."""
+        value = names.get("timeout")
+        if not value or value == self.r.constants["None"]:
+            return None
+        tp = self.r.type_of(value)
+        if tp in (self.r.types["int"], self.r.types["float"]):
+            return "timeout %s s" % self.reach.number(value)
+        return "with a timeout"
 
     def _flag(self, obj, name, yes, no):
         """YES or NO as OBJ.NAME is True or False; 'state unknown' for
@@ -521,7 +619,8 @@ class Tasks:
             return ", ".join(x for x in (held, tail) if x)
         if kind == "semaphore":
             value = self.reach.attr(obj, "_value")
-            held = "value %s" % self.reach.number(value) if value else ""
+            held = "value %s" % self.reach.number(value) if value and r.type_of(value) in (
+                r.types["int"], r.types["float"]) else "value unknown"
             return ", ".join(x for x in (held, tail) if x)
         if kind in ("get", "put", "join"):
             items = self.reach.count(self.reach.attr(obj, "_queue"))
@@ -569,8 +668,14 @@ class Tasks:
         parts = ["task %s waits for task %s" % (names[0], names[1 % len(names)])]
         for i in range(1, len(names)):
             parts.append("which waits for task %s" % names[(i + 1) % len(names)])
-        return ("Deadlock: %s. None of these %d tasks can finish until one of them is "
-                "cancelled." % (", ".join(parts), len(cycle)))
+        timed = [self.tasks[a] for a in cycle if self.tasks[a].timed]
+        if timed:
+            end = "It lasts until the %s of %s runs out." % (
+                " or ".join(t.timed for t in timed),
+                " or ".join('task "%s"' % view.printable(t.name) for t in timed))
+        else:
+            end = "None of these %d tasks can finish until one of them is cancelled." % len(cycle)
+        return "Deadlock: %s. %s" % (", ".join(parts), end)
 
 
 def gdb_threads():
@@ -582,7 +687,7 @@ def find(tasks, name):
     """The task named NAME (or whose address is NAME, 0x...), or raises
     KeyError with the names there are."""
     matches = [t for t in tasks.tasks.values() if t.name == name]
-    if not matches and name.startswith("0x"):
+    if not matches and name.lower().startswith("0x"):
         try:
             matches = [tasks.tasks[int(name, 16)]]
         except (ValueError, KeyError):

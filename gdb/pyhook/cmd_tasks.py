@@ -119,10 +119,10 @@ def render(tasks, with_locals):
                       "" if n == 1 else "s"))
         for task in loop.tasks:
             line = task_title(task)
-            if task.state != "pending":
-                line += _outcome(tasks, task)
-            elif task.error:
+            if task.error:
                 line += ": " + view.printable(task.error)
+            elif task.state != "pending":
+                line += _outcome(tasks, task)
             elif task.waits:
                 line += " " + view.printable(task.waits)
             out.append(line + "\n")

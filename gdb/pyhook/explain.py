@@ -23,7 +23,9 @@ import stat
 import struct
 import tokenize
 
-from . import exceptions, objects, pyframes, view
+import gdb
+
+from . import exceptions, objects, pyframes, target, view
 from .model import Variable
 from .objects import Unreadable, _mem, _u64
 
@@ -313,6 +315,9 @@ def explain(rt, tstate, index, limit):
         except OSError as e:
             tree, source = None, []
             note = "source not available: %s: %s" % (frame.filename, e.strerror)
+        if source and changed_since_start(frame.filename):
+            note = ("source changed: %s was modified after the program started, so its lines "
+                    "may not be what runs" % frame.filename)
         if source and not 1 <= frame.line <= len(source):
             note = "source not available: %s has no line %d" % (frame.filename, frame.line)
         elif source:
@@ -347,7 +352,7 @@ def explain(rt, tstate, index, limit):
                 continue
             if not value:
                 if kind == "name":
-                    if part in names or not globals_ or _is_local(walker, tstate, index, part):
+                    if part in names or not globals_ or is_local(walker, tstate, index, part):
                         rows.append((text, Variable(text, "local", "unbound", "", "", "0")))
                     continue  # a builtin, or not defined: not shown
                 rows.append((text, "not found without running code"))
@@ -360,15 +365,44 @@ def explain(rt, tstate, index, limit):
     return Explained(frame, lines, note, caught, rows)
 
 
+def _process_start(pid):
+    """When process PID started (seconds since the epoch), from /proc, or
+    None (a core file, another machine)."""
+    try:
+        with open("/proc/stat") as f:
+            boot = next(int(line.split()[1]) for line in f if line.startswith("btime "))
+        with open("/proc/%d/stat" % pid) as f:
+            ticks = int(f.read().rsplit(")", 1)[1].split()[19])
+        return boot + ticks / os.sysconf("SC_CLK_TCK")
+    except (OSError, ValueError, IndexError, StopIteration):
+        return None
+
+
+def changed_since_start(filename):
+    """Whether FILENAME was modified after the process started: its text is
+    then not what the running code was compiled from."""
+    inferior = gdb.selected_inferior()
+    if not inferior.pid or target.is_core():
+        return False
+    start = _process_start(inferior.pid)
+    try:
+        return start is not None and os.stat(view.source_path(filename)).st_mtime > start + 1
+    except OSError:
+        return False
+
+
 def segment(filename, positions):
     """The source text POSITIONS (from Code.positions) span in FILENAME, or
-    None where the file or the columns are not there."""
+    None where the file or the columns are not there, or the file changed
+    after the process started."""
     if positions is None or positions[2] is None or positions[3] is None:
         return None
     line, end_line, col, end_col = positions
     try:
         _, lines = _source(filename)
     except OSError:
+        return None
+    if changed_since_start(filename):
         return None
     if not 1 <= line <= end_line <= len(lines):
         return None
@@ -404,7 +438,7 @@ def data_descriptor(reader, value):
     return bool(_Resolver(reader, {}, 0)._descriptor(value, data=True))
 
 
-def _is_local(walker, tstate, index, name):
+def is_local(walker, tstate, index, name):
     """Whether NAME is a variable of frame INDEX's code (bound or not)."""
     for i, (_, _, code) in enumerate(walker.chain(tstate)):
         if i == index:

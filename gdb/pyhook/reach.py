@@ -3,6 +3,7 @@ their __dict__, a slot or their class), the variables and globals of a
 frame, and the name a frame knows an object by.  For py-hook-tasks and the
 waits of py-hook-bt --all; nothing here runs code of the target."""
 
+import os
 import struct
 
 from . import explain
@@ -47,6 +48,23 @@ class Reach:
                 (0 if slot else on_class)
         except Unreadable:
             return 0
+
+    def module_dir(self, name):
+        """The directory of module NAME's file (its __file__, from
+        sys.modules of any interpreter), or None: where the standard
+        library's own frames come from, as opposed to a program's module of
+        the same name."""
+        r = self.r
+        for interp in self.walker.rt.interpreters:
+            try:
+                module = r.dict_get(interp.modules, name) if interp.modules else 0
+                path = r.dict_get(r.module_dict(module), "__file__") if module else 0
+                text = self.text(path) if path else None
+            except Unreadable:
+                text = None
+            if text:
+                return os.path.dirname(text.replace("\\", "/"))
+        return None
 
     def none(self, obj):
         return 0 if obj == self.r.constants["None"] else obj

@@ -12,7 +12,7 @@ they are.  Both paths give the same model objects and the same text.
 
 import gdb
 
-from . import abi, aio, coroutines, inferior, layout, objects, pyframes, runtime, safety, view
+from . import abi, aio, coroutines, explain, inferior, layout, objects, pyframes, runtime, safety, view
 from .target import require_stopped_process
 from .errors import PyHookError, fail
 from .model import Frame, Snapshot, Variable
@@ -138,7 +138,10 @@ def generator_frame(index, var, with_locals=False, force=False, memory=False):
     try:
         with objects.cached():
             _, names, globals_ = walker.scope(ts, index)
-            value = names.get(var) or walker.reader.dict_get(globals_, var)
+            value = names.get(var)
+            # An unbound variable of the function is not its global.
+            if not value and not explain.is_local(walker, ts, index, var):
+                value = walker.reader.dict_get(globals_, var)
             if not value:
                 raise fail("'%s' is neither a bound variable of this frame nor a global of its "
                            "module" % view.printable(var))
@@ -216,9 +219,27 @@ def task(name, level=None):
     return tasks, found
 
 
+def _other_interpreter(found):
+    """Why a call cannot reach task FOUND (it belongs to another interpreter
+    than the selected thread's: the helper's objects would be freed by the
+    wrong allocator), or None."""
+    _, thread = require_stopped_process()
+    rt = read_runtime()
+    ts = rt.thread_for_lwp(thread.ptid[1])
+    if ts is not None and found.interp and ts.interp.address != found.interp:
+        return ('task "%s" belongs to another interpreter (0x%x) than thread %d\'s; select a '
+                'thread of that interpreter first' % (view.printable(found.name), found.interp,
+                                                       thread.num))
+    return None
+
+
 def task_gen(found, level, command):
     """The address of the coroutine or generator at LEVEL of task FOUND, for
-    a call; raises PyHookError for a plain function frame of a running task."""
+    a call; raises PyHookError for a plain function frame of a running task,
+    or a task of another interpreter."""
+    other = _other_interpreter(found)
+    if other:
+        raise fail(other)
     gen = found.gens[level]
     if gen is None:
         thread, at = found.thread
@@ -234,6 +255,10 @@ def task_frame(name, level, with_locals=False, force=False, memory=False):
     be made (HOOK_REQ_OBJECT), else read from memory, saying why."""
     tasks, found = task(name, level)
     gen = found.gens[level]
+    other = _other_interpreter(found)
+    if other and not memory:
+        gdb.write("py-hook: read from memory: %s\n" % other)
+        memory = True
     if not memory and gen is not None:
         try:
             frame = _object_frame(0, b"%x" % gen.address, abi.HOOK_REQ_OBJECT, with_locals,

@@ -88,9 +88,10 @@ class Wait:
     deadlock paragraph, followed by OWNER; TIMED: how its timeout reads
     ('timeout 4') when it has one, else None."""
 
-    def __init__(self, text, owner=None, obj=0, phrase="", timed=None):
+    def __init__(self, text, owner=None, obj=0, phrase="", timed=None, guessed=None):
         self.text, self.owner, self.obj, self.phrase = text, owner, obj, phrase
         self.timed = timed
+        self.guessed = guessed  # the source a lock was found from, without debug information
         if timed:
             self.text += " (%s)" % timed
 
@@ -152,6 +153,7 @@ class Waits:
         self.names = names or {}
         self.waits = {}  # gdb thread number -> Wait
         self.cycles = []
+        self._stdlib = None
 
     def read(self, thread, ts, gil):
         """The Wait of THREAD (or None), given its threadinfo.GilState GIL."""
@@ -172,10 +174,15 @@ class Waits:
 
     def _library(self, frames, thread):
         known, user = None, None
+        if self._stdlib is None:
+            self._stdlib = self.reach.module_dir("threading") or ""
         for address, head, code in frames:
             path = code.filename.replace("\\", "/")
-            base = path.rsplit("/", 1)[-1]
-            if base not in _LIBRARY_FILES or ("/" not in path and not path.startswith("<")):
+            directory, _, base = path.rpartition("/")
+            # Only the standard library's own files, not a program's
+            # module of the same name.
+            if base not in _LIBRARY_FILES or (directory != self._stdlib and
+                                              not path.startswith("<frozen ")):
                 user = address
                 break
             kind = _LIBRARY.get((base, code.qualname))
@@ -290,7 +297,8 @@ class Waits:
             self.r.type_name(self.r.type_of(obj))
         return Wait("%s %s%s" % (cls, label, self._lock_state(obj, thread)),
                     self._owner(obj, thread), obj, "waits for %s %s, held by" % (cls, label),
-                    self._call_timeout(node, address, code))
+                    self._call_timeout(node, address, code),
+                    guessed=None if c_lock else label)
 
     def _namespace(self, address, code):
         names = self.reach.names(address)
@@ -457,6 +465,12 @@ class Waits:
                 " or ".join(labels[n] for n in timed))
         else:
             end = "None of these %d threads can go on." % len(cycle)
+        guessed = [num for num in cycle if self.waits[num].guessed]
+        if guessed:
+            end += (" (Without CPython's debug information, py-hook took the lock %s waits for "
+                    "from the current value of %s in its source; if the program rebinds it, "
+                    "check it.)" % (" and ".join(labels[n] for n in guessed),
+                                    " and ".join(self.waits[n].guessed for n in guessed)))
         return "Deadlock: %s. %s" % (", ".join(parts), end)
 
 
