@@ -1,6 +1,6 @@
 """Six threads, each waiting in its own way, for py-hook-bt --all.
 Threads, in the order they start (gdb numbers them 2 to 6 after main, 1):
-  "sleeper"   time.sleep(0.05) in a loop           (GIL released)
+  "sleeper"   time.sleep() in a loop, 1.5 s first    (GIL released)
   "locker"    a threading.Lock main holds           (GIL released)
   "queuer"    queue.Queue.get()                     (GIL released)
   "eventer"   threading.Event.wait()                (GIL released)
@@ -20,14 +20,14 @@ stop = threading.Event()
 lock = threading.Lock()
 jobs = queue.Queue()
 event = threading.Event()
-ready = threading.Barrier(6)
+ready, naps = threading.Barrier(6), [1.5]  # the sleeper's first nap outlasts the stop
 
 
 def sleeper():
     mine = "sleeper"
     ready.wait()
     while not stop.is_set():
-        time.sleep(0.05)
+        time.sleep(naps.pop() if naps else 0.05)
     return mine
 
 

@@ -15,7 +15,7 @@ bt_all() {
     bt_all waits.py
     assert_success
     refute_traceback
-    assert_line '    waiting for: a sleep in `time.sleep(0.05)`'
+    assert_line '    waiting for: a sleep in `time.sleep(naps.pop() if naps else 0.05)`'
     assert_line '    waiting for: Lock `lock` (a Lock records no owner)'
     assert_line '    waiting for: Queue.get() on Queue `jobs` (a global) (0 items)'
     assert_line '    waiting for: Event.wait() on Event `event` (a global) (not set)'
