@@ -467,10 +467,11 @@ class Waits:
             end = "None of these %d threads can go on." % len(cycle)
         guessed = [num for num in cycle if self.waits[num].guessed]
         if guessed:
-            end += (" (Without CPython's debug information, py-hook took the lock %s waits for "
-                    "from the current value of %s in its source; if the program rebinds it, "
-                    "check it.)" % (" and ".join(labels[n] for n in guessed),
-                                    " and ".join(self.waits[n].guessed for n in guessed)))
+            end += (" (Without CPython's debug information, py-hook found the lock%s from the "
+                    "current value of %s in the source; if the program rebinds %s, check.)"
+                    % ("s" if len(guessed) > 1 else "",
+                       " and ".join(self.waits[n].guessed for n in guessed),
+                       "them" if len(guessed) > 1 else "it"))
         return "Deadlock: %s. %s" % (", ".join(parts), end)
 
 
