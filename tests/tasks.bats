@@ -251,3 +251,32 @@ EOF
     assert_line "delay = 30  (int, arg)"
     assert_equal "$(program_output)" "$UNEDITED"
 }
+
+@test "py-hook-set --task under pressure: an EXPR that sleeps past call-timeout and one that raises are refused cleanly, one that forks stores its value in the parent while the child exits; then an edit works and the task resumes with it" {
+    tasks_session "set py-hook call-timeout 1" \
+        "py-hook-set --task looper done __import__('time').sleep(5)" \
+        "py-hook-set --task looper done 1 / 0" \
+        "py-hook-set --task looper done __import__('os').fork() < 0" \
+        "py-hook-locals --task looper" "py-hook-set --task looper done True"
+    refute_traceback
+    [[ "$stderr" == *"call-timeout"* ]] || fail "the sleeping EXPR was not ended by call-timeout"
+    [[ "$stderr" == *"ZeroDivisionError"* ]] || fail "the raising EXPR was not reported"
+    [[ "$(program_errors)" == *"py-hook: this process was forked by an expression evaluated from gdb; it exits at once (status 86)"* ]] ||
+        fail "the forked child did not say why it exits"
+    # The parent stored fork() < 0, False: done is still False before the edit.
+    [ "$(grep -cx "done = False  (bool)" <<<"$output")" -eq 2 ] || fail "done changed before the edit"
+    assert_line "done = True  (bool)"
+    run program_output
+    assert_line --regexp '^looper done after [0-9]+ rounds$'
+    assert_line "tasks done"
+}
+
+@test "the program killed from outside while py-hook-set --task runs a sleeping EXPR: one py-hook line, no traceback" {
+    signal_program_after KILL 4 tasks.py
+    tasks_session "py-hook-set --task looper done __import__('time').sleep(60)" "py-hook-tasks"
+    refute_traceback
+    [[ "$stderr" == *"the program was killed (by a signal) during the call into libhookhelper.so"* ]] ||
+        fail "no report of the kill"
+    [[ "$stderr" == *"there is no process"* ]] || fail "a process was still there"
+    assert_equal "$(program_output)" ""
+}
