@@ -544,12 +544,12 @@ class Tasks:
             when = self.reach.text(names.get("return_when")) if names.get("return_when") else None
             first = when == "FIRST_COMPLETED" and \
                 len([f for f in items if self._pending(f)]) > 1
-            return self._waits_for("asyncio.wait()", items, self._timeout_of(names),
+            return self._waits_for("asyncio.wait()", items, self.reach.timeout(names.get("timeout")),
                                    "the first" if first else None)
         if kind == "wait_for":
             fut = names.get("fut")
             return self._waits_for("asyncio.wait_for()", [fut] if fut else [],
-                                   self._timeout_of(names))
+                                   self.reach.timeout(names.get("timeout")))
         if kind == "taskgroup":
             tasks = self.reach.attr(obj, "_tasks") if obj else 0
             items = list(self.r.set_keys(tasks)) if tasks and \
@@ -585,36 +585,19 @@ class Tasks:
             what, first + " of " if first else "", "task" if len(pending) == 1 else "tasks",
             self._task_names(pending), " (%s)" % timed if timed else "")
 
-    def _timeout_of(self, names):
-        """'timeout N s' for a frame's 'timeout' argument (None: no timeout)."""
-        value = names.get("timeout")
-        if not value or value == self.r.constants["None"]:
-            return None
-        tp = self.r.type_of(value)
-        if tp in (self.r.types["int"], self.r.types["float"]):
-            return "timeout %s s" % self.reach.number(value)
-        return "with a timeout"
-
-    def _flag(self, obj, name, yes, no):
-        """YES or NO as OBJ.NAME is True or False; 'state unknown' for
-        anything else (a property computes it, a subclass changed it)."""
-        value = self.reach.attr(obj, name)
-        return yes if value == self.r.constants["True"] else \
-            no if value == self.r.constants["False"] else "state unknown"
-
     def _state_of(self, kind, obj):
         r = self.r
         waiting = self.reach.count(self.reach.attr(obj, "_waiters"))
         tail = "%d waiting" % waiting if waiting else ""
         if kind == "lock":
-            held = self._flag(obj, "_locked", "locked", "unlocked")
+            held = self.reach.flag(obj, "_locked", "locked", "unlocked")
             return ", ".join(x for x in (held, tail) if x)
         if kind == "event":
-            held = self._flag(obj, "_value", "set", "not set")
+            held = self.reach.flag(obj, "_value", "set", "not set")
             return ", ".join(x for x in (held, tail) if x)
         if kind == "condition":
             lock = self.reach.attr(obj, "_lock")
-            held = "its lock " + self._flag(lock, "_locked", "locked", "unlocked") if lock \
+            held = "its lock " + self.reach.flag(lock, "_locked", "locked", "unlocked") if lock \
                 else "its lock unknown"
             return ", ".join(x for x in (held, tail) if x)
         if kind == "semaphore":

@@ -8,10 +8,8 @@ Where CPython keeps the exception being raised:
   exception object whose traceback field is the traceback so far.
 """
 
-import struct
-
 from . import render
-from .objects import Unreadable, _mem, _u64
+from .objects import Unreadable, _u64
 
 
 class InFlight:
@@ -40,21 +38,12 @@ class InFlight:
         return "%s: %s" % (self.type_name, self.message) if self.message else self.type_name
 
 
-def _tuple_items(reader, obj):
-    if not obj or reader.type_of(obj) != reader.types["tuple"]:
-        return []
-    size = _u64(obj + 16)
-    if size > 4096:
-        raise Unreadable("a tuple of %d items where an MRO was expected" % size)
-    return list(struct.unpack("<%dQ" % size, _mem(obj + 24, 8 * size))) if size else []
-
-
 def _class_names(reader, fields, tp):
     """Names each class of TP's MRO answers to: the short name, the full
     tp_name (module.name for static types) and module.qualname where the
     type's dict says __module__ (heap types)."""
     names = []
-    mro = _tuple_items(reader, _u64(tp + fields["type.mro"].offset)) or [tp]
+    mro = reader.mro(tp)
     for cls in mro:
         for name in [reader.type_name(cls)] + reader.full_type_names(cls):
             if name not in names:
@@ -72,11 +61,11 @@ def _message(reader, fields, value, names):
         if kind == reader.types["str"]:
             items = [value]  # 3.11, not normalized: the message itself
         elif kind == reader.types["tuple"]:
-            items = _tuple_items(reader, value)  # 3.11, not normalized: the args
+            items = reader.tuple_items(value, 4096)  # 3.11, not normalized: the args
         elif "BaseException" not in _class_names(reader, fields, kind):
             items = [value]  # 3.11, not normalized: the one argument
         else:
-            items = _tuple_items(reader, _u64(value + fields["exception.args"].offset))
+            items = reader.tuple_items(_u64(value + fields["exception.args"].offset), 4096)
         if len(items) == 1 and reader.type_of(items[0]) == reader.types["str"]:
             text = reader.str(items[0])
             if len(text) > 400:

@@ -279,12 +279,10 @@ class _Resolver:
         return not data and self._defines(mro, "__get__")
 
     def _mro(self, tp):
-        mro = _u64(tp + self.r.fields["type.mro"].offset)
-        if not mro or self.r.type_of(mro) != self.r.types["tuple"]:
-            return [tp]
-        size = _u64(mro + 16)
-        return list(struct.unpack("<%dQ" % size, _mem(mro + 24, 8 * size))) if 0 < size < 4096 \
-            else [tp]
+        try:
+            return self.r.mro(tp)
+        except Unreadable:
+            return [tp]  # a corrupt MRO: the class alone
 
     def item(self, obj, key):
         r = self.r

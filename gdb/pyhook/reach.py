@@ -66,6 +66,28 @@ class Reach:
                 return os.path.dirname(text.replace("\\", "/"))
         return None
 
+    def flag(self, obj, name, yes, no):
+        """YES or NO as OBJ.NAME is True or False; 'state unknown' for
+        anything else (a property computes it, a subclass changed it)."""
+        value = self.attr(obj, name)
+        return yes if value == self.r.constants["True"] else \
+            no if value == self.r.constants["False"] else "state unknown"
+
+    def timeout(self, value, none=None):
+        """'timeout N s' for a timeout argument read from memory; None when
+        it is absent, None or NONE (the value that means no timeout)."""
+        r = self.r
+        if not value or value == r.constants["None"]:
+            return None
+        tp = r.type_of(value)
+        if tp == r.types["int"]:
+            n = r.int(value)
+            return None if none is not None and n == none else "timeout %d s" % n
+        if tp == r.types["float"]:
+            n = r.float(value)
+            return None if none is not None and n == none else "timeout %g s" % n
+        return "with a timeout"
+
     def none(self, obj):
         return 0 if obj == self.r.constants["None"] else obj
 

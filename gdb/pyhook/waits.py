@@ -195,7 +195,7 @@ class Waits:
         obj = names.get("self")
         if not obj:
             return None
-        timed = self._timeout(names.get("timeout"))
+        timed = self.reach.timeout(names.get("timeout"))
         label = self.reach.name_for(obj, user)
         cls = self.r.type_name(self.r.type_of(obj))
         attr, count = self.reach.attr, self.reach.count
@@ -216,7 +216,7 @@ class Waits:
                         owner, obj, "waits for the import lock of module '%s', held by"
                         % view.printable(module))
         if kind == "pyrlock":
-            timed = self._timeout(names.get("timeout"), none=-1)
+            timed = self.reach.timeout(names.get("timeout"), none=-1)
             owner = self._owner(obj, thread)
             return Wait("RLock %s (pure-Python)%s" % (label, self._lock_state(obj, thread)),
                         owner, obj, "waits for RLock %s, held by" % label, timed)
@@ -226,7 +226,7 @@ class Waits:
                         % (label, self._lock_state(lock, thread)), self._owner(lock, thread),
                         obj, "waits for the lock of Condition %s, held by" % label)
         if kind == "event":
-            state = self._flag(obj, "_flag", "set", "not set")
+            state = self.reach.flag(obj, "_flag", "set", "not set")
             return Wait("Event.wait() on %s %s (%s)" % (cls, label, state), None, obj, "",
                         timed)
         if kind == "condition":
@@ -245,26 +245,6 @@ class Waits:
         size = "%d item%s" % (items, "" if items == 1 else "s")
         verb = {"get": "Queue.get()", "put": "Queue.put()", "qjoin": "Queue.join()"}[kind]
         return Wait("%s on %s %s (%s)" % (verb, cls, label, size), None, obj, "", timed)
-
-    def _timeout(self, value, none=None):
-        """'timeout N s' for a timeout argument read from memory (absent, None
-        or NONE: no timeout)."""
-        r = self.r
-        if not value or value == r.constants["None"]:
-            return None
-        tp = r.type_of(value)
-        if tp == r.types["int"]:
-            n = r.int(value)
-            return None if none is not None and n == none else "timeout %d s" % n
-        if tp == r.types["float"]:
-            n = r.float(value)
-            return None if none is not None and n == none else "timeout %g s" % n
-        return "with a timeout"
-
-    def _flag(self, obj, name, yes, no):
-        value = self.reach.attr(obj, name)
-        return yes if value == self.r.constants["True"] else \
-            no if value == self.r.constants["False"] else "state unknown"
 
     # -- 2. the innermost frame's instruction and the native stack ---------------
 
@@ -386,7 +366,7 @@ class Waits:
         except (Unreadable, KeyError):
             value = 0
         if value and self.r.type_of(value) in (self.r.types["int"], self.r.types["float"]):
-            return self._timeout(value, none=-1)
+            return self.reach.timeout(value, none=-1)
         return "timeout `%s`" % _shown(ast.unparse(timeout))
 
     def _ident_thread(self, ident):
