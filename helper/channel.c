@@ -23,6 +23,10 @@ static char message[MESSAGE_CAPACITY];
 
 static struct hook_channel channel;
 
+/* Written by GDB (hookhelper.h, struct hook_layout); FACT reads it.  */
+struct hook_layout channel_layout;
+static const char layout_names[] = HOOK_LAYOUT_NAMES;
+
 static struct
 {
   char *base;
@@ -42,8 +46,26 @@ channel_get (void)
       channel.request_capacity = sizeof request_area;
       channel.message_addr = (uintptr_t) message;
       channel.message_capacity = sizeof message;
+      channel.layout_addr = (uintptr_t) &channel_layout;
+      channel.layout_names_addr = (uintptr_t) layout_names;
+      channel.layout_names_len = sizeof layout_names;
     }
   return &channel;
+}
+
+int
+layout_ready (const struct py_api *api)
+{
+  if (channel_layout.count == HOOK_FACT_COUNT
+      && (channel_layout.python_version & 0xffff0000ul)
+             == (api->version & 0xffff0000ul))
+    return 1;
+  channel_fail (HOOK_ERR_BAD_REQUEST,
+                "GDB has not given the helper the layout of this CPython "
+                "(%lu.%lu); it writes it after the handshake: load py-hook's "
+                "gdb extension from the same build as libhookhelper.so",
+                api->version >> 24, (api->version >> 16) & 0xff);
+  return 0;
 }
 
 const struct hook_request *

@@ -158,6 +158,8 @@ entry_begin (const struct hook_request *req, struct entry_state *st)
                            "program with HOOKHELPER_TEST_FAULT=1");
   if (status == HOOK_OK)
     status = pyapi_load (&st->api);
+  if (status == HOOK_OK && !layout_ready (st->api))
+    status = HOOK_ERR_BAD_REQUEST;
   if (status == HOOK_OK)
     status = preflight (st->api, req->flags, &st->tstate, &take_gil);
   if (status != HOOK_OK)

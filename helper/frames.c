@@ -1,9 +1,11 @@
 /* frames.c -- the calling thread's Python stack, and hook_snapshot.
 
-   Only the public C API is used (PyThreadState_GetFrame, PyFrame_GetBack,
-   PyFrame_GetCode, ...): it is the same on 3.11 to 3.13, skips frames that
-   are not yet complete, and gives the frame objects that the locals API
-   needs.  */
+   The stack is walked with the public C API (PyThreadState_GetFrame,
+   PyFrame_GetBack, PyFrame_GetCode, ...): it is the same on 3.11 to 3.15,
+   skips frames that are not yet complete, and gives the frame objects that
+   the locals API needs.  Only where the API would change what it reads
+   (the f_locals dict of 3.11 and 3.12, a body's namespace) does the
+   helper look inside a frame, at the facts GDB gave it.  */
 
 #include <errno.h>
 #include <stdio.h>
@@ -12,9 +14,6 @@
 
 #include "internal.h"
 
-#define CO_OPTIMIZED 0x1
-#define CO_VARARGS 0x4
-#define CO_VARKEYWORDS 0x8
 /* A stack deeper than this is taken to be corrupt rather than walked on. */
 #define MAX_FRAMES 10000000u
 
@@ -162,7 +161,7 @@ frames_of (const struct entry_state *st, uint32_t index, const char *var,
                                                          : NULL;
   /* Only CPython's own types: a class of the program with such a name
      could answer the attribute with its own code.  */
-  if (attr != NULL && (type_flags (pyapi_type (value)) & TPFLAGS_HEAPTYPE))
+  if (attr != NULL && (type_flags (pyapi_type (value)) & FACT (TPFLAGS_HEAPTYPE)))
     attr = NULL;
   if (attr == NULL)
     {
@@ -219,9 +218,9 @@ code_vars_load (const struct py_api *api, py_object *code,
       return error_to_message (api, HOOK_ERR_INTERNAL,
                                "reading the frame's code object failed");
     }
-  cv->optimized = (flags & CO_OPTIMIZED) != 0;
-  cv->nargs = argc + kwonly + !!(flags & CO_VARARGS)
-              + !!(flags & CO_VARKEYWORDS);
+  cv->optimized = (flags & FACT (CO_OPTIMIZED)) != 0;
+  cv->nargs = argc + kwonly + !!(flags & FACT (CO_VARARGS))
+              + !!(flags & FACT (CO_VARKEYWORDS));
   return HOOK_OK;
 }
 
@@ -429,38 +428,33 @@ namespace_variables (const struct py_api *api, py_object *locals,
       frames_value_record (api, 'V', k, "local", v, limit);
 }
 
-/* The interpreter frame behind FRAME and the index of its f_locals slot,
-   trusted only when the two fields before it hold what
-   PyFrame_GetGlobals and PyFrame_GetBuiltins return.  Both 3.11 and 3.12
-   lay out a PyFrameObject as its object header, f_back, then f_frame; the
-   _PyInterpreterFrame starts with f_func, f_globals, f_builtins, f_locals
-   on 3.11 and with f_code, previous, f_funcobj, f_globals, f_builtins,
-   f_locals on 3.12 and 3.13 (f_executable first there).  */
+/* The f_locals slot of the interpreter frame behind FRAME (the frame
+   object's f_frame), trusted only when its f_globals and f_builtins hold
+   what PyFrame_GetGlobals and PyFrame_GetBuiltins return.  */
 static py_object **
 interp_frame_locals (const struct py_api *api, py_object *frame)
 {
-  size_t at = api->version >= PY_3_12 ? 5 : 3;
-  py_object **iframe
-      = *(py_object ***) ((char *) frame + 3 * sizeof (void *));
+  char *iframe = (char *) obj_ptr (frame, FACT (FRAMEOBJECT_FRAME));
   if (iframe == NULL)
     return NULL;
   py_object *globals = api->PyFrame_GetGlobals (frame);
   py_object *builtins = api->PyFrame_GetBuiltins (frame);
   int trusted = globals != NULL && builtins != NULL
-                && iframe[at - 2] == globals && iframe[at - 1] == builtins;
+                && obj_ptr (iframe, FACT (IFRAME_GLOBALS)) == globals
+                && obj_ptr (iframe, FACT (IFRAME_BUILTINS)) == builtins;
   if (globals)
     api->Py_DecRef (globals);
   if (builtins)
     api->Py_DecRef (builtins);
   if (!trusted)
     api->PyErr_Clear ();
-  return trusted ? &iframe[at] : NULL;
+  return trusted ? (py_object **) (iframe + FACT (IFRAME_LOCALS)) : NULL;
 }
 
 py_object **
 frames_locals_slot (const struct py_api *api, py_object *frame)
 {
-  /* 3.13 keeps no dict of a function's locals (PEP 667).  */
+  /* 3.13 and later keep no dict of a function's locals (PEP 667).  */
   return api->version >= PY_3_13 ? NULL : interp_frame_locals (api, frame);
 }
 
@@ -471,11 +465,10 @@ locals_keep (const struct py_api *api, py_object *frame,
   kept->slot = frames_locals_slot (api, frame);
   kept->copy = NULL;
   kept->had_dict = kept->slot != NULL && *kept->slot != NULL;
-  /* PyFrame_GetLocals also sets the frame object's f_fast_as_locals (after
-     the header, f_back, f_frame, f_trace, an int f_lineno and two chars),
+  /* PyFrame_GetLocals also sets the frame object's f_fast_as_locals,
      which makes a later PyFrame_LocalsToFast copy the dict back.  */
   kept->fast_as_locals = kept->slot != NULL
-                             ? (char *) frame + 5 * sizeof (void *) + 6
+                             ? (char *) frame + FACT (FRAMEOBJECT_FAST_AS_LOCALS)
                              : NULL;
   kept->fast_as_locals_was = kept->fast_as_locals ? *kept->fast_as_locals : 0;
   if (kept->had_dict && pyapi_type (*kept->slot) == api->dict_type)

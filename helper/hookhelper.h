@@ -43,7 +43,7 @@ extern "C" {
 
 /* Bumped whenever a struct below or the reply format changes in a way the
    other side would misread.  GDB refuses a helper whose version differs.  */
-#define HOOK_ABI_VERSION 7
+#define HOOK_ABI_VERSION 8
 
 /* First field of struct hook_channel: "HOOK" read as a little-endian u32.  */
 #define HOOK_CHANNEL_MAGIC 0x4b4f4f48u
@@ -89,10 +89,126 @@ struct hook_channel {
   uint32_t helper_version;     /* HOOK_HELPER_VERSION of this library */
   uint32_t in_flight;          /* HOOK_FLIGHT_* of a call that has not
                                   finished, 0 when none */
+  uint64_t layout_addr;        /* where GDB writes the struct hook_layout */
+  uint64_t layout_names_addr;  /* HOOK_LAYOUT_NAMES: the facts it must hold */
+  uint64_t layout_names_len;   /* bytes there, the final NUL included */
+};
+
+/* The facts about CPython's memory the helper reads objects with, which
+   GDB gives it (gdb/pyhook/facts.py is their one source, resolved for the
+   process by gdb/pyhook/layout.py: the debug information, the offsets the
+   process publishes, or py-hook's table for the version).  Each entry is
+   X (ID, "fact"): the fact's name in facts.py, with "@bit" for the first
+   bit of a bitfield; for a field, the value is its byte offset.
+   HOOK_LAYOUT_NAMES lists the names in this order, NUL-separated, and the
+   channel points GDB to it, so GDB fills value[] by name, never by a
+   position it could get wrong.  A fact the version lacks is
+   HOOK_LAYOUT_ABSENT; the helper reads one only on versions that have it. */
+#define HOOK_LAYOUT_FACTS(X) \
+  X (OBJECT_TYPE, "object.type") \
+  X (VAROBJECT_SIZE, "varobject.size") \
+  X (OBJECT_MANAGED_DICT, "object.managed_dict") \
+  X (OBJECT_MANAGED_VALUES, "object.managed_values") \
+  X (TYPE_NAME, "type.name") \
+  X (TYPE_BASICSIZE, "type.basicsize") \
+  X (TYPE_ITEMSIZE, "type.itemsize") \
+  X (TYPE_REPR, "type.repr") \
+  X (TYPE_FLAGS, "type.flags") \
+  X (TYPE_MEMBERS, "type.members") \
+  X (TYPE_BASE, "type.base") \
+  X (TYPE_DICT, "type.dict") \
+  X (TYPE_DICTOFFSET, "type.dictoffset") \
+  X (HEAPTYPE_QUALNAME, "heaptype.qualname") \
+  X (HEAPTYPE_CACHED_KEYS, "heaptype.cached_keys") \
+  X (TPFLAGS_MANAGED_DICT, "tpflags.managed_dict") \
+  X (TPFLAGS_INLINE_VALUES, "tpflags.inline_values") \
+  X (TPFLAGS_IMMUTABLETYPE, "tpflags.immutabletype") \
+  X (TPFLAGS_HEAPTYPE, "tpflags.heaptype") \
+  X (TPFLAGS_DICT_SUBCLASS, "tpflags.dict_subclass") \
+  X (TPFLAGS_TYPE_SUBCLASS, "tpflags.type_subclass") \
+  X (MEMBERDEF_SIZE, "memberdef.size") \
+  X (MEMBERDEF_NAME, "memberdef.name") \
+  X (MEMBERDEF_TYPE, "memberdef.type") \
+  X (MEMBERDEF_OFFSET, "memberdef.offset") \
+  X (MEMBERDEF_OBJECT_EX, "memberdef.object_ex") \
+  X (DICT_USED, "dict.used") \
+  X (DICT_KEYS, "dict.keys") \
+  X (DICT_VALUES, "dict.values") \
+  X (DICTKEYS_LOG2_SIZE, "dictkeys.log2_size") \
+  X (DICTKEYS_LOG2_INDEX_BYTES, "dictkeys.log2_index_bytes") \
+  X (DICTKEYS_KIND, "dictkeys.kind") \
+  X (DICTKEYS_NENTRIES, "dictkeys.nentries") \
+  X (DICTKEYS_INDICES, "dictkeys.indices") \
+  X (DICTKEYS_GENERAL, "dictkeys.general") \
+  X (DICTKEYS_ENTRY_SIZE, "dictkeys.entry_size") \
+  X (DICTKEYS_UNICODE_ENTRY_SIZE, "dictkeys.unicode_entry_size") \
+  X (DICTVALUES_CAPACITY, "dictvalues.capacity") \
+  X (DICTVALUES_SIZE, "dictvalues.size") \
+  X (DICTVALUES_VALID, "dictvalues.valid") \
+  X (DICTVALUES_VALUES, "dictvalues.values") \
+  X (ODICT_FIRST, "odict.first") \
+  X (ODICTNODE_KEY, "odictnode.key") \
+  X (ODICTNODE_HASH, "odictnode.hash") \
+  X (ODICTNODE_NEXT, "odictnode.next") \
+  X (DEFAULTDICT_FACTORY, "defaultdict.factory") \
+  X (STR_STATE_ASCII, "str.state.ascii") \
+  X (STR_STATE_ASCII_BIT, "str.state.ascii@bit") \
+  X (SET_USED, "set.used") \
+  X (SET_MASK, "set.mask") \
+  X (SET_TABLE, "set.table") \
+  X (SETENTRY_SIZE, "setentry.size") \
+  X (SETENTRY_HASH, "setentry.hash") \
+  X (BYTEARRAY_START, "bytearray.start") \
+  X (RANGE_START, "range.start") \
+  X (RANGE_STOP, "range.stop") \
+  X (RANGE_STEP, "range.step") \
+  X (MODULE_DICT, "module.dict") \
+  X (FUNCTION_QUALNAME, "function.qualname") \
+  X (METHOD_FUNC, "method.func") \
+  X (CFUNCTION_ML, "cfunction.ml") \
+  X (CFUNCTION_SELF, "cfunction.self") \
+  X (METHODDEF_NAME, "methoddef.name") \
+  X (FRAMEOBJECT_FRAME, "frameobject.frame") \
+  X (FRAMEOBJECT_FRAME_DATA, "frameobject.frame_data") \
+  X (FRAMEOBJECT_FAST_AS_LOCALS, "frameobject.fast_as_locals") \
+  X (IFRAME_GLOBALS, "iframe.globals") \
+  X (IFRAME_BUILTINS, "iframe.builtins") \
+  X (IFRAME_LOCALS, "iframe.locals") \
+  X (CO_OPTIMIZED, "co.optimized") \
+  X (CO_VARARGS, "co.varargs") \
+  X (CO_VARKEYWORDS, "co.varkeywords") \
+  X (NDARRAY_ND, "ndarray.nd") \
+  X (NDARRAY_DIMENSIONS, "ndarray.dimensions") \
+  X (NDARRAY_DESCR, "ndarray.descr") \
+  X (DESCR_TYPEOBJ, "descr.typeobj")
+
+enum hook_layout_fact {
+#define HOOK_LAYOUT_ENUM_(ID, NAME) HOOK_FACT_##ID,
+  HOOK_LAYOUT_FACTS (HOOK_LAYOUT_ENUM_)
+#undef HOOK_LAYOUT_ENUM_
+  HOOK_FACT_COUNT
+};
+
+/* The names of HOOK_LAYOUT_FACTS in order, each NUL-terminated.  */
+#define HOOK_LAYOUT_NAME_(ID, NAME) NAME "\0"
+#define HOOK_LAYOUT_NAMES HOOK_LAYOUT_FACTS (HOOK_LAYOUT_NAME_)
+
+/* A fact the version lacks.  */
+#define HOOK_LAYOUT_ABSENT INT64_MIN
+
+/* Written by GDB after the handshake, before any other call, once per
+   process image.  Every entry point but hook_handshake and hook_recover
+   (and hook_snapshot with HOOK_REQ_RELEASE) refuses with
+   HOOK_ERR_BAD_REQUEST until python_version's major and minor are the
+   process's own and count is HOOK_FACT_COUNT.  */
+struct hook_layout {
+  uint32_t python_version;     /* PY_VERSION_HEX the facts describe; 0: none yet */
+  uint32_t count;              /* HOOK_FACT_COUNT */
+  int64_t value[HOOK_FACT_COUNT];
 };
 
 /* Version of the library itself, 0xMMmmpp (major, minor, patch).  */
-#define HOOK_HELPER_VERSION 0x000700u
+#define HOOK_HELPER_VERSION 0x000800u
 
 /* What an unfinished call had done (struct hook_channel's in_flight):
    hook_recover undoes exactly these.  */

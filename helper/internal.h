@@ -21,6 +21,8 @@ typedef long py_ssize;
 #define PY_3_12 0x030c0000ul
 #define PY_3_13 0x030d0000ul
 #define PY_3_14 0x030e0000ul
+#define PY_3_15 0x030f0000ul
+#define PY_3_16 0x03100000ul
 
 /* --- pyapi.c: the CPython C API, found at run time ------------------- */
 
@@ -161,24 +163,13 @@ int reply_failed (void);
 
 /* --- objects.c: object internals read by layout, running no code ------ */
 
-/* Offsets into objects that differ between versions, or that no public
-   API reads without side effects; the same as gdb/pyhook's (checked there
-   against CPython's debug information by tests/layout.bats).  */
-#define TYPE_NAME 24
-#define TYPE_BASICSIZE 32
-#define TYPE_ITEMSIZE 40
-#define TYPE_FLAGS 168
-#define TYPE_MEMBERS 240
-#define TYPE_BASE 256
-#define TYPE_DICT 264
-#define TYPE_DICTOFFSET 288
-
-#define TPFLAGS_MANAGED_DICT (1ul << 4)
-#define TPFLAGS_INLINE_VALUES (1ul << 2) /* 3.13 */
-#define TPFLAGS_IMMUTABLETYPE (1ul << 8)
-#define TPFLAGS_HEAPTYPE (1ul << 9)
-#define TPFLAGS_DICT_SUBCLASS (1ul << 29)
-#define TPFLAGS_TYPE_SUBCLASS (1ul << 31)
+/* The facts GDB wrote after the handshake (struct hook_layout, in
+   channel.c): FACT (ID) is HOOK_FACT_ID's value.  */
+extern struct hook_layout channel_layout;
+#define FACT(ID) (channel_layout.value[HOOK_FACT_##ID])
+/* Whether GDB has given the facts of API's version; 0 with the channel
+   message set when not.  */
+int layout_ready (const struct py_api *API);
 
 /* The word at BYTES past O, as a pointer or a signed size.  */
 py_object *obj_ptr (const void *O, long BYTES);

@@ -1,7 +1,7 @@
 /* objects.c -- what render.c needs from inside objects, read by layout.
 
    The attributes of an instance of a Python class live in a dict, or, in
-   3.11 to 3.13, in a values array the dict has not been made for yet.
+   3.11 and later, in a values array the dict has not been made for yet.
    The public way to see them (PyObject_GenericGetDict, vars()) makes that
    dict, which changes the object; reading them where they are changes
    nothing and runs nothing.  gdb/pyhook/objects.py reads the same places
@@ -13,33 +13,18 @@
      4 words before;
    - 3.12: one word 3 words before: a dict pointer, or, with its low bit
      set, the values' address - 1;
-   - 3.13: the dict pointer 3 words before; without one, the values are
-     inline after tp_basicsize (with Py_TPFLAGS_INLINE_VALUES), behind a
-     header of capacity, size, embedded and valid bytes.
+   - 3.13 and later: the dict pointer 3 words before; without one, the
+     values are inline after tp_basicsize (with Py_TPFLAGS_INLINE_VALUES),
+     behind a header of capacity, size, embedded and valid bytes.
    The values' names are the type's cached keys (ht_cached_keys), and
    their order is a byte array: 3.11 and 3.12 keep it before the values
-   (the count at [-2], the indices from [-3] down), 3.13 after 'capacity'
-   value slots.  */
+   (the count at [-2], the indices from [-3] down), 3.13+ after 'capacity'
+   value slots.  Every offset, size and flag is a fact GDB gave the helper
+   (FACT, hookhelper.h's HOOK_LAYOUT_FACTS).  */
 
 #include <string.h>
 
 #include "internal.h"
-
-/* PyHeapTypeObject's ht_qualname and ht_cached_keys.  */
-#define HT_QUALNAME_3_11 864
-#define HT_QUALNAME_3_12 872
-#define HT_CACHED_KEYS_3_11 872
-#define HT_CACHED_KEYS_3_12 880
-/* PyDictKeysObject: dk_log2_index_bytes, dk_kind, dk_nentries, then the
-   index table and the entries (16 bytes each for str keys: key, value).  */
-#define DK_LOG2_INDEX_BYTES 9
-#define DK_KIND 10
-#define DK_NENTRIES 24
-#define DK_INDICES 32
-#define DK_KIND_GENERAL 0
-/* PyODictObject's od_first, after its PyDictObject; a node's key and next.  */
-#define ODICT_FIRST 48
-#define ODICT_NODE_NEXT 16
 
 py_object *
 obj_ptr (const void *o, long bytes)
@@ -60,30 +45,28 @@ obj_ssize (const void *o, long bytes)
 unsigned long
 type_flags (py_object *type)
 {
-  return (unsigned long) obj_ssize (type, TYPE_FLAGS);
+  return (unsigned long) obj_ssize (type, FACT (TYPE_FLAGS));
 }
 
 const char *
 type_tp_name (py_object *type)
 {
-  const char *name = (const char *) obj_ptr (type, TYPE_NAME);
+  const char *name = (const char *) obj_ptr (type, FACT (TYPE_NAME));
   return name ? name : "?";
 }
 
 py_object *
 heaptype_qualname (const struct py_api *api, py_object *type)
 {
-  return obj_ptr (type, api->version >= PY_3_12 ? HT_QUALNAME_3_12
-                                                : HT_QUALNAME_3_11);
+  return obj_ptr (type, FACT (HEAPTYPE_QUALNAME));
 }
 
 static py_object *
 cached_keys (const struct py_api *api, py_object *type)
 {
-  if (!(type_flags (type) & TPFLAGS_HEAPTYPE))
+  if (!(type_flags (type) & FACT (TPFLAGS_HEAPTYPE)))
     return NULL;
-  return obj_ptr (type, api->version >= PY_3_12 ? HT_CACHED_KEYS_3_12
-                                                : HT_CACHED_KEYS_3_11);
+  return obj_ptr (type, FACT (HEAPTYPE_CACHED_KEYS));
 }
 
 /* Values VALUES whose names are the str-keyed KEYS, in insertion order.  */
@@ -96,9 +79,9 @@ split_items (const struct py_api *api, const char *keys, const char *values,
   unsigned used;
   if (api->version >= PY_3_13)
     {
-      unsigned capacity = (unsigned char) values[0];
-      used = (unsigned char) values[1];
-      slots = values + 8;
+      unsigned capacity = (unsigned char) values[FACT (DICTVALUES_CAPACITY)];
+      used = (unsigned char) values[FACT (DICTVALUES_SIZE)];
+      slots = values + FACT (DICTVALUES_VALUES);
       order = (const unsigned char *) slots + 8 * capacity;
     }
   else
@@ -107,16 +90,18 @@ split_items (const struct py_api *api, const char *keys, const char *values,
       slots = values;
       order = NULL;
     }
-  long nentries = obj_ssize (keys, DK_NENTRIES);
-  if (keys[DK_KIND] == DK_KIND_GENERAL || nentries < 0)
+  long nentries = obj_ssize (keys, FACT (DICTKEYS_NENTRIES));
+  if (keys[FACT (DICTKEYS_KIND)] == FACT (DICTKEYS_GENERAL) || nentries < 0)
     return; /* never the case for cached keys */
-  const char *entries = keys + DK_INDICES + (1L << keys[DK_LOG2_INDEX_BYTES]);
+  const char *entries = keys + FACT (DICTKEYS_INDICES)
+                        + (1L << keys[FACT (DICTKEYS_LOG2_INDEX_BYTES)]);
   for (unsigned i = 0; i < used; i++)
     {
       long index = order ? order[i] : (unsigned char) values[-3 - (long) i];
       if (index >= nentries)
         continue;
-      py_object *key = obj_ptr (entries, 16 * index);
+      /* A str-keyed entry: key, then value.  */
+      py_object *key = obj_ptr (entries, FACT (DICTKEYS_UNICODE_ENTRY_SIZE) * index);
       py_object *value = obj_ptr (slots, 8 * index);
       if (key && value && fn (key, value, arg))
         return;
@@ -140,18 +125,18 @@ obj_instance_items (const struct py_api *api, py_object *o, py_object *type,
 {
   unsigned long flags = type_flags (type);
   const char *keys = (const char *) cached_keys (api, type);
-  if (flags & TPFLAGS_MANAGED_DICT)
+  if (flags & FACT (TPFLAGS_MANAGED_DICT))
     {
-      py_object *word = obj_ptr (o, -24);
+      py_object *word = obj_ptr (o, FACT (OBJECT_MANAGED_DICT));
       if (api->version >= PY_3_13)
         {
           if (word)
             dict_items (api, word, fn, arg);
-          else if ((flags & TPFLAGS_INLINE_VALUES) && keys)
+          else if ((flags & FACT (TPFLAGS_INLINE_VALUES)) && keys)
             {
               const char *values
-                  = (const char *) o + obj_ssize (type, TYPE_BASICSIZE);
-              if (values[3]) /* 'valid': not moved to a dict */
+                  = (const char *) o + obj_ssize (type, FACT (TYPE_BASICSIZE));
+              if (values[FACT (DICTVALUES_VALID)]) /* not moved to a dict */
                 split_items (api, keys, values, fn, arg);
             }
         }
@@ -167,18 +152,20 @@ obj_instance_items (const struct py_api *api, py_object *o, py_object *type,
         }
       else if (word)
         dict_items (api, word, fn, arg);
-      else if (obj_ptr (o, -32) && keys)
-        split_items (api, keys, (const char *) obj_ptr (o, -32), fn, arg);
+      else if (obj_ptr (o, FACT (OBJECT_MANAGED_VALUES)) && keys)
+        split_items (api, keys,
+                     (const char *) obj_ptr (o, FACT (OBJECT_MANAGED_VALUES)),
+                     fn, arg);
       return;
     }
-  long offset = obj_ssize (type, TYPE_DICTOFFSET);
+  long offset = obj_ssize (type, FACT (TYPE_DICTOFFSET));
   if (offset < 0)
     {
       /* From the end of a variable-size object (_PyObject_VAR_SIZE).  */
-      long size = obj_ssize (o, 16);
+      long size = obj_ssize (o, FACT (VAROBJECT_SIZE));
       size = size < 0 ? -size : size;
-      offset += (obj_ssize (type, TYPE_BASICSIZE)
-                 + size * obj_ssize (type, TYPE_ITEMSIZE) + 7)
+      offset += (obj_ssize (type, FACT (TYPE_BASICSIZE))
+                 + size * obj_ssize (type, FACT (TYPE_ITEMSIZE)) + 7)
                 & ~7L;
     }
   py_object *dict = offset ? obj_ptr (o, offset) : NULL;
@@ -186,11 +173,8 @@ obj_instance_items (const struct py_api *api, py_object *o, py_object *type,
     dict_items (api, dict, fn, arg);
 }
 
-/* str's state word (after the header, length and hash): bit 6 is
-   'ascii', for a compact string whose characters are its UTF-8.  */
-#define STR_STATE 32
-#define STR_ASCII (1u << 6)
-
+/* str's state bitfield 'ascii': a compact string whose characters are
+   its UTF-8.  */
 const char *
 obj_utf8 (const struct py_api *api, py_object *s, py_ssize *n,
           py_object **owned)
@@ -198,9 +182,8 @@ obj_utf8 (const struct py_api *api, py_object *s, py_ssize *n,
   *owned = NULL;
   if (s == NULL || pyapi_type (s) != api->unicode_type)
     return NULL;
-  unsigned state;
-  memcpy (&state, (const char *) s + STR_STATE, sizeof state);
-  if (state & STR_ASCII)
+  unsigned char state = ((const unsigned char *) s)[FACT (STR_STATE_ASCII)];
+  if (state >> FACT (STR_STATE_ASCII_BIT) & 1)
     return api->PyUnicode_AsUTF8AndSize (s, n);
   *owned = api->PyUnicode_AsUTF8String (s);
   if (*owned == NULL)
@@ -229,26 +212,24 @@ obj_dict_find (const struct py_api *api, py_object *dict, const char *name)
    through its hash table as a lookup would, in O(1): the probe sequence of
    Objects/dictobject.c (i = hash & mask, then i = i*5 + perturb + 1 with
    perturb >>= 5), over the index table whose entries are 1, 2, 4 or 8
-   bytes by the table's size (dk_log2_size at 8).  No comparison runs: an
+   bytes by the table's size (dk_log2_size).  No comparison runs: an
    OrderedDict's node holds the very key object the dict holds.  */
-#define DK_LOG2_SIZE 8
-#define DICT_KEYS 32
-#define DICT_VALUES 40
-
 static py_object *
 dict_value_of (py_object *o, py_object *key, long hash)
 {
-  const char *keys = (const char *) obj_ptr (o, DICT_KEYS);
-  if (keys == NULL || obj_ptr (o, DICT_VALUES) != NULL)
+  const char *keys = (const char *) obj_ptr (o, FACT (DICT_KEYS));
+  if (keys == NULL || obj_ptr (o, FACT (DICT_VALUES)) != NULL)
     return NULL; /* a split table: never an OrderedDict's */
-  int log2 = (unsigned char) keys[DK_LOG2_SIZE];
+  int log2 = (unsigned char) keys[FACT (DICTKEYS_LOG2_SIZE)];
   if (log2 > 40)
     return NULL;
   size_t mask = ((size_t) 1 << log2) - 1;
   int width = log2 < 8 ? 1 : log2 < 16 ? 2 : log2 < 32 ? 4 : 8;
-  const char *indices = keys + DK_INDICES;
-  const char *entries = indices + (1L << keys[DK_LOG2_INDEX_BYTES]);
-  int general = keys[DK_KIND] == DK_KIND_GENERAL;
+  const char *indices = keys + FACT (DICTKEYS_INDICES);
+  const char *entries = indices + (1L << keys[FACT (DICTKEYS_LOG2_INDEX_BYTES)]);
+  int general = keys[FACT (DICTKEYS_KIND)] == FACT (DICTKEYS_GENERAL);
+  long width_entry = general ? FACT (DICTKEYS_ENTRY_SIZE)
+                             : FACT (DICTKEYS_UNICODE_ENTRY_SIZE);
   size_t perturb = (size_t) hash, i = (size_t) hash & mask;
   for (size_t tries = 0; tries <= mask + 64; tries++)
     {
@@ -265,8 +246,9 @@ dict_value_of (py_object *o, py_object *key, long hash)
         return NULL;
       if (ix >= 0)
         {
-          const char *entry = entries + (general ? 24 : 16) * ix;
-          const char *kv = general ? entry + 8 : entry; /* skip me_hash */
+          /* The key and value are an entry's last two words (a general
+             entry starts with me_hash).  */
+          const char *kv = entries + width_entry * ix + width_entry - 16;
           if (obj_ptr (kv, 0) == key)
             return obj_ptr (kv, 8);
         }
@@ -280,16 +262,17 @@ void
 obj_odict_items (const struct py_api *api, py_object *o, obj_item_fn fn,
                  void *arg)
 {
-  py_ssize size = obj_ssize (o, 16); /* ma_used */
-  const char *node = (const char *) obj_ptr (o, ODICT_FIRST);
-  /* Nodes are key, hash, next, prev; there is at most one a key, and a
-     few more while the dict resizes.  */
+  py_ssize size = obj_ssize (o, FACT (DICT_USED));
+  const char *node = (const char *) obj_ptr (o, FACT (ODICT_FIRST));
+  /* There is at most one node a key, and a few more while the dict
+     resizes.  */
   for (py_ssize seen = 0; node && seen <= 2 * size + 8; seen++)
     {
-      py_object *key = obj_ptr (node, 0);
-      py_object *value = dict_value_of (o, key, obj_ssize (node, 8));
+      py_object *key = obj_ptr (node, FACT (ODICTNODE_KEY));
+      py_object *value
+          = dict_value_of (o, key, obj_ssize (node, FACT (ODICTNODE_HASH)));
       if (value && fn (key, value, arg))
         return;
-      node = (const char *) obj_ptr (node, ODICT_NODE_NEXT);
+      node = (const char *) obj_ptr (node, FACT (ODICTNODE_NEXT));
     }
 }

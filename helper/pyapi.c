@@ -17,11 +17,16 @@
 
 #include "internal.h"
 
-/* Supported range of PY_VERSION_HEX: 3.11.0 up to, not including, 3.14.
-   3.14 borrows stack references to locals (LOAD_FAST_BORROW), which makes
-   overwriting a running frame's local unsafe without more work.  */
+/* Supported range of PY_VERSION_HEX: 3.11.0 up to, not including, 3.16,
+   the versions gdb/pyhook/facts.py has facts for (GDB gives the helper
+   those it reads objects with).  On 3.14 and later a frame's fast locals
+   may be borrowed by the value stack (LOAD_FAST_BORROW); the helper writes
+   a local only through PyFrame_GetLocals' write-through proxy, which keeps
+   the value it replaces alive until the frame ends
+   (f_overwritten_fast_locals), so a borrowed reference stays valid.  */
 #define PY_MIN_VERSION PY_3_11
-#define PY_END_VERSION PY_3_14
+#define PY_END_VERSION PY_3_16
+#define SUPPORTED "CPython 3.11 to 3.15"
 
 static struct py_api api;
 static int load_status = -1; /* -1: not tried yet */
@@ -159,7 +164,7 @@ resolve_all (void)
         return channel_fail (
             HOOK_ERR_UNSUPPORTED_PYTHON,
             "this CPython lacks %s, which py-hook needs; py-hook supports "
-            "CPython 3.11 to 3.13 (run the program with one of those)",
+            SUPPORTED " (run the program with one of those)",
             symbols[i].name);
     }
   return HOOK_OK;
@@ -176,7 +181,7 @@ resolve_either (void **slot, const char *name, const char *older)
     return HOOK_OK;
   return channel_fail (HOOK_ERR_UNSUPPORTED_PYTHON,
                        "this CPython has neither %s nor %s; py-hook "
-                       "supports CPython 3.11 to 3.13",
+                       "supports " SUPPORTED,
                        name, older);
 }
 
@@ -200,16 +205,15 @@ load (void)
         len++;
       return channel_fail (HOOK_ERR_UNSUPPORTED_PYTHON,
                            "CPython %.*s is not supported (older than 3.11: "
-                           "it has no Py_Version); py-hook supports CPython "
-                           "3.11 to 3.13",
+                           "it has no Py_Version); py-hook supports " SUPPORTED,
                            text ? len : 1, text ? text : "?");
     }
   api.version = *version;
   if (api.version < PY_MIN_VERSION || api.version >= PY_END_VERSION)
     return channel_fail (
         HOOK_ERR_UNSUPPORTED_PYTHON,
-        "CPython %lu.%lu is not supported; py-hook supports CPython 3.11 to "
-        "3.13 (run the program with one of those)",
+        "CPython %lu.%lu is not supported; py-hook supports " SUPPORTED
+        " (run the program with one of those)",
         api.version >> 24, (api.version >> 16) & 0xff);
   int status = resolve_all ();
   if (status != HOOK_OK)
@@ -230,8 +234,8 @@ load (void)
     return channel_fail (
         HOOK_ERR_UNSUPPORTED_PYTHON,
         "this CPython's object header is not the standard one (a "
-        "Py_TRACE_REFS build?); run the program with a regular or --with-"
-        "pydebug build");
+        "free-threaded build, or one with Py_TRACE_REFS); run the program "
+        "with a regular or --with-pydebug build");
   return HOOK_OK;
 }
 

@@ -100,13 +100,12 @@ put_owned_str (const struct py_api *api, struct text *t, py_object *s)
 /* The built-in repr of O as an instance of built-in BASE (its tp_repr,
    the fourth slot after the type's header, name and sizes): a subclass's
    own __repr__ never runs.  */
-#define TYPE_REPR 88
 typedef py_object *(*reprfunc) (py_object *);
 
 static py_object *
 base_repr (py_object *base, py_object *o)
 {
-  reprfunc f = (reprfunc) obj_ptr (base, TYPE_REPR);
+  reprfunc f = (reprfunc) obj_ptr (base, FACT (TYPE_REPR));
   return f (o);
 }
 
@@ -260,7 +259,7 @@ namedtuple_fields (const struct py_api *api, py_object **chain, int n)
 {
   for (int i = 0; i < n; i++)
     {
-      py_object *dict = obj_ptr (chain[i], TYPE_DICT);
+      py_object *dict = obj_ptr (chain[i], FACT (TYPE_DICT));
       py_object *fields = dict ? obj_dict_find (api, dict, "_fields") : NULL;
       if (fields == NULL || pyapi_type (fields) != api->tuple_type)
         continue;
@@ -284,8 +283,9 @@ named (py_object *type, const char *name, long basicsize)
 {
   unsigned long flags = type_flags (type);
   return strcmp (type_tp_name (type), name) == 0
-         && (!(flags & TPFLAGS_HEAPTYPE) || (flags & TPFLAGS_IMMUTABLETYPE))
-         && obj_ssize (type, TYPE_BASICSIZE) >= basicsize;
+         && (!(flags & FACT (TPFLAGS_HEAPTYPE))
+             || (flags & FACT (TPFLAGS_IMMUTABLETYPE)))
+         && obj_ssize (type, FACT (TYPE_BASICSIZE)) >= basicsize;
 }
 
 /* Whether heap type CLS, whose base is BASE, has the shape of a class of
@@ -295,10 +295,13 @@ named (py_object *type, const char *name, long basicsize)
 static int
 python_shaped (py_object *cls, py_object *base)
 {
-  long extra = obj_ssize (cls, TYPE_BASICSIZE) - obj_ssize (base, TYPE_BASICSIZE);
+  long extra = obj_ssize (cls, FACT (TYPE_BASICSIZE))
+               - obj_ssize (base, FACT (TYPE_BASICSIZE));
   long members = 0;
-  const char *defs = (const char *) obj_ptr (cls, TYPE_MEMBERS);
-  while (defs && members < 1024 && obj_ptr (defs, 40 * members) != NULL)
+  const char *defs = (const char *) obj_ptr (cls, FACT (TYPE_MEMBERS));
+  while (defs && members < 1024
+         && obj_ptr (defs, FACT (MEMBERDEF_SIZE) * members + FACT (MEMBERDEF_NAME))
+                != NULL)
     members++;
   return extra >= 0 && extra % 8 == 0 && extra <= 8 * (members + 2);
 }
@@ -324,7 +327,7 @@ classify (const struct py_api *api, py_object *tp)
         return k;
       }
   unsigned long flags = type_flags (tp);
-  if (flags & TPFLAGS_TYPE_SUBCLASS)
+  if (flags & FACT (TPFLAGS_TYPE_SUBCLASS))
     {
       k.kind = K_CLASS;
       return k;
@@ -341,28 +344,30 @@ classify (const struct py_api *api, py_object *tp)
   py_object *chain[64];
   int n = 0;
   py_object *root = tp;
-  while (root && (type_flags (root) & TPFLAGS_HEAPTYPE) && n < 64)
+  while (root && (type_flags (root) & FACT (TPFLAGS_HEAPTYPE)) && n < 64)
     {
       chain[n++] = root;
-      root = obj_ptr (root, TYPE_BASE);
+      root = obj_ptr (root, FACT (TYPE_BASE));
     }
   if (root == NULL)
     return k;
   for (int i = 0; i <= n; i++)
     {
       py_object *c = i < n ? chain[i] : root;
-      if (named (c, "numpy.ndarray", 64))
+      /* Each with room for the last field read of it.  */
+      if (named (c, "numpy.ndarray", FACT (NDARRAY_DESCR) + 8))
         {
           k.kind = K_NDARRAY;
           return k;
         }
-      if ((flags & TPFLAGS_DICT_SUBCLASS)
-          && (named (c, "collections.OrderedDict", 56)
-              || named (c, "collections.defaultdict", 56)))
+      long odict = FACT (ODICT_FIRST) + 8, defdict = FACT (DEFAULTDICT_FACTORY) + 8;
+      if ((flags & FACT (TPFLAGS_DICT_SUBCLASS))
+          && (named (c, "collections.OrderedDict", odict)
+              || named (c, "collections.defaultdict", defdict)))
         {
           k.kind = K_SUB;
-          k.base = named (c, "collections.OrderedDict", 56) ? B_ODICT
-                                                             : B_DEFAULTDICT;
+          k.base = named (c, "collections.OrderedDict", odict) ? B_ODICT
+                                                                : B_DEFAULTDICT;
           return k;
         }
     }
@@ -374,7 +379,7 @@ classify (const struct py_api *api, py_object *tp)
          too: immutable ones, or ones whose instances have C fields.  */
       k.kind = K_INSTANCE;
       for (int i = 0; i < n; i++)
-        if ((type_flags (chain[i]) & TPFLAGS_IMMUTABLETYPE)
+        if ((type_flags (chain[i]) & FACT (TPFLAGS_IMMUTABLETYPE))
             || !python_shaped (chain[i], i + 1 < n ? chain[i + 1] : root))
           k.kind = K_OPAQUE;
       return k;
@@ -448,19 +453,20 @@ static void
 put_set (const struct py_api *api, struct text *t, py_object *o, int is_set,
          int depth, const struct nest *nest)
 {
-  if (obj_ssize (o, 24) == 0)
+  if (obj_ssize (o, FACT (SET_USED)) == 0)
     {
       puts_ (t, is_set ? "set()" : "frozenset()");
       return;
     }
-  long mask = obj_ssize (o, 32);
-  const char *table = (const char *) obj_ptr (o, 40);
+  long mask = obj_ssize (o, FACT (SET_MASK));
+  const char *table = (const char *) obj_ptr (o, FACT (SET_TABLE));
+  long entry = FACT (SETENTRY_SIZE), hash = FACT (SETENTRY_HASH);
   puts_ (t, is_set ? "{" : "frozenset({");
   int first = 1;
   for (long i = 0; i <= mask && !t->full; i++)
     {
-      py_object *key = obj_ptr (table, 16 * i);
-      if (key == NULL || obj_ssize (table, 16 * i + 8) == -1)
+      py_object *key = obj_ptr (table, entry * i);
+      if (key == NULL || obj_ssize (table, entry * i + hash) == -1)
         continue;
       if (!first)
         puts_ (t, ", ");
@@ -525,7 +531,7 @@ put_sub (const struct py_api *api, struct text *t, py_object *o,
     {
       if (k->base == B_DEFAULTDICT)
         {
-          put_value (api, t, obj_ptr (o, 48), depth + 1, nest);
+          put_value (api, t, obj_ptr (o, FACT (DEFAULTDICT_FACTORY)), depth + 1, nest);
           puts_ (t, ", ");
         }
       put_items (api, t, o, k->base, depth, nest);
@@ -566,12 +572,9 @@ put_dict_attr (py_object *key, py_object *value, void *arg)
   return 0;
 }
 
-/* PyMemberDef: name, type (an int), offset; 40 bytes each.  */
-#define MEMBER_SIZE 40
-#define T_OBJECT_EX 16
-
-/* An instance of a Python class: its __slots__ (base classes first, in
-   definition order), then its __dict__.  */
+/* An instance of a Python class: its __slots__ (base classes first, each
+   class's in its tp_members order, which is the order CPython sorted the
+   names into), then its __dict__.  */
 static void
 put_instance (const struct py_api *api, struct text *t, py_object *o,
               py_object *type, int depth, const struct nest *nest)
@@ -579,25 +582,26 @@ put_instance (const struct py_api *api, struct text *t, py_object *o,
   struct attrs a = { api, t, depth, 0, nest, NULL, NULL };
   py_object *chain[64];
   int n = 0;
-  for (py_object *c = type; c && (type_flags (c) & TPFLAGS_HEAPTYPE) && n < 64;
-       c = obj_ptr (c, TYPE_BASE))
+  for (py_object *c = type; c && (type_flags (c) & FACT (TPFLAGS_HEAPTYPE)) && n < 64;
+       c = obj_ptr (c, FACT (TYPE_BASE)))
     chain[n++] = c;
   puts_ (t, "<");
   puts_ (t, api->PyType_Name (type));
   for (int i = n - 1; i >= 0 && !t->full; i--)
     {
-      const char *members = (const char *) obj_ptr (chain[i], TYPE_MEMBERS);
+      const char *members = (const char *) obj_ptr (chain[i], FACT (TYPE_MEMBERS));
       for (int m = 0; members && m < 1024 && !t->full; m++)
         {
-          const char *def = members + MEMBER_SIZE * m;
-          const char *name = (const char *) obj_ptr (def, 0);
+          const char *def = members + FACT (MEMBERDEF_SIZE) * m;
+          const char *name = (const char *) obj_ptr (def, FACT (MEMBERDEF_NAME));
           if (name == NULL)
             break;
           int kind;
-          memcpy (&kind, def + 8, sizeof kind);
-          py_object *value = kind == T_OBJECT_EX
-                                 ? obj_ptr (o, obj_ssize (def, 16))
-                                 : NULL;
+          memcpy (&kind, def + FACT (MEMBERDEF_TYPE), sizeof kind);
+          py_object *value
+              = kind == FACT (MEMBERDEF_OBJECT_EX)
+                    ? obj_ptr (o, obj_ssize (def, FACT (MEMBERDEF_OFFSET)))
+                    : NULL;
           if (value)
             put_attr (&a, name, strlen (name), value);
         }
@@ -646,9 +650,9 @@ static void
 put_class (const struct py_api *api, struct text *t, py_object *cls)
 {
   puts_ (t, "<class '");
-  if (type_flags (cls) & TPFLAGS_HEAPTYPE)
+  if (type_flags (cls) & FACT (TPFLAGS_HEAPTYPE))
     {
-      py_object *dict = obj_ptr (cls, TYPE_DICT);
+      py_object *dict = obj_ptr (cls, FACT (TYPE_DICT));
       py_object *module = dict ? obj_dict_find (api, dict, "__module__") : NULL;
       py_ssize n = 0;
       py_object *owned;
@@ -673,17 +677,17 @@ put_class (const struct py_api *api, struct text *t, py_object *cls)
   puts_ (t, "'>");
 }
 
-/* numpy's PyArrayObject: nd at 24, dimensions at 32, descr at 56; the
-   descr's scalar type at 16.  The same in numpy 1.x and 2.x.  */
+/* numpy's PyArrayObject: nd, dimensions and descr; the descr's scalar
+   type (facts.NUMPY: the same in numpy 1.x and 2.x).  */
 static void
 put_ndarray (const struct py_api *api, struct text *t, py_object *o,
              py_object *type)
 {
   int nd;
-  memcpy (&nd, (const char *) o + 24, sizeof nd);
-  const long *dims = (const long *) obj_ptr (o, 32);
-  py_object *descr = obj_ptr (o, 56);
-  py_object *scalar = descr ? obj_ptr (descr, 16) : NULL;
+  memcpy (&nd, (const char *) o + FACT (NDARRAY_ND), sizeof nd);
+  const long *dims = (const long *) obj_ptr (o, FACT (NDARRAY_DIMENSIONS));
+  py_object *descr = obj_ptr (o, FACT (NDARRAY_DESCR));
+  py_object *scalar = descr ? obj_ptr (descr, FACT (DESCR_TYPEOBJ)) : NULL;
   char buf[32];
   puts_ (t, "<");
   puts_ (t, api->PyType_Name (type));
@@ -701,9 +705,10 @@ put_ndarray (const struct py_api *api, struct text *t, py_object *o,
 static void
 put_cfunction (const struct py_api *api, struct text *t, py_object *o)
 {
-  const char *const *ml = (const char *const *) obj_ptr (o, 16);
-  py_object *self = obj_ptr (o, 24);
-  const char *name = ml && ml[0] ? ml[0] : "?";
+  const char *ml = (const char *) obj_ptr (o, FACT (CFUNCTION_ML));
+  py_object *self = obj_ptr (o, FACT (CFUNCTION_SELF));
+  const char *mlname = ml ? (const char *) obj_ptr (ml, FACT (METHODDEF_NAME)) : NULL;
+  const char *name = mlname ? mlname : "?";
   if (self == NULL || pyapi_type (self) == api->module_type)
     {
       puts_ (t, "<built-in function ");
@@ -723,10 +728,10 @@ put_cfunction (const struct py_api *api, struct text *t, py_object *o)
 static void
 put_bytearray (const struct py_api *api, struct text *t, py_object *o)
 {
-  py_ssize len = obj_ssize (o, 16);
+  py_ssize len = obj_ssize (o, FACT (VAROBJECT_SIZE));
   py_ssize keep = len < (py_ssize) t->limit ? len : (py_ssize) t->limit;
   py_object *prefix = api->PyBytes_FromStringAndSize (
-      (const char *) obj_ptr (o, 40), keep);
+      (const char *) obj_ptr (o, FACT (BYTEARRAY_START)), keep);
   py_object *r = prefix ? api->PyObject_Repr (prefix) : NULL;
   if (prefix)
     api->Py_DecRef (prefix);
@@ -741,11 +746,11 @@ static void
 put_range (const struct py_api *api, struct text *t, py_object *o,
            int depth, const struct nest *nest)
 {
-  py_object *step = obj_ptr (o, 32);
+  py_object *step = obj_ptr (o, FACT (RANGE_STEP));
   puts_ (t, "range(");
-  put_value (api, t, obj_ptr (o, 16), depth + 1, nest);
+  put_value (api, t, obj_ptr (o, FACT (RANGE_START)), depth + 1, nest);
   puts_ (t, ", ");
-  put_value (api, t, obj_ptr (o, 24), depth + 1, nest);
+  put_value (api, t, obj_ptr (o, FACT (RANGE_STOP)), depth + 1, nest);
   if (api->PyLong_AsLong (step) != 1)
     {
       puts_ (t, ", ");
@@ -843,7 +848,7 @@ put_value (const struct py_api *api, struct text *t, py_object *o, int depth,
             break;
           case K_MODULE:
             {
-              py_object *dict = obj_ptr (o, 16);
+              py_object *dict = obj_ptr (o, FACT (MODULE_DICT));
               puts_ (t, "<module '");
               put_utf8 (api, t, dict ? obj_dict_find (api, dict, "__name__") : NULL,
                         "?");
@@ -852,16 +857,16 @@ put_value (const struct py_api *api, struct text *t, py_object *o, int depth,
             }
           case K_FUNCTION:
             puts_ (t, "<function ");
-            put_utf8 (api, t, obj_ptr (o, 40), "?");
+            put_utf8 (api, t, obj_ptr (o, FACT (FUNCTION_QUALNAME)), "?");
             puts_ (t, ">");
             break;
           case K_METHOD:
             {
-              py_object *func = obj_ptr (o, 16);
+              py_object *func = obj_ptr (o, FACT (METHOD_FUNC));
               if (func && pyapi_type (func) == api->function_type)
                 {
                   puts_ (t, "<bound method ");
-                  put_utf8 (api, t, obj_ptr (func, 40), "?");
+                  put_utf8 (api, t, obj_ptr (func, FACT (FUNCTION_QUALNAME)), "?");
                   puts_ (t, ">");
                 }
               else
@@ -906,7 +911,7 @@ value_length (const struct py_api *api, py_object *o)
 {
   py_object *type = pyapi_type (o);
   if (type == api->bytearray_type)
-    return obj_ssize (o, 16);
+    return obj_ssize (o, FACT (VAROBJECT_SIZE));
   if (type == api->list_type)
     return api->PyList_Size (o);
   if (type == api->tuple_type)

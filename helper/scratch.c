@@ -53,14 +53,14 @@ static int session_on;
 static py_object *stand_ins;
 
 /* Whether FRAME's code has returned: its frame object then owns the
-   interpreter frame, stored inside the object itself (f_frame, after the
-   object header and f_back, points into the object), where a running
-   frame's lives on the thread's data stack or in its generator.  */
+   interpreter frame, copied into the object itself (f_frame points to its
+   _f_frame_data), where a running frame's lives on the thread's data
+   stack or in its generator.  */
 static int
 frame_ended (py_object *frame)
 {
-  char *iframe = *(char **) ((char *) frame + 3 * sizeof (void *));
-  return iframe >= (char *) frame && iframe < (char *) frame + 512;
+  char *iframe = (char *) obj_ptr (frame, FACT (FRAMEOBJECT_FRAME));
+  return iframe == (char *) frame + FACT (FRAMEOBJECT_FRAME_DATA);
 }
 
 /* Drops the scratch namespaces of frames that have returned.  Dropping one

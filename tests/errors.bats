@@ -118,7 +118,7 @@ EOF
 @test "a process without CPython is told so, not told to load the helper" {
     gdb_raw "${PREAMBLE[@]}" -ex "source $ROOT/gdb/py_hook.py" -ex starti -ex py-hook-bt -ex kill /bin/true
     refute_traceback
-    [[ "$stderr" == *"py-hook: process "*" shows no CPython in it (no Py_Initialize symbol): py-hook serves CPython 3.11 to 3.13 programs only"* ]] ||
+    [[ "$stderr" == *"py-hook: process "*" shows no CPython in it (no Py_Initialize symbol): py-hook serves CPython 3.11 to 3.15 programs only"* ]] ||
         fail "not told there is no CPython"
     [[ "$stderr" != *"py-hook-inject"* ]] || fail "told to run py-hook-inject"
 }

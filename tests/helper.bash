@@ -38,8 +38,12 @@ GDB_WRAPPER=()
 GDB_INIT=()
 [ -z "${PYHOOK_NODEBUG_DIR:-}" ] || GDB_INIT=(-iex "set debug-file-directory $PYHOOK_NODEBUG_DIR")
 gdb_raw() {
-    local -a argv=(timeout -k 5 "$GDB_TIMEOUT" env -u PYTHONPATH -u PYTHONHOME
-        -u PYTHONSTARTUP -u PYTHONSAFEPATH "${GDB_WRAPPER[@]}" gdb -nx -batch "${GDB_INIT[@]}" "$@")
+    # --default-signal: a suite run in the background starts with SIGINT
+    # ignored, and coreutils 9.10's timeout (Debian sid) keeps it so for
+    # gdb and the program, which Ctrl-C tests need to receive it.
+    local -a argv=(timeout -k 5 "$GDB_TIMEOUT" env --default-signal=INT -u PYTHONPATH
+        -u PYTHONHOME -u PYTHONSTARTUP -u PYTHONSAFEPATH "${GDB_WRAPPER[@]}" gdb -nx -batch
+        "${GDB_INIT[@]}" "$@")
     run --separate-stderr "${argv[@]}"
     printf '# command:'
     printf ' %q' "${argv[@]}"

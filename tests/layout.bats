@@ -1,95 +1,92 @@
 #!/usr/bin/env bats
-# Reading CPython's runtime state without debug information: py-hook's
-# built-in layout table is the layout CPython's debug information describes.
+# Every fact of gdb/pyhook/facts.py, the one source of layouts, is what the
+# interpreter under test shows (tests/layout.py: its debug information, the
+# interpreter itself, its memory); without debug information py-hook reads
+# with its table, and on 3.13+ what the process publishes wins over it.
 
 load helper
 
-# gdb commands that print, for the interpreter under test, one line per
-# field: "field NAME table OFFSET,SIZE debug OFFSET,SIZE".
-compare_commands() {
-    cat <<'EOF_'
-set breakpoint pending on
-break getppid
-run
-python from pyhook import layout, runtime
-python v = runtime.python_version(); dbg = layout.from_debug_info(v)
-python tab = layout.TABLE.get(layout.minor(v), {})
-python [print(("field %s table %s debug %s" % (n, tab.get(n), dbg[n].as_tuple())).replace(", ", ",")) for n in sorted(dbg)]
-python print("fields %d table %d" % (len(dbg), len(tab)))
-python print("debug build %s" % runtime._debug_build())
-python from pyhook import objects; modern = v >= layout.PY_3_12
-python print("objects ascii %d %d" % (objects._ASCII_DATA[modern], gdb.lookup_type("PyASCIIObject").sizeof))
-python print("objects compact %d %d" % (objects._COMPACT_DATA[modern], gdb.lookup_type("PyCompactUnicodeObject").sizeof))
-python off = lambda t, m: [f.bitpos // 8 for f in gdb.lookup_type(t).fields() if f.name == m][0]
-python [print("objects %s.%s %d %d" % (t, m, want, off(t, m))) for t, m, want in (("PyDictObject", "ma_used", 16), ("PyDictObject", "ma_keys", 32), ("PyDictObject", "ma_values", 40), ("PyDictKeysObject", "dk_log2_index_bytes", 9), ("PyDictKeysObject", "dk_kind", 10), ("PyDictKeysObject", "dk_nentries", 24), ("PyDictKeysObject", "dk_indices", 32), ("PyModuleObject", "md_dict", 16), ("PyASCIIObject", "length", 16), ("PyASCIIObject", "state", 32), ("PyFloatObject", "ob_fval", 16), ("PyComplexObject", "cval", 16), ("PyBytesObject", "ob_sval", 32), ("PyListObject", "ob_item", 24), ("PyTupleObject", "ob_item", 24), ("PyVarObject", "ob_size", 16), ("PySetObject", "used", 24), ("PySetObject", "mask", 32), ("PySetObject", "table", 40), ("PyCellObject", "ob_ref", 16))]
-python from pyhook import target
-python v < layout.PY_3_13 or runtime._check_debug_offsets(layout.from_table(v), target.symbol_address("_PyRuntime")) or print("3.13 debug offsets agree")
-kill
-EOF_
+# debug_build: whether the interpreter under test is a --with-pydebug build.
+debug_build() {
+    "$PY" -c 'import sys; sys.exit(not hasattr(sys, "gettotalrefcount"))'
 }
 
-@test "the runtime layout: the built-in table equals the debug information; without it, status reads with the table" {
-    if [ -n "${PYHOOK_NODEBUG_DIR:-}" ]; then
-        # Debug information hidden: py-hook must fall back to its table and
-        # still tell the GIL holder right.
-        gdb_session "$(sample threads.py)" <<'EOF_'
+@test "facts.py's table for this version equals what the interpreter shows: debug information, the interpreter itself, its memory; glibc's too" {
+    [ -z "${PYHOOK_NODEBUG_DIR:-}" ] || skip "the debug information is hidden in this run; the run with it compares"
+    gdb_session "$(sample layoutcheck.py)" <<EOF_
+source $ROOT/tests/layout.py
 break getppid
 run
-py-hook-status
+layout-check
+python from pyhook import runtime; L = runtime.layout_of_process(); print("fallbacks %r" % (L.fallbacks,))
 delete
 continue
 EOF_
-        assert_success
-        refute_traceback
-        assert_line --regexp "^Runtime state: read from memory with py-hook's built-in layout for 3\.[0-9]+ \(no debug information\)$"
-        assert_line --regexp '^  \* [0-9]+ +[0-9]+ +\S+ +yes +holds it$'
-    else
-        gdb_session "$(sample seed.py)" < <(compare_commands)
-        assert_success
-        refute_traceback
-        local n
-        n=$(grep -c '^field ' <<<"$output")
-        [ "$n" -ge 20 ] || fail "only $n fields compared"
-        assert_line "fields $n table $n"
-        # python3.11d is a debug build: py-hook never uses the table there
-        # (nothing promises the same layout), but today's fields match too,
-        # so it is compared like the others.
-        assert_line --regexp '^debug build (True|False)$'
-        # 3.13 publishes offsets of its own (_Py_DebugOffsets): they agree too.
-        if "$PY" -c 'import sys; sys.exit(sys.version_info < (3, 13))'; then
-            assert_line "3.13 debug offsets agree"
-        fi
-        local mismatches
-        mismatches=$(awk '$1 == "field" && $4 != $6' <<<"$output")
-        [ -z "$mismatches" ] || fail "table and debug information differ: $mismatches"
-        # The object layouts objects.py and render.py read at fixed offsets.
-        [ "$(grep -c '^objects ' <<<"$output")" -eq 22 ] || fail "object layouts not all compared"
-        mismatches=$(awk '$1 == "objects" && $3 != $4' <<<"$output")
-        [ -z "$mismatches" ] || fail "objects.py and the debug information differ: $mismatches"
+    assert_success
+    refute_traceback
+    local n
+    n=$(grep -c '^fact ' <<<"$output")
+    [ "$n" -ge 180 ] || fail "only $n facts compared"
+    local mismatches
+    mismatches=$(awk '$1 == "fact" && $5 != $7' <<<"$output")
+    [ -z "$mismatches" ] || fail "facts.py and the interpreter differ: $mismatches"
+    assert_line --regexp "^layout: $n facts, 0 differ, 0 not measured, 0 in the table only$"
+    assert_line "fallbacks []"
+    assert_line --regexp '^glibc: 2\.[0-9]+, table 2\.(25|41), 0 differ$'
+    # 3.13+: what the process publishes is the same as the debug information.
+    if "$PY" -c 'import sys; sys.exit(sys.version_info < (3, 13))'; then
+        assert_line --regexp '^published: [0-9]+ facts, 0 differ$'
     fi
+    assert_equal "$(program_output)" "layoutcheck done"
 }
 
-@test "the asyncio layout: py-hook's table of _asyncio's tasks, futures and future iterators, and of _thread.RLock, equals the debug information" {
-    [ -z "${PYHOOK_NODEBUG_DIR:-}" ] || skip "the debug information is hidden in this run; the run with it compares"
-    gdb_session "$(sample tasks.py)" <<'EOF'
+@test "without debug information py-hook reads with its table: status tells who holds the GIL, bt lists every thread" {
+    local -a hide=()
+    debug_build && skip "a debug build is read only with its debug information (status.bats: refused without)"
+    if [ -z "${PYHOOK_NODEBUG_DIR:-}" ]; then
+        # The debug symbols are a separate package here (python3.X-dbg):
+        # hidden, the build reads as without them.
+        "$PY" -c 'import sys; sys.exit(sys.version_info < (3, 14))' ||
+            skip "this interpreter's debug information is built in or not hidden here; the run without it checks"
+        hide=(-iex "set debug-file-directory /nonexistent")
+    fi
+    GDB_INIT+=("${hide[@]}")
+    gdb_session "$(sample threads.py)" <<'EOF_'
 break getppid
 run
-python from pyhook import layout, runtime, waits
-python v = runtime.python_version(); tab = layout.ASYNCIO_TABLE[layout.minor(v)]
-python dbg = {n: layout._resolve(t, p).as_tuple() for n, (t, p) in layout.ASYNCIO_SPEC.items()}
-python [print(("asyncio %s table %s debug %s" % (n, tuple(tab[n]), dbg[n])).replace(", ", ",")) for n in sorted(dbg)]
-python off = lambda t, m: [f.bitpos // 8 for f in gdb.lookup_type(t).fields() if f.name == m][0]
-python print("rlock owner %d %d" % (waits.RLOCK_OWNER, off("rlockobject", "rlock_owner")))
-python print("rlock count %d %d" % (waits.RLOCK_COUNT, off("rlockobject", "rlock_count")))
-python print("rlock locked %d %d" % (waits.LOCK_LOCKED, off("lockobject", "locked")))
-kill
-EOF
+py-hook-status
+py-hook-bt --all
+delete
+continue
+EOF_
+    assert_success
     refute_traceback
-    [ "$(grep -c '^asyncio ' <<<"$output")" -eq 10 ] || fail "not every asyncio field compared"
-    local mismatches
-    mismatches=$(awk '$1 == "asyncio" && $4 != $6' <<<"$output")
-    [ -z "$mismatches" ] || fail "ASYNCIO_TABLE and the debug information differ: $mismatches"
-    mismatches=$(awk '$1 == "rlock" && $3 != $4' <<<"$output")
-    [ -z "$mismatches" ] || fail "waits.py's RLock offsets and the debug information differ: $mismatches"
-    [ "$(grep -c '^rlock ' <<<"$output")" -eq 3 ] || fail "RLock and Lock offsets not compared"
+    assert_line --regexp "^Runtime state: read from memory with py-hook's built-in layout for 3\.[0-9]+ \(no debug information\)$"
+    assert_line --regexp '^  \* [0-9]+ +[0-9]+ +\S+ +yes +holds it$'
+}
+
+@test "3.13+: where the offsets the process publishes and py-hook's table disagree, the published ones win and status says so" {
+    "$PY" -c 'import sys; sys.exit(sys.version_info < (3, 14))' ||
+        skip "needs a 3.14+ release build with separate debug symbols to hide (3.13 publishes offsets too; the pyenv 3.13 here has its symbols built in)"
+    [ -z "${PYHOOK_NODEBUG_DIR:-}" ] || skip "the run without debug information checks the table alone"
+    debug_build && skip "a debug build is read only with its debug information; the release build's run checks this"
+    GDB_INIT+=(-iex "set debug-file-directory /nonexistent")
+    # The table is made wrong for two published fields; the readings must
+    # still be right, and status must name both.
+    gdb_session "$(sample threads.py)" <<'EOF_'
+break getppid
+run
+python from pyhook import facts, layout, runtime; v = layout.minor(runtime.python_version()); facts.TABLE[v] = dict(facts.TABLE[v]); facts.TABLE[v]["tstate.native_thread_id"] = (8, 8); facts.TABLE[v]["code.qualname"] = (16, 8)
+py-hook-status
+py-hook-bt --all
+delete
+continue
+EOF_
+    assert_success
+    refute_traceback
+    assert_line --regexp "^Runtime state: read from memory with py-hook's built-in layout for 3\.[0-9]+ \(no debug information\), 2 offsets as the process publishes them$"
+    assert_line --regexp "^  tstate\.native_thread_id at [0-9]+, as the process publishes it \(py-hook's table says 8\)$"
+    assert_line --regexp "^  code\.qualname at [0-9]+, as the process publishes it \(py-hook's table says 16\)$"
+    assert_line --regexp '^  \* [0-9]+ +[0-9]+ +\S+ +yes +holds it$'
+    assert_line --regexp '^#0  .*/samples/threads\.py:[0-9]+ in '
 }

@@ -129,8 +129,12 @@ continue
 EOF
     assert_success
     assert_line "GLOBAL_VAR = 100  (int)"
-    # The module frame's definitions are counted; --globals lists them.
-    assert_line "(12 more: modules, functions, classes and __dunder__ names; --globals lists them)"
+    # The module frame's definitions are counted; --globals lists them
+    # (how many dunder names a module has depends on the version).
+    local listed
+    listed=$(sed -n '/^c = <unbound>  (local)$/,$p' <<<"$output" | grep -c '^[A-Za-z_][A-Za-z_0-9]* = ')
+    [ "$listed" -ge 10 ] || fail "--globals listed only $listed names"
+    assert_line "($((listed - 1)) more: modules, functions, classes and __dunder__ names; --globals lists them)"
     assert_line "__name__ = '__main__'  (str, len 8)"
     assert_line "os = <module 'os'>  (module)"
     assert_line "main = <function main>  (function)"

@@ -8,8 +8,12 @@
 #
 # Interpreters: the arguments, else $PYTHONS, else Debian's python3.11 (with
 # its debug symbols, and again as without python3.11-dbg: PATH:nodebug),
-# its debug build python3.11d, and pyenv's 3.11.7, 3.12.1 and 3.13.0.  One
-# that is not installed is reported as skipped, with the reason.  Tests
+# its debug build python3.11d, and pyenv's 3.11.7, 3.12.1 and 3.13.0, all
+# under this machine's gdb; then python3.14, python3.14d, python3.15 and
+# python3.15d under gdb 18 inside a Debian sid root (sid:PATH: bats runs
+# chrooted there, tests/sidroot.sh makes the root, tests/inroot.sh enters
+# it).  One that is not installed, or a root that cannot be made, is
+# reported as skipped, with the reason.  Tests
 # that signal their program find it by the test directory in its
 # environment, so suites on the same interpreter can run side by side.
 set -u
@@ -25,8 +29,12 @@ else
     pyenv_root=$(pyenv root 2>/dev/null || echo "$HOME/.pyenv")
     set -- /usr/bin/python3.11 /usr/bin/python3.11:nodebug /usr/bin/python3.11d \
         "$pyenv_root/versions/3.11.7/bin/python3" "$pyenv_root/versions/3.12.1/bin/python3" \
-        "$pyenv_root/versions/3.13.0/bin/python3"
+        "$pyenv_root/versions/3.13.0/bin/python3" \
+        sid:/usr/bin/python3.14 sid:/usr/bin/python3.14d sid:/usr/bin/python3.15 \
+        sid:/usr/bin/python3.15d
 fi
+SID_ROOT=${PYHOOK_SID_ROOT:-/var/cache/py-hook/sid}
+sid_problem=unchecked
 
 results=$(mktemp -d)
 trap 'rm -rf "$results"' EXIT
@@ -36,18 +44,34 @@ total_pass=0 total_fail=0 total_skip=0
 labels=()
 started=$(date +%s)
 
-# launch LABEL PYTHON NODEBUG_DIR FILES...: starts bats on FILES in the
-# background once fewer than JOBS suites run; its TAP goes to a file.
+# launch LABEL PYTHON NODEBUG_DIR ROOT FILES...: starts bats on FILES in
+# the background once fewer than JOBS suites run, chrooted into ROOT unless
+# it is empty; its TAP goes to a file.
 launch() {
-    local label=$1 py=$2 nodebug=$3 n=${#labels[@]}
-    shift 3
+    local label=$1 py=$2 nodebug=$3 root=$4 n=${#labels[@]}
+    shift 4
+    local -a enter=()
+    [ -z "$root" ] || enter=(sh "$ROOT/tests/inroot.sh" "$root")
     while [ "$(jobs -rp | wc -l)" -ge "$JOBS" ]; do
         wait -n
     done
     labels+=("$label")
     echo "# started: $label"
-    (PYHOOK_PYTHON="$py" PYHOOK_NODEBUG_DIR="$nodebug" bats --tap "$@" >"$results/tap.$n" 2>&1
+    (PYHOOK_PYTHON="$py" PYHOOK_NODEBUG_DIR="$nodebug" "${enter[@]}" bats --tap "$@" \
+        >"$results/tap.$n" 2>&1
         echo "# finished: $label") &
+}
+
+# sid_ready: makes the sid root once; sets sid_problem to why it cannot be.
+sid_ready() {
+    if [ "$sid_problem" = unchecked ]; then
+        if sh "$ROOT/tests/sidroot.sh" "$SID_ROOT" 2>"$results/sid.err"; then
+            sid_problem=
+        else
+            sid_problem=$(tr '\n' ' ' <"$results/sid.err")
+        fi
+    fi
+    [ -z "$sid_problem" ]
 }
 
 # count N: shows suite N's output and adds its counts to the totals.
@@ -76,10 +100,30 @@ count() {
 for entry in "$@"; do
     py=${entry%:nodebug}
     nodebug=
+    root=
     label="python $py"
     if [ "$py" != "$entry" ]; then
         nodebug="$ROOT/build/nodebug"
         label="python $py without its debug symbols"
+    fi
+    if [ "${py#sid:}" != "$py" ]; then
+        py=${py#sid:}
+        label="python $py in the sid root"
+        if ! sid_ready; then
+            echo "$label: skipped (no Debian sid root: $sid_problem)" >>"$summary"
+            total_skip=$((total_skip + 1))
+            continue
+        fi
+        root=$SID_ROOT
+        if [ ! -x "$root$py" ]; then
+            echo "$label: skipped (not installed in $root)" >>"$summary"
+            total_skip=$((total_skip + 1))
+            continue
+        fi
+        version=$(chroot "$root" "$py" -c 'import sys; print(sys.version.split()[0])' 2>/dev/null || echo "?")
+        gdbv=$(chroot "$root" gdb --version 2>/dev/null | sed -n '1s/.* //p')
+        launch "$label ($version, gdb $gdbv)" "$py" "" "$root" "$ROOT"/tests/*.bats
+        continue
     fi
     if [ ! -x "$py" ]; then
         echo "$label: skipped (not installed)" >>"$summary"
@@ -92,9 +136,9 @@ for entry in "$@"; do
         continue
     fi
     version=$("$py" -c 'import sys; print(sys.version.split()[0])' 2>/dev/null || echo "?")
-    launch "$label ($version)" "$py" "$nodebug" "$ROOT"/tests/*.bats
+    launch "$label ($version)" "$py" "$nodebug" "" "$ROOT"/tests/*.bats
 done
-launch "interpreter-independent" /usr/bin/python3.11 "" "$ROOT"/tests/once/*.bats
+launch "interpreter-independent" /usr/bin/python3.11 "" "" "$ROOT"/tests/once/*.bats
 wait
 
 for n in "${!labels[@]}"; do

@@ -20,7 +20,7 @@ thread 1
 continue
 EOF
     refute_traceback
-    assert_line "Helper: libhookhelper.so 0.7.0 (ABI 7), $HELPER"
+    assert_line "Helper: libhookhelper.so 0.8.0 (ABI 8), $HELPER"
     assert_line --regexp "^Python: CPython $(python_version), (release|debug \(Py_DEBUG\)) build, "
     assert_line --partial "Interpreter: initialized, not finalizing; 1 interpreter, 2 Python thread states"
     assert_line --regexp '^GIL: held by thread 1 \(LWP [0-9]+\) \(switches so far: [0-9]+\)$'

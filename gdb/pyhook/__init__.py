@@ -8,7 +8,7 @@ import os
 
 import gdb
 
-VERSION = "0.7.0"
+VERSION = "0.8.0"
 
 from . import catch, cmd_catch, cmd_eval, cmd_explain, cmd_locals, cmd_pickle, cmd_stack, cmd_status, cmd_tasks, inferior, inject, selection, settings, target  # noqa: E402
 

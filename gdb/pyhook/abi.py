@@ -6,7 +6,7 @@ one side that the other does not follow fails the suite.
 
 import struct
 
-HOOK_ABI_VERSION = 7
+HOOK_ABI_VERSION = 8
 HOOK_CHANNEL_MAGIC = 0x4B4F4F48
 HOOK_VALUE_LIMIT_MIN = 16
 HOOK_VALUE_LIMIT_MAX = 1000000
@@ -21,7 +21,7 @@ HOOK_REQ_OF = 0x200
 HOOK_REQ_OBJECT = 0x400
 HOOK_REQ_RELEASE = 0x8
 HOOK_REQ_TEST_FAULT = 0x80000000
-HOOK_HELPER_VERSION = 0x000700
+HOOK_HELPER_VERSION = 0x000800
 HOOK_FLIGHT_ACTIVE = 0x1
 HOOK_FLIGHT_GIL_TAKEN = 0x2
 HOOK_FLIGHT_ERROR_SAVED = 0x4
@@ -53,8 +53,12 @@ HOOK_OK = 0
 
 # struct hook_channel: magic, abi_version, request_addr, request_capacity,
 # reply_addr, reply_len, message_addr, message_capacity, last_status,
-# python_version, helper_version, in_flight.
-CHANNEL = struct.Struct("<IIQQQQQQiIII")
+# python_version, helper_version, in_flight, layout_addr,
+# layout_names_addr, layout_names_len.
+CHANNEL = struct.Struct("<IIQQQQQQiIIIQQQ")
+# struct hook_layout's header: python_version, count; then count int64s.
+LAYOUT_HEADER = struct.Struct("<II")
+HOOK_LAYOUT_ABSENT = -(1 << 63)
 # struct hook_request: abi_version, flags, first_frame, max_frames,
 # value_limit, name_len, expr_len, reserved.
 REQUEST = struct.Struct("<IIIIIIII")

@@ -5,9 +5,14 @@ module shares): 3.11 keeps every task in the WeakSet asyncio.tasks._all_tasks;
 3.12 and 3.13 keep scheduled tasks in the WeakSet _scheduled_tasks and
 tasks running eagerly (eager_start) in the set _eager_tasks.  A WeakSet's
 items are the referents of the weak references in its 'data' set.
-_current_tasks maps each running loop to the task it is running.
+_current_tasks maps each running loop to the task it is running.  From
+3.14 on, C tasks are instead in a linked list per thread (through each
+task's task_node, headed in _PyThreadStateImpl.asyncio_tasks_head; tasks
+of threads that ended are in the interpreter's list), the list `python -m
+asyncio ps` reads, and each thread state names its running loop and task;
+the sets hold only tasks of other classes.
 
-A task is the C _asyncio.Task (fields at layout.ASYNCIO_TABLE offsets) or
+A task is the C _asyncio.Task (fields of the "asyncio" facts, facts.py) or
 the pure-Python asyncio.tasks.Task (instance attributes _coro, _state,
 _fut_waiter, _name...), or a subclass of either.  Its coroutine chain is
 coroutines.Reader.chain; what it waits for is its _fut_waiter (the future
@@ -22,10 +27,9 @@ import time
 import gdb
 
 from . import coroutines, explain, reach, target, view
-from .layout import asyncio_layout
+from .layout import PY_3_14, asyncio_layout
 from .objects import Unreadable, _mem, _u64
 
-_C_STATES = {0: "pending", 1: "cancelled", 2: "finished"}
 _PY_STATES = {"PENDING": "pending", "CANCELLED": "cancelled", "FINISHED": "finished"}
 # asyncio functions a task waits in, by (file, qualname); the innermost
 # run of such frames names the wait by its outermost known one.
@@ -91,6 +95,10 @@ class Tasks:
         self.cor = coroutines.Reader(walker)
         self.reach = reach.Reach(walker)
         self.fields = asyncio_layout(rt.version)
+        f = self.fields
+        self.c_states = {f["future.state.pending"]: "pending",
+                         f["future.state.cancelled"]: "cancelled",
+                         f["future.state.finished"]: "finished"}
         self.loops, self.tasks, self.cycles = [], {}, []
         self.imported = False
         self.live = not target.is_core()
@@ -111,6 +119,8 @@ class Tasks:
                     registry += [(t, eager, interp) for t in self._members(holder)]
             current = self.r.dict_get(ns, "_current_tasks")
             self.current = dict(self.r.dict_items(current)) if current else {}
+        if rt.version >= PY_3_14 and self.imported:
+            registry += self._linked_tasks(rt)
         loops = {}
         for address, eager, interp in registry:
             if address in self.tasks:
@@ -147,6 +157,30 @@ class Tasks:
 
     # -- the registry ----------------------------------------------------------
 
+    def _linked_tasks(self, rt):
+        """3.14+: [(task, False, interpreter)] of the C tasks in every
+        thread's list and each interpreter's list, and the task each
+        thread's running loop runs (into self.current)."""
+        L, out = rt.fields, []
+        node_off = self.fields.off("task.node")
+        heads = []
+        for interp in rt.interpreters:
+            heads.append((interp.address + L.off("interp.asyncio_tasks_head"), interp))
+            for ts in interp.threads:
+                heads.append((ts.address + L.off("tstateimpl.asyncio_tasks_head"), interp))
+                loop = _u64(ts.address + L.off("tstateimpl.asyncio_running_loop"))
+                task = _u64(ts.address + L.off("tstateimpl.asyncio_running_task"))
+                if loop and task:
+                    self.current.setdefault(loop, task)
+        for head, interp in heads:
+            node, seen = _u64(head), 0
+            # An llist_node's next, then prev; the list is circular.
+            while node and node != head and seen < 1 << 22:
+                out.append((node - node_off, False, interp))
+                node = _u64(node)
+                seen += 1
+        return out
+
     def _members(self, holder):
         """The objects in a set, or in a WeakSet (the live referents)."""
         r = self.r
@@ -160,7 +194,7 @@ class Tasks:
         for ref in r.set_keys(data):
             if r.type_of(ref) != r.types["weakref"]:
                 continue
-            obj = _u64(ref + 16)  # wr_object; None once the referent died
+            obj = _u64(ref + r.WEAKREF_OBJECT)  # None once the referent died
             if obj and obj != r.constants["None"]:
                 out.append(obj)
         return out
@@ -185,7 +219,7 @@ class Tasks:
         if impl == "c":
             f = self.fields
             raw = struct.unpack("<i", _mem(obj + f["future.state"].offset, 4))[0]
-            return (_C_STATES.get(raw), _u64(obj + f["future.result"].offset),
+            return (self.c_states.get(raw), _u64(obj + f["future.result"].offset),
                     _u64(obj + f["future.exception"].offset))
         if impl == "python":
             raw = self.reach.attr(obj, "_state")
@@ -387,14 +421,14 @@ class Tasks:
                 scheduled = self.reach.attr(loop.address, "_scheduled") if loop.address else 0
                 if not scheduled or r.type_of(scheduled) != r.types["list"]:
                     continue
-                n = _u64(scheduled + 16)
+                n = r.size(scheduled)
                 if not 0 < n < 1 << 24:
                     continue
-                for handle in struct.unpack("<%dQ" % n, _mem(_u64(scheduled + 24), 8 * n)):
+                for handle in r.sequence_items(scheduled, 0, n):
                     callback = self.reach.attr(handle, "_callback")
                     if not callback or r.type_of(callback) != r.types["method"]:
                         continue
-                    owner = _u64(callback + 24)  # PyMethodObject.im_self
+                    owner = _u64(callback + r.L.off("method.self"))
                     if r.type_name(r.type_of(owner)) != "Timeout":
                         continue
                     victim = self.reach.attr(owner, "_task")
@@ -414,11 +448,11 @@ class Tasks:
         children = self.reach.attr(gathering, "_children")
         if not children or r.type_of(children) != r.types["list"]:
             return []
-        n = _u64(children + 16)
+        n = r.size(children)
         if not 0 < n < 1 << 24:
             return []
         out = []
-        for child in struct.unpack("<%dQ" % n, _mem(_u64(children + 24), 8 * n)):
+        for child in r.sequence_items(children, 0, n):
             if depth < 32 and child not in self.tasks and \
                     r.type_name(r.type_of(child)) == "_GatheringFuture":
                 out += self._children(child, depth + 1)
@@ -469,8 +503,7 @@ class Tasks:
     def _source_of(self, address):
         """The source of the current instruction of the frame at ADDRESS."""
         walker = self.walker
-        head = _mem(address, coroutines._FRAME_HEAD)
-        code = walker.code(struct.unpack_from("<Q", head, walker.off["code"])[0])
+        head, code = walker.frame_at(address)
         text = explain.segment(code.filename, code.positions(walker.instruction(head, code)))
         return " ".join(text.split()) if text else None
 

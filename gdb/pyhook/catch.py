@@ -100,17 +100,13 @@ def _raised_here():
     return caught
 
 
-# RAISE_VARARGS, the raise statement's instruction, by minor version.
-_RAISE_VARARGS = {0x030B0000: 130, 0x030C0000: 130, 0x030D0000: 101}
-
-
 def _at_raise(rt, frame):
     """Whether interpreter frame FRAME is running a raise statement: an
     exception it raises again (raise e, caught in a callee that returned
     it) is a raise, whatever its traceback says."""
-    opcode = _RAISE_VARARGS.get(rt.version & 0xFFFF0000)
+    opcode = rt.fields["opcode.RAISE_VARARGS"]
     instr = objects._u64(frame + rt.fields["iframe.instr"].offset)
-    return opcode is not None and instr != 0 and objects._mem(instr, 1)[0] == opcode
+    return instr != 0 and objects._mem(instr, 1)[0] == opcode
 
 
 def add(types):

@@ -57,6 +57,8 @@ program raises stops it briefly, which slows a program that raises many."""
                     self.USAGE)
 
     def complete(self, text, word):
+        if word is None:
+            return gdb.COMPLETE_NONE  # gdb 14+ asks first for word-break characters
         before = text[:len(text) - len(word)].split()
         if not before:
             return [a for a in ("raise", "list", "delete") if a.startswith(word)]

@@ -39,6 +39,8 @@ py-hook-print is the same command."""
         super().__init__(name or self.NAME, gdb.COMMAND_DATA)
 
     def complete(self, text, word):
+        if word is None:
+            return gdb.COMPLETE_NONE  # gdb 14+ asks first for word-break characters
         return complete.command_line(text, word)
 
     MISSING = "EXPR is missing"
@@ -258,6 +260,8 @@ statement safely.  print() writes to the program's stdout."""
         super().__init__("py-hook-repl", gdb.COMMAND_DATA)
 
     def complete(self, text, word):
+        if word is None:
+            return gdb.COMPLETE_NONE  # gdb 14+ asks first for word-break characters
         before = text[:len(text) - len(word)].split()
         if before and before[-1] == "--frame":
             return complete.frame_numbers(word)

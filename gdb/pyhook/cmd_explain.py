@@ -30,6 +30,8 @@ tuple, is not shown; py-hook-eval shows those."""
         super().__init__("py-hook-explain", gdb.COMMAND_DATA)
 
     def complete(self, text, word):
+        if word is None:
+            return gdb.COMPLETE_NONE  # gdb 14+ asks first for word-break characters
         return complete.frame_numbers(word)
 
     def invoke(self, arg, from_tty):

@@ -38,6 +38,8 @@ docs/architecture.md, "How values are shown"); long ones are cut at
         super().__init__("py-hook-locals", gdb.COMMAND_DATA)
 
     def complete(self, text, word):
+        if word is None:
+            return gdb.COMPLETE_NONE  # gdb 14+ asks first for word-break characters
         if complete.option_token(text) is not None:
             return complete.options(text, word, ("--globals", "--memory", "--force", "--of",
                                                  "--task"))
@@ -295,6 +297,8 @@ cell see it too.  Prints the value as stored."""
             return index, name, expr
 
     def complete(self, text, word):
+        if word is None:
+            return gdb.COMPLETE_NONE  # gdb 14+ asks first for word-break characters
         return complete.command_line(text, word)
 
     def invoke(self, arg, from_tty):

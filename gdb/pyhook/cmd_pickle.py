@@ -18,7 +18,7 @@ from .cmd_eval import PyHookEval
 from .cmd_locals import assigned_by, set_value
 from .errors import PyHookError, fail, usage
 
-# The pickle protocol every supported CPython (3.11-3.13) reads: a file saved
+# The pickle protocol every supported CPython (3.11 to 3.15) reads: a file saved
 # by one interpreter loads in another.
 PROTOCOL = 5
 

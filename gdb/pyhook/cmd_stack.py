@@ -37,6 +37,8 @@ frames are read from memory, and a line says so and why.
     OPTIONS = ("--full", "--globals", "--all", "--memory", "--force")
 
     def complete(self, text, word):
+        if word is None:
+            return gdb.COMPLETE_NONE  # gdb 14+ asks first for word-break characters
         return complete.options(text, word, self.OPTIONS)
 
     def __init__(self):
@@ -188,6 +190,8 @@ stops again.  --memory, --force: as for py-hook-bt."""
         _select(index, "--force" in given, "--memory" in given)
 
     def complete(self, text, word):
+        if word is None:
+            return gdb.COMPLETE_NONE  # gdb 14+ asks first for word-break characters
         if complete.option_token(text) is not None:
             return complete.options(text, word, ("--memory", "--force"))
         return complete.frame_numbers(word)

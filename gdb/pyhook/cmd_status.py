@@ -17,14 +17,14 @@ from .errors import PyHookError, fail
 def _python_text(version):
     if version is None:
         if _has_symbol("Py_GetVersion"):
-            return "CPython older than 3.11 (no Py_Version): NOT SUPPORTED, py-hook supports 3.11 to 3.13"
+            return "CPython older than 3.11 (no Py_Version): NOT SUPPORTED, py-hook supports 3.11 to 3.15"
         return "not found (no CPython C API in this process)"
     major, minor, micro = version >> 24, (version >> 16) & 0xFF, (version >> 8) & 0xFF
     level = {0xA: "a", 0xB: "b", 0xC: "rc"}.get((version >> 4) & 0xF, "")
     serial = version & 0xF
     text = "CPython %d.%d.%d%s" % (major, minor, micro, "%s%d" % (level, serial) if level else "")
     if not runtime.supported(version):
-        return text + ": NOT SUPPORTED, py-hook supports 3.11 to 3.13"
+        return text + ": NOT SUPPORTED, py-hook supports 3.11 to 3.15"
     debug = _has_symbol("_Py_RefTotal") or _has_symbol("_Py_NegativeRefcount")
     text += ", %s build" % ("debug (Py_DEBUG)" if debug else "release")
     where = _library_of("Py_Version")
@@ -114,6 +114,9 @@ works wherever the other commands refuse."""
                 len(rt.interpreters), "" if len(rt.interpreters) == 1 else "s",
                 len(rt.threads), "" if len(rt.threads) == 1 else "s"))
             out.append("Runtime state: read from memory with %s" % rt.source)
+            for name, table, published in rt.fields.published_overrides:
+                out.append("  %s at %d, as the process publishes it (py-hook's table says %d)"
+                           % (name, published, table))
             for interp in rt.interpreters:
                 out.append("GIL%s: %s" % (
                     "" if len(rt.interpreters) == 1 else " of interpreter 0x%x" % interp.address,
@@ -190,7 +193,7 @@ works wherever the other commands refuse."""
         if not plan.verdict:
             if not runtime.supported(runtime.python_version()):
                 return head + "py-hook cannot act: this is not a CPython it supports (3.11 to " \
-                    "3.13).", False
+                    "3.15).", False
             return head + "py-hook leaves the decision to the helper (the interpreter is not " \
                 "running normally); a command will say why it cannot act.", False
         return head + "py-hook can read and edit its Python frames now: " + plan.verdict + ".", True

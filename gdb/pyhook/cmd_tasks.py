@@ -25,7 +25,7 @@ as FILE:LINE in FUNCTION.  A task running now shows the frames of its
 thread from its coroutine inwards.  --locals adds each level's variables.
 When tasks wait for each other in a cycle, a last paragraph names it.
 Everything is read from memory, in C and pure-Python tasks alike, on
-CPython 3.11 to 3.13; no code of the program runs, so it works at any stop
+CPython 3.11 to 3.15; no code of the program runs, so it works at any stop
 and in core files.  py-hook-locals --task NAME [LEVEL] and py-hook-set
 --task NAME act on a level's frame."""
 

@@ -64,7 +64,7 @@ def _attributes(walker, names, globals_, chain):
     if tp == reader.types["module"]:
         return _str_keys(reader, reader.dict_items(reader.module_dict(obj)))
     is_type = tp == reader.types["type"] or \
-        objects._u64(tp + reader.fields["type.flags"].offset) & (1 << 31)
+        reader.flags(tp) & reader.L["tpflags.type_subclass"]
     if not is_type:
         try:
             found += _str_keys(reader, reader.instance_items(obj, tp))

@@ -103,7 +103,7 @@ _FORK = {
 # trampoline frame below them is what is matched first).
 _SIGNAL = {"signal_handler", "trip_signal", "faulthandler_fatal_error", "faulthandler_user"}
 
-# The bytecode interpreter's frame function in 3.11 to 3.13.
+# The bytecode interpreter's frame function in 3.11 to 3.15.
 _EVAL = {"_PyEval_EvalFrameDefault"}
 
 # What each hazard is called in messages.

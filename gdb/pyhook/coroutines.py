@@ -1,15 +1,18 @@
 """Generators, coroutines and async generators, read from memory.
 
 A generator object embeds its _PyInterpreterFrame (gi_iframe) and a state
-byte (gi_frame_state: created, suspended, running, finished; 3.13 tells a
-suspension inside 'await' or 'yield from' apart).  What a suspended
-coroutine awaits is what CPython's _PyGen_yf returns for cr_await: the top
-of the frame's value stack (localsplus[stacktop - 1]), but only when the
-frame is suspended in a 'yield from' or 'await' -
+byte (gi_frame_state: created, suspended, running, finished; 3.13 and
+later tell a suspension inside 'await' or 'yield from' apart; the values
+are the enumerators of facts.py's state.*).  What a suspended coroutine
+awaits is what CPython's _PyGen_yf returns for cr_await: the top of the
+frame's value stack (localsplus[stacktop - 1]; from 3.14 the slot below
+stackpointer, a tagged reference), but only when the frame is suspended
+in a 'yield from' or 'await' -
 - 3.11 and 3.12: the instruction after the one it stopped at
   (prev_instr[1]) is RESUME (3.11 also RESUME_QUICK, 3.12 also
   INSTRUMENTED_RESUME) with an argument of 2 or more;
-- 3.13: gi_frame_state is FRAME_SUSPENDED_YIELD_FROM.
+- 3.13 and later: gi_frame_state is FRAME_SUSPENDED_YIELD_FROM (3.15: or
+  its _LOCKED form, held while another thread reads gi_yieldfrom).
 Awaiting passes through objects that are not frames: coroutine.__await__()
 (a coroutine_wrapper, whose coroutine is its first field), an async
 generator's __anext__(), asend() or athrow() (whose generator is their
@@ -19,20 +22,16 @@ field).  Nothing here runs code of the target.
 
 import struct
 
-from .layout import PY_3_12, PY_3_13
+from .layout import PY_3_13, PY_3_14, Unknown, asyncio_layout
 from .model import Frame
 from .objects import Unreadable, _mem, _u64
-from .pyframes import _FRAME_HEAD
 
-# gi_frame_state values (Include/internal/pycore_frame.h).
-_STATES = {False: {-2: "created", -1: "suspended", 0: "running", 1: "finished", 4: "finished"},
-           True: {-3: "created", -2: "suspended", -1: "suspended", 0: "running",
-                  1: "finished", 4: "finished"}}
-_RESUME = {False: (151, 150), True: (151, 240)}  # key: 3.12 or later
-# Objects an await passes through, by tp_name; their first field (at 16)
-# is the next object of the chain.
-_WRAPPERS = ("coroutine_wrapper", "async_generator_asend", "async_generator_athrow",
-             "_asyncio.FutureIter")
+# Objects an await passes through, by tp_name, and the fact naming the
+# field that holds the next object of the chain.
+_WRAPPERS = {"coroutine_wrapper": "coroutinewrapper.coroutine",
+             "async_generator_asend": "asyncgenasend.gen",
+             "async_generator_athrow": "asyncgenathrow.gen",
+             "_asyncio.FutureIter": "futureiter.future"}
 MAX_CHAIN = 100000  # levels; a longer chain is cut (and said to be)
 
 
@@ -55,9 +54,30 @@ class Reader:
         f = walker.fields
         self.state_off = f["gen.frame_state"].offset
         self.iframe_off = f["gen.iframe"].offset
-        self.stacktop_off = f["iframe.stacktop"].offset
-        self.modern = walker.version >= PY_3_12
         self.v313 = walker.version >= PY_3_13
+        self.v314 = walker.version >= PY_3_14
+        self.stack_off = f.off("iframe.stackpointer" if self.v314 else "iframe.stacktop")
+        names = {"state.created": "created", "state.suspended": "suspended",
+                 "state.suspended_yield_from": "suspended",
+                 "state.suspended_yield_from_locked": "suspended",
+                 "state.executing": "running", "state.completed": "finished",
+                 "state.cleared": "finished"}
+        self.states = {f[fact]: name for fact, name in names.items() if fact in f}
+        self.yield_from = {f[fact] for fact in ("state.suspended_yield_from",
+                                                "state.suspended_yield_from_locked") if fact in f}
+        self.resume = {f[fact] for fact in ("opcode.RESUME", "opcode.RESUME_QUICK",
+                                            "opcode.INSTRUMENTED_RESUME") if fact in f}
+        self.wrappers = {}
+        for name, fact in _WRAPPERS.items():
+            if fact in f:
+                self.wrappers[name] = f.off(fact)
+            elif name == "_asyncio.FutureIter":
+                # The asyncio group: the debug information of _asyncio,
+                # loaded only once the module is.
+                try:
+                    self.wrappers[name] = asyncio_layout(walker.version).off(fact)
+                except Unknown:
+                    pass
         t = self.r.types
         self.kinds = {t["generator"]: "generator", t["coroutine"]: "coroutine",
                       t["async_generator"]: "async generator"}
@@ -76,7 +96,7 @@ class Reader:
         if kind is None:
             raise Unreadable("0x%x is not a generator, coroutine or async generator" % obj)
         raw = struct.unpack("<b", _mem(obj + self.state_off, 1))[0]
-        state = _STATES[self.v313].get(raw)
+        state = self.states.get(raw)
         if state is None:
             raise Unreadable("the %s at 0x%x is in no known state (%d)" % (kind, obj, raw))
         frame = obj + self.iframe_off
@@ -86,20 +106,27 @@ class Reader:
         if state != "suspended":
             return 0
         off = self.walker.off
-        head = _mem(frame, _FRAME_HEAD)
+        head, code = self.walker.frame_at(frame)
         if self.v313:
-            if raw != -1:
+            if raw not in self.yield_from:
                 return 0
         else:
             instr = struct.unpack_from("<Q", head, off["instr"])[0]
             opcode, arg = _mem(instr + 2, 2)
-            if opcode not in _RESUME[self.modern] or arg < 2:
+            if opcode not in self.resume or arg < 2:
                 return 0
-        code = self.walker.code(struct.unpack_from("<Q", head, off["code"])[0])
-        top = struct.unpack("<i", _mem(frame + self.stacktop_off, 4))[0]
+        base = frame + off["localsplus"]
+        if self.v314:
+            # stackpointer: the slot above the top of the value stack.
+            top = (_u64(frame + self.stack_off) - base) // 8
+        else:
+            top = struct.unpack("<i", _mem(frame + self.stack_off, 4))[0]
         if not code.count < top < code.count + (1 << 16):
             return 0
-        return _u64(frame + off["localsplus"] + 8 * (top - 1))
+        try:
+            return self.walker.refs.obj(_u64(base + 8 * (top - 1)))
+        except Unreadable:
+            return 0
 
     def unwrap(self, obj):
         """The object behind OBJ when OBJ is one an await passes through
@@ -110,9 +137,9 @@ class Reader:
                 name = self.r.tp_name(self.r.type_of(obj))
             except Unreadable:
                 return obj
-            if name not in _WRAPPERS:
+            if name not in self.wrappers:
                 return obj
-            inner = _u64(obj + 16)
+            inner = _u64(obj + self.wrappers[name])
             if not inner:
                 return obj
             obj = inner
@@ -137,8 +164,7 @@ class Reader:
         """A model.Frame for a Gen (or an interpreter frame's address)."""
         address = gen_or_frame.frame if isinstance(gen_or_frame, Gen) else gen_or_frame
         walker = self.walker
-        head = _mem(address, _FRAME_HEAD)
-        code = walker.code(struct.unpack_from("<Q", head, walker.off["code"])[0])
+        head, code = walker.frame_at(address)
         frame = Frame(index, code.filename, walker.line(head, code), code.qualname)
         if with_locals:
             walker._variables(frame, address, head, code, limit)

@@ -20,14 +20,13 @@ import errno
 import io
 import os
 import stat
-import struct
 import tokenize
 
 import gdb
 
 from . import exceptions, objects, pyframes, target, view
 from .model import Variable
-from .objects import Unreadable, _mem, _u64
+from .objects import Unreadable, _u64
 
 _MAX_LINES = 12  # of a statement shown
 _MAX_ROWS = 60   # of values shown
@@ -193,7 +192,7 @@ class _Resolver:
         if tp == r.types["module"]:
             return r.dict_get(r.module_dict(obj), name)
         # OBJ is a class when its type is type or a metaclass.
-        is_type = tp == r.types["type"] or _u64(tp + r.fields["type.flags"].offset) & (1 << 31)
+        is_type = tp == r.types["type"] or r.flags(tp) & r.L["tpflags.type_subclass"]
         if is_type:
             return self._on_class(obj, tp, name)
         mro = self._mro(tp)
@@ -255,7 +254,7 @@ class _Resolver:
         """Whether a Python class of MRO (a heap type: the builtin types'
         own __getattribute__ is the generic lookup) defines NAME."""
         for c in mro:
-            if not _u64(c + self.r.fields["type.flags"].offset) & (1 << 9):
+            if not self.r.flags(c) & self.r.F_HEAPTYPE:
                 continue
             tp_dict = _u64(c + self.r.fields["type.dict"].offset)
             if tp_dict and self.r.dict_get(tp_dict, name):
@@ -290,12 +289,11 @@ class _Resolver:
         if isinstance(key, str) and tp == r.types["dict"]:
             return r.dict_get(obj, key)
         if isinstance(key, int) and tp in (r.types["list"], r.types["tuple"]):
-            size = struct.unpack("<q", _mem(obj + 16, 8))[0]
+            size = r.size(obj)
             index = key + size if key < 0 else key
             if not 0 <= index < size:
                 raise Unreadable("index %d is out of range (len %d)" % (key, size))
-            items = _u64(obj + 24) if tp == r.types["list"] else obj + 24
-            return _u64(items + 8 * index)
+            return r.sequence_items(obj, index, 1)[0]
         raise Unreadable("a %s is not subscripted without running code" % r.type_name(tp))
 
 

@@ -31,12 +31,13 @@ on error:
 
 import ctypes
 import signal
+import struct
 import threading
 import time
 
 import gdb
 
-from . import abi, context, runtime, selection, settings
+from . import abi, context, facts, runtime, selection, settings
 from .errors import fail, helper_failed
 from .target import LIBRARY as _LIB
 from .target import (epoch, helper_objfile, process_alive, require_live, require_stopped_process,
@@ -67,11 +68,16 @@ class _Channel:
             self.python_version,
             self.helper_version,
             self.in_flight,
+            self.layout_addr,
+            self.layout_names_addr,
+            self.layout_names_len,
         ) = fields
         self.pid = pid
         self.epoch = epoch()
         self.address = address
         self.entry = {}
+        # Why the helper has no layout (it then refuses every call), or None.
+        self.layout_problem = None
 
 
 _channel = None
@@ -102,7 +108,7 @@ def _not_loaded_error(inferior):
     lib = library_path()
     if symbol_address("Py_Initialize") is None:
         return fail("process %d shows no CPython in it (no Py_Initialize symbol): py-hook serves "
-                    "CPython 3.11 to 3.13 programs only" % inferior.pid)
+                    "CPython 3.11 to 3.15 programs only" % inferior.pid)
     return fail(
         "%s is not loaded in process %d, so py-hook cannot reach its Python frames.\n"
         "Load it now with:\n"
@@ -140,8 +146,34 @@ def _channel_for(inferior):
         channel.entry[name] = symbol_address(name)
         if channel.entry[name] is None:
             raise fail("%s in process %d lacks %s; rebuild it (make)" % (_LIB, inferior.pid, name))
+    channel.layout_problem = _give_layout(inferior, channel)
     _channel = channel
     return channel
+
+
+def _give_layout(inferior, channel):
+    """Writes the facts the helper reads objects with into its struct
+    hook_layout, by the names it lists (hookhelper.h, HOOK_LAYOUT_FACTS),
+    from the process's Layout (runtime.py, layout.py): one memory read and
+    one write, no call.  Returns why it could not, or None."""
+    if not 0 < channel.layout_names_len <= 1 << 16:
+        return "the helper lists no layout facts (names of %d bytes)" % channel.layout_names_len
+    names = bytes(inferior.read_memory(channel.layout_names_addr, channel.layout_names_len))
+    names = [n.decode("ascii", "replace") for n in names.rstrip(b"\0").split(b"\0")]
+    try:
+        rt_fields = runtime.layout_of_process()
+    except runtime.Unavailable as e:
+        return str(e)
+    values = []
+    for name in names:
+        value = facts.helper_value(rt_fields, name)
+        if value is None:
+            return ("the helper asks for the fact %s, which this gdb extension does not know; "
+                    "load the extension and libhookhelper.so from one build" % name)
+        values.append(abi.HOOK_LAYOUT_ABSENT if value is facts.ABSENT else value)
+    inferior.write_memory(channel.layout_addr, abi.LAYOUT_HEADER.pack(
+        rt_fields.version, len(values)) + struct.pack("<%dq" % len(values), *values))
+    return None
 
 
 def unfinished_call(inferior):
@@ -907,6 +939,9 @@ def call(entry_point, plan, flags=0, first_frame=0, max_frames=0, value_limit=20
     PyHookError."""
     inferior, thread = require_stopped_process()
     channel = _channel_for(inferior)
+    if channel.layout_problem is not None:
+        raise fail("py-hook cannot give the helper the layout of this CPython, so it makes no "
+                   "call: %s" % channel.layout_problem)
     flags |= plan.flags
     header = abi.REQUEST.pack(
         abi.HOOK_ABI_VERSION, flags | test_flags, first_frame, max_frames, value_limit,

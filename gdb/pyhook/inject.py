@@ -112,15 +112,15 @@ def _check_python(inf):
         older = _older_python()
         if older:
             raise fail("process %d runs %s, which py-hook does not support (it serves 3.11 to "
-                       "3.13); nothing was loaded" % (inf.pid, older))
+                       "3.15); nothing was loaded" % (inf.pid, older))
         raise fail(
             "process %d shows no CPython in it (no Py_Initialize symbol): py-hook serves "
-            "CPython 3.11 to 3.13 only; nothing was loaded" % inf.pid
+            "CPython 3.11 to 3.15 only; nothing was loaded" % inf.pid
         )
     if not runtime.supported(version):
         raise fail(
             "process %d runs CPython %d.%d, which py-hook does not support (it serves 3.11 to "
-            "3.13); nothing was loaded" % (inf.pid, (version >> 24) & 0xFF, (version >> 16) & 0xFF)
+            "3.15); nothing was loaded" % (inf.pid, (version >> 24) & 0xFF, (version >> 16) & 0xFF)
         )
 
 

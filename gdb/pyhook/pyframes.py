@@ -9,7 +9,12 @@ every thread and in core files:
   PyThreadState_GetFrame and PyFrame_GetBack do, frames that have not
   started running their code yet are skipped (owner not a generator and
   the instruction pointer before the code's _co_firsttraceable), and so
-  are 3.12's and 3.13's C-stack shim frames (owner FRAME_OWNED_BY_CSTACK);
+  are the shim frames of 3.12 to 3.14 (owner FRAME_OWNED_BY_CSTACK) and
+  3.14's and 3.15's interpreter-owned ones (FRAME_OWNED_BY_INTERPRETER);
+- from 3.14 on, f_executable and every slot of localsplus are tagged stack
+  references (_PyStackRef): the object is the value with the tag bits
+  cleared, an unbound slot is PyStackRef_NULL, and a value with both low
+  bits set is a tagged int, no object;
 - per frame: the code object's co_filename and co_qualname, and the line
   of the current instruction from the location table (PEP 626/657 format,
   Objects/locations.md), or the frame object's f_lineno where tracing set it;
@@ -27,24 +32,33 @@ table, checked by tests/layout.bats).
 import struct
 
 from . import objects, render
-from .layout import PY_3_12, PY_3_13
+from .layout import PY_3_12, PY_3_13, PY_3_14
 from .model import Frame, Snapshot, Variable
 from .objects import Unreadable, _mem, _u64
 
-CO_OPTIMIZED = 0x1
-CO_VARARGS = 0x4
-CO_VARKEYWORDS = 0x8
-CO_FAST_HIDDEN = 0x10
-CO_FAST_LOCAL = 0x20
-CO_FAST_CELL = 0x40
-CO_FAST_FREE = 0x80
-OWNED_BY_GENERATOR = 1
-OWNED_BY_CSTACK = 3
-# Py_TPFLAGS_DICT_SUBCLASS: a namespace from __prepare__ that is a dict.
-_TPFLAGS_DICT_SUBCLASS = 1 << 29
 # A stack deeper than this is taken to be corrupt (a cycle), as the helper does.
 MAX_FRAMES = 10000000
-_FRAME_HEAD = 72  # the fixed part of a _PyInterpreterFrame, up to localsplus
+
+
+class StackRefs:
+    """How a frame's slots hold objects: plain pointers before 3.14, tagged
+    _PyStackRef values from 3.14 (facts stackref.*)."""
+
+    def __init__(self, L):
+        self.tagged = L.version >= PY_3_14
+        self.tag_bits = L["stackref.tag_bits"] if self.tagged else 0
+        self.null = L["stackref.null"] if self.tagged else 0
+
+    def obj(self, bits):
+        """The object address a slot holding BITS refers to; 0 for none
+        (unbound); raises Unreadable for a tagged int."""
+        if not self.tagged:
+            return bits
+        if bits == self.null:
+            return 0
+        if bits & 3 == 3:
+            raise Unreadable("a tagged int (0x%x), not an object" % bits)
+        return bits & ~self.tag_bits
 
 
 class NoFrame(Exception):
@@ -73,17 +87,18 @@ class Code:
         self.firsttraceable = i32("code.firsttraceable")
         self.start = address + f["code.code_adaptive"].offset
         self.nargs = i32("code.argcount") + i32("code.kwonlyargcount") \
-            + bool(self.flags & CO_VARARGS) + bool(self.flags & CO_VARKEYWORDS)
-        self.optimized = bool(self.flags & CO_OPTIMIZED)
-        self.linetable = _bytes(ptr("code.linetable"))
+            + bool(self.flags & f["co.varargs"]) + bool(self.flags & f["co.varkeywords"])
+        self.optimized = bool(self.flags & f["co.optimized"])
+        self.linetable = _bytes(reader, ptr("code.linetable"))
         self.count = i32("code.nlocalsplus")
         names = ptr("code.localsplusnames")
-        n = struct.unpack("<q", _mem(names + 16, 8))[0]
+        n = reader.size(names)
         if n != self.count or not 0 <= n < 1 << 20:
             raise Unreadable("code at 0x%x: %d names for %d locals" % (address, n, self.count))
-        self.names = [_name(reader, p) for p in
-                      struct.unpack("<%dQ" % n, _mem(names + 24, 8 * n))] if n else []
-        kinds = _bytes(ptr("code.localspluskinds"))
+        self.names = [_name(reader, p) for p in reader.tuple_items(names)] if n else []
+        if len(self.names) != n:
+            raise Unreadable("code at 0x%x: its names are no tuple" % address)
+        kinds = _bytes(reader, ptr("code.localspluskinds"))
         if len(kinds) != n:
             raise Unreadable("code at 0x%x: %d kinds for %d locals" % (address, len(kinds), n))
         self.kinds = kinds
@@ -162,12 +177,12 @@ def _name(reader, address):
         return "?"
 
 
-def _bytes(address):
+def _bytes(reader, address):
     """The content of the bytes object at ADDRESS."""
-    n = struct.unpack("<q", _mem(address + 16, 8))[0]
+    n = reader.size(address)
     if not 0 <= n < 1 << 28:
         raise Unreadable("bytes at 0x%x: length %d" % (address, n))
-    return _mem(address + 32, n) if n else b""
+    return _mem(address + reader.L.off("bytes.data"), n) if n else b""
 
 
 def _varint(table, i):
@@ -220,11 +235,22 @@ class Walker:
         self.reader = objects.Reader(rt.version, rt.fields)
         self.renderer = render.Renderer(self.reader)
         self.codes = {}
-        f = self.fields
+        f = self.L = self.fields
         self.off = {name: f["iframe." + name].offset for name in
                     ("previous", "globals", "locals", "owner", "localsplus", "code", "instr",
                      "frame_obj")}
+        # The fixed part of a _PyInterpreterFrame, up to localsplus.
+        self.head_size = self.off["localsplus"]
         self.f_lineno = f["frameobject.lineno"].offset
+        self.refs = StackRefs(f)
+        self.owner_generator = f["owner.generator"]
+        # Owners of frames PyFrame_GetBack skips: 3.12 to 3.14's C-stack
+        # shims, 3.14+'s interpreter-owned frames (and any owner above).
+        self.owner_skipped = f["owner.interpreter"] if "owner.interpreter" in f else \
+            f.get("owner.cstack")
+        self.co_fast = (f["fast.hidden"] if "fast.hidden" in f else 0, f["fast.local"],
+                        f["fast.cell"], f["fast.free"])
+        self.cell_ref = f.off("cell.ref")
 
     def code(self, address):
         code = self.codes.get(address)
@@ -238,20 +264,30 @@ class Walker:
         address = tstate.current_frame()
         seen = set()
         off = self.off
+        skipped = self.owner_skipped
         while address and len(seen) < MAX_FRAMES:
             if address in seen:
                 raise Unreadable("the frame chain loops back to 0x%x" % address)
             seen.add(address)
-            current, head = address, _mem(address, _FRAME_HEAD)
+            current, head = address, _mem(address, self.head_size)
             previous = struct.unpack_from("<Q", head, off["previous"])[0]
             owner = head[off["owner"]]
             address = previous
-            if self.version >= PY_3_12 and owner == OWNED_BY_CSTACK:
-                continue  # the shim (3.13: its f_executable is None)
-            code = self.code(struct.unpack_from("<Q", head, off["code"])[0])
+            if skipped is not None and owner >= skipped:
+                continue  # a shim (3.13+: its f_executable is None)
+            code = self.code(self.code_address(head))
             instr = struct.unpack_from("<Q", head, off["instr"])[0]
-            if owner == OWNED_BY_GENERATOR or instr >= code.start + 2 * code.firsttraceable:
+            if owner == self.owner_generator or instr >= code.start + 2 * code.firsttraceable:
                 yield current, head, code
+
+    def frame_at(self, address):
+        """(fixed part, Code) of the interpreter frame at ADDRESS."""
+        head = _mem(address, self.head_size)
+        return head, self.code(self.code_address(head))
+
+    def code_address(self, head):
+        """The code object of the frame whose fixed part is HEAD."""
+        return self.refs.obj(struct.unpack_from("<Q", head, self.off["code"])[0])
 
     def instruction(self, head, code):
         """The byte offset of the frame's current instruction in CODE."""
@@ -301,10 +337,14 @@ class Walker:
                 ns = struct.unpack_from("<Q", head, self.off["locals"])[0]
                 if ns and self.reader.type_of(ns) == self.reader.types["dict"]:
                     names.update(self._str_items(self.reader.dict_items(ns)))
+            hidden, _, cell, _ = self.co_fast
             for j, (name, kind) in enumerate(zip(code.names, code.kinds)):
                 # A body's fast slots are an inlined comprehension's (3.12+).
-                if code.optimized or kind & CO_FAST_HIDDEN:
-                    value = self._deref(kind if code.optimized else CO_FAST_CELL, slots[j])
+                if code.optimized or kind & hidden:
+                    try:
+                        value = self._deref(kind if code.optimized else cell, slots[j])
+                    except Unreadable:
+                        continue
                     if value:
                         names[name] = value
             return frame, names, struct.unpack_from("<Q", head, self.off["globals"])[0]
@@ -320,14 +360,19 @@ class Walker:
                         "1" if cut else "0")
 
     def _fast(self, address, code):
+        """The raw slots of the frame's fast locals (tagged on 3.14+)."""
         n = code.count
         raw = _mem(address + self.off["localsplus"], 8 * n) if n else b""
         return struct.unpack("<%dQ" % n, raw) if n else ()
 
-    def _deref(self, kind, value):
-        if value and kind & (CO_FAST_CELL | CO_FAST_FREE) and \
+    def _deref(self, kind, slot):
+        """The object a variable of KIND holding SLOT is bound to (its
+        cell's content for a cell or free variable), 0 for unbound."""
+        value = self.refs.obj(slot)
+        _, _, cell, free = self.co_fast
+        if value and kind & (cell | free) and \
                 self.reader.type_of(value) == self.reader.types["cell"]:
-            return _u64(value + 16)  # PyCellObject.ob_ref
+            return _u64(value + self.cell_ref)
         return value
 
     def _variables(self, frame, address, head, code, limit):
@@ -336,9 +381,10 @@ class Walker:
                 self._body(frame, address, head, code, limit)
                 return
             slots = self._fast(address, code)
+            _, local, cell, free = self.co_fast
             for i, (name, kind) in enumerate(zip(code.names, code.kinds)):
-                label = "arg" if kind & CO_FAST_LOCAL and i < code.nargs else \
-                    "cell" if kind & CO_FAST_CELL else "free" if kind & CO_FAST_FREE else "local"
+                label = "arg" if kind & local and i < code.nargs else \
+                    "cell" if kind & cell else "free" if kind & free else "local"
                 value = self._deref(kind, slots[i])
                 frame.variables.append(self._variable(name, label, value, limit))
         except Unreadable as e:
@@ -347,7 +393,8 @@ class Walker:
 
     def _body(self, frame, address, head, code, limit):
         """A module or class body: its namespace, as the helper lists it."""
-        if self.version < PY_3_13 and any(k & (CO_FAST_CELL | CO_FAST_FREE) for k in code.kinds):
+        hidden_kind, _, cell, free = self.co_fast
+        if self.version < PY_3_13 and any(k & (cell | free) for k in code.kinds):
             frame.note = ("this class body (or exec'd code) has cell variables, and on CPython "
                           "before 3.13 reading its namespace writes them into it, which could "
                           "run the program's own mapping code; select another frame")
@@ -356,8 +403,8 @@ class Walker:
         reader = self.reader
         tp = reader.type_of(ns) if ns else 0
         if tp != reader.types["dict"]:
-            flags = _u64(tp + self.fields["type.flags"].offset) if tp else 0
-            if not flags & _TPFLAGS_DICT_SUBCLASS:
+            flags = reader.flags(tp) if tp else 0
+            if not flags & self.L["tpflags.dict_subclass"]:
                 frame.note = ("this body's namespace is a %s from a metaclass's __prepare__, "
                               "not a dict; reading it would run the program's code"
                               % (reader.type_name(tp) if tp else "mapping"))
@@ -367,11 +414,11 @@ class Walker:
         if self.version >= PY_3_12:
             slots = self._fast(address, code)
             hidden = [(name, slots[i]) for i, (name, kind) in enumerate(zip(code.names, code.kinds))
-                      if kind & CO_FAST_HIDDEN and slots[i]]
+                      if kind & hidden_kind and self.refs.obj(slots[i])]
         out = []
         # A comprehension variable a closure captures is a cell.
         hidden = [(name, value) for name, value in
-                  ((name, self._deref(CO_FAST_CELL, value)) for name, value in hidden) if value]
+                  ((name, self._deref(cell, value)) for name, value in hidden) if value]
         if hidden and self.version >= PY_3_13:
             # 3.13: the frame's locals proxy answers for the comprehension's
             # own variables, listed first, then the namespace.

@@ -4,11 +4,9 @@ frame, and the name a frame knows an object by.  For py-hook-tasks and the
 waits of py-hook-bt --all; nothing here runs code of the target."""
 
 import os
-import struct
 
 from . import explain
-from .objects import Unreadable, _mem, _u64
-from .pyframes import _FRAME_HEAD
+from .objects import Unreadable, _u64
 
 
 class Reach:
@@ -111,15 +109,14 @@ class Reach:
         obj = self.none(obj)
         if not obj:
             return 0
-        n = struct.unpack("<q", _mem(obj + 16, 8))[0]  # ob_size
+        n = self.r.size(obj)
         return n if 0 <= n < 1 << 40 else 0
 
     def names(self, address):
         """{name: value address} of the bound variables of the function
         frame at ADDRESS (an interpreter frame), cells dereferenced."""
         walker = self.walker
-        head = _mem(address, _FRAME_HEAD)
-        code = walker.code(struct.unpack_from("<Q", head, walker.off["code"])[0])
+        head, code = walker.frame_at(address)
         out = {}
         if not code.optimized:
             return out

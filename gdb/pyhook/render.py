@@ -22,7 +22,8 @@ no property.  By the type of the value (tests/render.bats shows each):
   content: Point(x=1, y=2) for a namedtuple, defaultdict(FACTORY, {...}),
   OrderedDict({...}) in its own order, MyList([...]), MyInt(5);
 - an instance of a class defined in Python (deriving from object only) as
-  <Name a=1, b=2>: its __slots__, then its __dict__, in definition order;
+  <Name a=1, b=2>: its __slots__ (in tp_members order: CPython sorts the
+  names), then its __dict__ in insertion order;
 - a numpy array as <ndarray shape=(3, 4) dtype=float64>;
 - anything else: <TypeName at 0x...>.
 The text is cut at value-limit characters (code points), and the cut is
@@ -32,42 +33,16 @@ by flags and names in the type objects, never by asking the object.
 
 import struct
 
-from . import objects
+from . import facts
 from .objects import Unreadable, _c_string, _mem, _u64
 
 MAX_DEPTH = 3
 DECIMAL_DIGITS_MAX = 4300
 _TEN_POW = 10 ** DECIMAL_DIGITS_MAX
-_DIGIT_BITS = 30
 _MAX_ITEMS = 1 << 26  # a length beyond this is a corrupt object
 
-# Offsets that are the same in 3.11 to 3.13 (tests/layout.bats checks them
-# against the debug information).
-TYPE_BASICSIZE = 32
-TYPE_BASE = 256
-TYPE_DICT = 264
-TYPE_MEMBERS = 240
-MODULE_DICT = 16
-FUNCTION_QUALNAME = 40
-METHOD_FUNC = 16
-CFUNCTION_ML = 16
-CFUNCTION_SELF = 24
-RANGE_START = 16
-BYTEARRAY_START = 40
-ODICT_FIRST = 48
-ODICT_NODE_NEXT = 16
-DEFAULTDICT_FACTORY = 48
-MEMBER_SIZE = 40  # PyMemberDef: name, type, offset, flags, doc
-T_OBJECT_EX = 16
-NDARRAY_ND = 24
-NDARRAY_DIMENSIONS = 32
-NDARRAY_DESCR = 56
-DESCR_TYPEOBJ = 16
-
-TPFLAGS_HEAPTYPE = 1 << 9
-TPFLAGS_TYPE_SUBCLASS = 1 << 31
-TPFLAGS_DICT_SUBCLASS = 1 << 29
-TPFLAGS_IMMUTABLETYPE = 1 << 8
+# numpy's PyArrayObject_fields and PyArray_Descr (facts.NUMPY).
+_NUMPY = facts.NUMPY
 _ENUM_METACLASSES = ("EnumType", "EnumMeta")
 # Static types of the standard library whose content is shown, by tp_name.
 _ODICT = "collections.OrderedDict"
@@ -117,6 +92,35 @@ class Renderer:
 
     def __init__(self, reader):
         self.r = reader
+        L = reader.L
+        off = L.off
+        self.TYPE_BASICSIZE = off("type.basicsize")
+        self.TYPE_BASE = off("type.base")
+        self.TYPE_DICT = off("type.dict")
+        self.TYPE_MEMBERS = off("type.members")
+        self.MODULE_DICT = off("module.dict")
+        self.FUNCTION_QUALNAME = off("function.qualname")
+        self.METHOD_FUNC = off("method.func")
+        self.CFUNCTION_ML = off("cfunction.ml")
+        self.CFUNCTION_SELF = off("cfunction.self")
+        self.METHODDEF_NAME = off("methoddef.name")
+        self.RANGE = (off("range.start"), off("range.stop"), off("range.step"))
+        self.FLOAT_VALUE = off("float.value")
+        self.COMPLEX_VALUE = off("complex.value")
+        self.BYTES_DATA = off("bytes.data")
+        self.BYTEARRAY_START = off("bytearray.start")
+        self.SET_USED = off("set.used")
+        self.ODICT_FIRST = off("odict.first")
+        self.ODICT_NODE = (off("odictnode.key"), off("odictnode.hash"), off("odictnode.next"))
+        self.DEFAULTDICT_FACTORY = off("defaultdict.factory")
+        self.MEMBER_SIZE = L["memberdef.size"]
+        self.MEMBER = (off("memberdef.name"), off("memberdef.type"), off("memberdef.offset"))
+        self.T_OBJECT_EX = L["memberdef.object_ex"]
+        self.F_HEAPTYPE = L["tpflags.heaptype"]
+        self.F_TYPE_SUBCLASS = L["tpflags.type_subclass"]
+        self.F_DICT_SUBCLASS = L["tpflags.dict_subclass"]
+        self.F_IMMUTABLETYPE = L["tpflags.immutabletype"]
+        self.DIGIT_BITS = L["long.digit_bits"]
         t = reader.types
         self.exact = {t[name]: name for name in
                       ("list", "tuple", "dict", "set", "frozenset")}
@@ -140,20 +144,23 @@ class Renderer:
 
     def _length(self, obj, tp):
         types = self.r.types
-        if tp in (types["list"], types["tuple"], types["bytes"], types["dict"], types["str"],
-                  types["bytearray"]):
-            return struct.unpack("<q", _mem(obj + 16, 8))[0]
+        if tp in (types["list"], types["tuple"], types["bytes"], types["bytearray"]):
+            return self.r.size(obj)
+        if tp == types["dict"]:
+            return struct.unpack("<q", _mem(obj + self.r.DICT_USED, 8))[0]
+        if tp == types["str"]:
+            return struct.unpack("<q", _mem(obj + self.r.STR_LENGTH, 8))[0]
         if tp in (types["set"], types["frozenset"]):
-            return struct.unpack("<q", _mem(obj + 24, 8))[0]
+            return struct.unpack("<q", _mem(obj + self.SET_USED, 8))[0]
         return None
 
     # -- types -------------------------------------------------------------
 
     def _flags(self, tp):
-        return _u64(tp + self.r.fields["type.flags"].offset)
+        return self.r.flags(tp)
 
     def _tp_name(self, tp):
-        return _c_string(_u64(tp + self.r.fields["type.name"].offset), 4096)
+        return _c_string(_u64(tp + self.r.TP_NAME), 4096)
 
     def kind(self, tp):
         """The _Kind of type TP (cached)."""
@@ -171,7 +178,7 @@ class Renderer:
         if tp in simple:
             return _Kind(simple[tp])
         flags = self._flags(tp)
-        if flags & TPFLAGS_TYPE_SUBCLASS:
+        if flags & self.F_TYPE_SUBCLASS:
             return _Kind(CLASS)
         if self.r.type_name(self.r.type_of(tp)) in _ENUM_METACLASSES:
             return _Kind(ENUM)
@@ -179,18 +186,19 @@ class Renderer:
         # for the standard library's types that are heap types in some
         # versions (defaultdict from 3.12), found by name on the way.
         chain, root = [], tp
-        while root and self._flags(root) & TPFLAGS_HEAPTYPE and len(chain) < 64:
+        while root and self._flags(root) & self.F_HEAPTYPE and len(chain) < 64:
             chain.append(root)
-            root = _u64(root + TYPE_BASE)
+            root = _u64(root + self.TYPE_BASE)
         if not root:
             return _Kind(OPAQUE)
         for cls in chain + [root]:
-            if self._named(cls, _NDARRAY, 64):
+            # Each with room for the last field read of it.
+            if self._named(cls, _NDARRAY, _NUMPY["ndarray.descr"] + 8):
                 return _Kind(NDARRAY)
-            if flags & TPFLAGS_DICT_SUBCLASS:
-                if self._named(cls, _ODICT, 56):
+            if flags & self.F_DICT_SUBCLASS:
+                if self._named(cls, _ODICT, self.ODICT_FIRST + 8):
                     return _Kind(SUB, "odict")
-                if self._named(cls, _DEFAULTDICT, 56):
+                if self._named(cls, _DEFAULTDICT, self.DEFAULTDICT_FACTORY + 8):
                     return _Kind(SUB, "defaultdict")
         if not chain:
             return _Kind(OPAQUE)
@@ -199,7 +207,7 @@ class Renderer:
             # types too: immutable ones, or ones whose instances have C fields.
             for i, cls in enumerate(chain):
                 base = chain[i + 1] if i + 1 < len(chain) else root
-                if self._flags(cls) & TPFLAGS_IMMUTABLETYPE or not self._python_shaped(cls, base):
+                if self._flags(cls) & self.F_IMMUTABLETYPE or not self._python_shaped(cls, base):
                     return _Kind(OPAQUE)
             return _Kind(INSTANCE)
         base = self.builtin_bases.get(root)
@@ -214,18 +222,19 @@ class Renderer:
         it is a mutable heap type, which types of C code are not."""
         flags = self._flags(tp)
         return self._tp_name(tp) == name and \
-            (not flags & TPFLAGS_HEAPTYPE or flags & TPFLAGS_IMMUTABLETYPE) and \
-            struct.unpack("<q", _mem(tp + TYPE_BASICSIZE, 8))[0] >= basicsize
+            (not flags & self.F_HEAPTYPE or flags & self.F_IMMUTABLETYPE) and \
+            struct.unpack("<q", _mem(tp + self.TYPE_BASICSIZE, 8))[0] >= basicsize
 
     def _python_shaped(self, cls, base):
         """Whether heap type CLS (base BASE) adds to its base's instances at
         most its __slots__ and a __dict__ and a __weakref__ slot, as a class
         of Python code does; a class of C code adds fields of its own."""
-        extra = struct.unpack("<q", _mem(cls + TYPE_BASICSIZE, 8))[0] - \
-            struct.unpack("<q", _mem(base + TYPE_BASICSIZE, 8))[0]
+        extra = struct.unpack("<q", _mem(cls + self.TYPE_BASICSIZE, 8))[0] - \
+            struct.unpack("<q", _mem(base + self.TYPE_BASICSIZE, 8))[0]
         members = 0
-        defs = _u64(cls + TYPE_MEMBERS)
-        while defs and members < 1024 and _u64(defs + MEMBER_SIZE * members):
+        defs = _u64(cls + self.TYPE_MEMBERS)
+        while defs and members < 1024 and \
+                _u64(defs + self.MEMBER_SIZE * members + self.MEMBER[0]):
             members += 1
         return 0 <= extra <= 8 * (members + 2) and extra % 8 == 0
 
@@ -233,13 +242,13 @@ class Renderer:
         """The names in _fields of the first class in CHAIN whose own dict
         holds a tuple of str there (what collections.namedtuple makes)."""
         for tp in chain:
-            d = _u64(tp + TYPE_DICT)
+            d = _u64(tp + self.TYPE_DICT)
             fields = self.r.dict_get(d, "_fields") if d else 0
             if fields and self.r.type_of(fields) == self.r.types["tuple"]:
-                n = struct.unpack("<q", _mem(fields + 16, 8))[0]
+                n = self.r.size(fields)
                 if not 0 <= n <= 4096:
                     return None
-                items = struct.unpack("<%dQ" % n, _mem(fields + 24, 8 * n)) if n else ()
+                items = self.r.tuple_items(fields)
                 if any(self.r.type_of(p) != self.r.types["str"] for p in items):
                     return None
                 return [self._str_or(p, "?") for p in items]
@@ -248,10 +257,9 @@ class Renderer:
     def class_name(self, tp):
         """'module.QualName', or 'QualName' for builtins, as repr(type) shows."""
         flags = self._flags(tp)
-        if flags & TPFLAGS_HEAPTYPE:
-            f = self.r.fields
-            qual = self._str_or(_u64(tp + f["heaptype.qualname"].offset), "?")
-            d = _u64(tp + TYPE_DICT)
+        if flags & self.F_HEAPTYPE:
+            qual = self._str_or(_u64(tp + self.r.HT_QUALNAME), "?")
+            d = _u64(tp + self.TYPE_DICT)
             module = self.r.dict_get(d, "__module__") if d else 0
             mod = self._str_or(module, None) if module else None
         else:
@@ -292,9 +300,9 @@ class Renderer:
         elif tp == types["bool"]:
             t.put("True" if obj == consts["True"] else "False")
         elif tp == types["float"]:
-            t.put(repr(struct.unpack("<d", _mem(obj + 16, 8))[0]))
+            t.put(repr(struct.unpack("<d", _mem(obj + self.FLOAT_VALUE, 8))[0]))
         elif tp == types["complex"]:
-            t.put(repr(complex(*struct.unpack("<dd", _mem(obj + 16, 16)))))
+            t.put(repr(complex(*struct.unpack("<dd", _mem(obj + self.COMPLEX_VALUE, 16)))))
         elif tp == types["int"]:
             self._int(t, obj)
         elif tp == types["str"]:
@@ -323,7 +331,7 @@ class Renderer:
         elif kind == BYTEARRAY:
             self._bytearray(t, obj)
         elif kind == RANGE:
-            start, stop, step = struct.unpack("<QQQ", _mem(obj + RANGE_START, 24))
+            start, stop, step = (_u64(obj + at) for at in self.RANGE)
             t.put("range(")
             self._value(t, start, depth + 1, stack)
             t.put(", ")
@@ -333,15 +341,16 @@ class Renderer:
                 self._value(t, step, depth + 1, stack)
             t.put(")")
         elif kind == MODULE:
-            d = _u64(obj + MODULE_DICT)
+            d = _u64(obj + self.MODULE_DICT)
             name = self.r.dict_get(d, "__name__") if d else 0
             t.put("<module %s>" % _quoted(self._str_or(name, "?")))
         elif kind == FUNCTION:
-            t.put("<function %s>" % self._str_or(_u64(obj + FUNCTION_QUALNAME), "?"))
+            t.put("<function %s>" % self._str_or(_u64(obj + self.FUNCTION_QUALNAME), "?"))
         elif kind == METHOD:
-            func = _u64(obj + METHOD_FUNC)
+            func = _u64(obj + self.METHOD_FUNC)
             if func and self.r.type_of(func) == self.r.types["function"]:
-                t.put("<bound method %s>" % self._str_or(_u64(func + FUNCTION_QUALNAME), "?"))
+                t.put("<bound method %s>"
+                      % self._str_or(_u64(func + self.FUNCTION_QUALNAME), "?"))
             else:
                 t.put("<bound method>")
         elif kind == CFUNCTION:
@@ -381,43 +390,40 @@ class Renderer:
     def _bytes(self, t, obj, shown="%r", data=None):
         """The repr of a prefix of at most value-limit bytes, in SHOWN, of
         the bytes at OBJ, or of a bytearray whose data is at DATA."""
-        length = struct.unpack("<q", _mem(obj + 16, 8))[0]
+        length = self.r.size(obj)
         if not 0 <= length < 1 << 48:
             raise Unreadable("%s at 0x%x: length %d" % (self.r.type_name(self.r.type_of(obj)),
                                                        obj, length))
         keep = min(length, t.limit)
-        start = obj + 32 if data is None else data
+        start = obj + self.BYTES_DATA if data is None else data
         t.put(shown % (_mem(start, keep) if keep else b""))
         if keep < length:
             t.full = True
 
     def _bytearray(self, t, obj):
-        self._bytes(t, obj, "bytearray(%r)", _u64(obj + BYTEARRAY_START))
+        self._bytes(t, obj, "bytearray(%r)", _u64(obj + self.BYTEARRAY_START))
 
     def _int(self, t, obj):
-        head = struct.unpack("<q", _mem(obj + 16, 8))[0]
-        if self.r.version >= objects.PY_3_12:
-            count, negative = head >> 3, (head & 3) == 2
-        else:
-            count, negative = abs(head), head < 0
+        count, negative = self.r.long_header(obj)
         if not 0 <= count < 1 << 40:
             raise Unreadable("int at 0x%x: %d digits" % (obj, count))
-        top = _u32(obj + 24 + 4 * (count - 1)) & 0x3FFFFFFF if count else 0
-        bits = _DIGIT_BITS * (count - 1) + top.bit_length() if count else 0
+        digit_bits = self.DIGIT_BITS
+        top = self.r.digits(obj, count - 1, 1)[0] & ((1 << digit_bits) - 1) if count else 0
+        bits = digit_bits * (count - 1) + top.bit_length() if count else 0
         # 2**14287 > 10**4300: a longer int has more than 4300 digits.
         if bits <= 14287:
-            value = _digits_value(obj + 24, 0, count)
+            value = self._digits_value(obj, 0, count)
             if value < _TEN_POW:
                 t.put(str(-value if negative else value))
                 return
         # The leading hex digits come from the leading 30-bit digits alone
         # when an even number of digits (a multiple of 4 bits) is skipped.
-        room_bits = 4 * t.limit + 2 * _DIGIT_BITS
-        keep = min(count, room_bits // _DIGIT_BITS + 2)
+        room_bits = 4 * t.limit + 2 * digit_bits
+        keep = min(count, room_bits // digit_bits + 2)
         skip = count - keep
         if skip % 2:
             skip -= 1
-        leading = _digits_value(obj + 24, skip, count)
+        leading = self._digits_value(obj, skip, count)
         digits = ("-" if negative else "") + hex(leading)
         tail = "... (%d bits)" % bits
         avail = t.limit - t.chars
@@ -427,9 +433,21 @@ class Renderer:
         t.full = was_full
         t.put(tail)
 
+    def _digits_value(self, obj, first, count):
+        """The value of digits FIRST..COUNT-1 of the int at OBJ (least
+        significant first), as an int scaled down by the digits skipped."""
+        n = count - first
+        if n <= 0:
+            return 0
+        value, bits = 0, self.DIGIT_BITS
+        mask = (1 << bits) - 1
+        for digit in reversed(self.r.digits(obj, first, n)):
+            value = (value << bits) | (digit & mask)
+        return value
+
     def _cfunction(self, t, obj):
-        ml, owner = struct.unpack("<QQ", _mem(obj + CFUNCTION_ML, 16))
-        name = _c_string(_u64(ml), 4096) if ml else "?"
+        ml, owner = _u64(obj + self.CFUNCTION_ML), _u64(obj + self.CFUNCTION_SELF)
+        name = _c_string(_u64(ml + self.METHODDEF_NAME), 4096) if ml else "?"
         if not owner or self.r.type_of(owner) == self.r.types["module"]:
             t.put("<built-in function %s>" % name)
         else:
@@ -443,10 +461,10 @@ class Renderer:
         BASE's repr: [..], (..), {k: v}, {..} or set()."""
         if base in ("list", "tuple"):
             is_list = base == "list"
-            n = struct.unpack("<q", _mem(obj + 16, 8))[0]
+            n = self.r.size(obj)
             if not 0 <= n <= _MAX_ITEMS:
                 raise Unreadable("%s at 0x%x: length %d" % (base, obj, n))
-            items = _u64(obj + 24) if is_list else obj + 24
+            items = _u64(obj + self.r.LIST_ITEMS) if is_list else obj + self.r.TUPLE_ITEMS
             t.put("[" if is_list else "(")
             i = 0
             while i < n and not t.full:
@@ -467,7 +485,7 @@ class Renderer:
             self._pairs(t, items, depth, stack)
             return
         is_set = base == "set"
-        used = struct.unpack("<q", _mem(obj + 24, 8))[0]
+        used = struct.unpack("<q", _mem(obj + self.SET_USED, 8))[0]
         if used == 0:
             t.put("set()" if is_set else "frozenset()")
             return
@@ -499,32 +517,37 @@ class Renderer:
         hash, next, prev from od_first), each key's value found through the
         dict's hash table by identity, as helper/objects.c does: O(1) a
         node, and nothing read past what is shown."""
-        used = struct.unpack("<q", _mem(obj + 16, 8))[0]
-        node = _u64(obj + ODICT_FIRST)
+        used = struct.unpack("<q", _mem(obj + self.r.DICT_USED, 8))[0]
+        node = _u64(obj + self.ODICT_FIRST)
+        at_key, at_hash, at_next = self.ODICT_NODE
         seen = 0
         while node and seen <= 2 * used + 8:
-            key, h = struct.unpack("<Qq", _mem(node, 16))
+            key = _u64(node + at_key)
+            h = struct.unpack("<q", _mem(node + at_hash, 8))[0]
             value = self._dict_value_of(obj, key, h)
             if value:
                 yield key, value
-            node = _u64(node + ODICT_NODE_NEXT)
+            node = _u64(node + at_next)
             seen += 1
 
     def _dict_value_of(self, obj, key, h):
         """The value of KEY (by identity) in the combined dict OBJ, by the
         probe sequence of Objects/dictobject.c, or 0."""
-        keys, values = struct.unpack("<QQ", _mem(obj + 32, 16))
+        r = self.r
+        keys, values = _u64(obj + r.DICT_KEYS), _u64(obj + r.DICT_VALUES)
         if not keys or values:
             return 0
-        log2, log2_index_bytes, kind = _mem(keys + 8, 3)
+        log2 = _mem(keys + r.L.off("dictkeys.log2_size"), 1)[0]
+        log2_index_bytes = _mem(keys + r.DK_LOG2_INDEX_BYTES, 1)[0]
+        general = _mem(keys + r.DK_KIND, 1)[0] == r.DK_KINDS[0]
         if log2 > 40:
             return 0
         mask = (1 << log2) - 1
         width = 1 if log2 < 8 else 2 if log2 < 16 else 4 if log2 < 32 else 8
         fmt = {1: "<b", 2: "<h", 4: "<i", 8: "<q"}[width]
-        indices = keys + 32
+        indices = keys + r.DK_INDICES
         entries = indices + (1 << log2_index_bytes)
-        size = 24 if kind == 0 else 16
+        size = r.DK_ENTRY if general else r.DK_UNICODE_ENTRY
         perturb = h & 0xFFFFFFFFFFFFFFFF
         i = perturb & mask
         for _ in range(mask + 65):
@@ -532,7 +555,8 @@ class Renderer:
             if ix == -1:
                 return 0
             if ix >= 0:
-                entry = entries + size * ix + (8 if kind == 0 else 0)
+                # The key and value are an entry's last two words.
+                entry = entries + size * ix + size - 16
                 k, v = struct.unpack("<QQ", _mem(entry, 16))
                 if k == key:
                     return v
@@ -555,13 +579,13 @@ class Renderer:
             return
         t.put(name + "(")
         if base == "defaultdict":
-            self._value(t, _u64(obj + DEFAULTDICT_FACTORY), depth + 1, stack)
+            self._value(t, _u64(obj + self.DEFAULTDICT_FACTORY), depth + 1, stack)
             t.put(", ")
         self._items(t, obj, base, depth, stack)
         t.put(")")
 
     def _namedtuple(self, t, obj, name, fields, depth, stack):
-        n = struct.unpack("<q", _mem(obj + 16, 8))[0]
+        n = self.r.size(obj)
         if not 0 <= n <= _MAX_ITEMS:
             raise Unreadable("tuple at 0x%x: length %d" % (obj, n))
         t.put(name + "(")
@@ -572,30 +596,31 @@ class Renderer:
                 t.put(", ")
             if i < len(fields):
                 t.put(fields[i] + "=")
-            self._value(t, _u64(obj + 24 + 8 * i), depth + 1, stack)
+            self._value(t, _u64(obj + self.r.TUPLE_ITEMS + 8 * i), depth + 1, stack)
         t.put(")")
 
     def _attributes(self, obj, tp, limit):
         """(name, value address) of OBJ's __slots__ (base classes first, in
-        definition order) and then its __dict__; names read to LIMIT
+        tp_members order, which CPython sorted) and then its __dict__; names read to LIMIT
         characters, as many as can be shown."""
         chain = []
         cls = tp
-        while cls and self._flags(cls) & TPFLAGS_HEAPTYPE and len(chain) < 64:
+        while cls and self._flags(cls) & self.F_HEAPTYPE and len(chain) < 64:
             chain.append(cls)
-            cls = _u64(cls + TYPE_BASE)
+            cls = _u64(cls + self.TYPE_BASE)
+        at_name, at_type, at_offset = self.MEMBER
         for cls in reversed(chain):
-            members = _u64(cls + TYPE_MEMBERS)
+            members = _u64(cls + self.TYPE_MEMBERS)
             for i in range(1024):
                 if not members:
                     break
-                raw = _mem(members + MEMBER_SIZE * i, 24)
-                name = struct.unpack_from("<Q", raw, 0)[0]
-                kind = struct.unpack_from("<i", raw, 8)[0]
-                offset = struct.unpack_from("<q", raw, 16)[0]
+                raw = _mem(members + self.MEMBER_SIZE * i, self.MEMBER_SIZE)
+                name = struct.unpack_from("<Q", raw, at_name)[0]
+                kind = struct.unpack_from("<i", raw, at_type)[0]
+                offset = struct.unpack_from("<q", raw, at_offset)[0]
                 if not name:
                     break
-                if kind == T_OBJECT_EX:
+                if kind == self.T_OBJECT_EX:
                     value = _u64(obj + offset)
                     if value:
                         yield _c_string(name, 4096), value
@@ -644,33 +669,17 @@ class Renderer:
         t.put(">")
 
     def _ndarray(self, t, obj, tp):
-        nd = struct.unpack("<i", _mem(obj + NDARRAY_ND, 4))[0]
+        nd = struct.unpack("<i", _mem(obj + _NUMPY["ndarray.nd"], 4))[0]
         if not 0 <= nd <= 64:
             raise Unreadable("ndarray at 0x%x: %d dimensions" % (obj, nd))
-        dims_at, descr = _u64(obj + NDARRAY_DIMENSIONS), _u64(obj + NDARRAY_DESCR)
+        dims_at = _u64(obj + _NUMPY["ndarray.dimensions"])
+        descr = _u64(obj + _NUMPY["ndarray.descr"])
         dims = struct.unpack("<%dq" % nd, _mem(dims_at, 8 * nd)) if nd else ()
         shape = "(%s)" % (", ".join(map(str, dims)) + ("," if nd == 1 else ""))
-        scalar = _u64(descr + DESCR_TYPEOBJ) if descr else 0
+        scalar = _u64(descr + _NUMPY["descr.typeobj"]) if descr else 0
         dtype = self.r.type_name(scalar) if scalar else "?"
         t.put("<%s shape=%s dtype=%s>" % (self.r.type_name(tp), shape, dtype))
 
 
 def _quoted(text):
     return "'%s'" % text
-
-
-def _u32(address):
-    return struct.unpack("<I", _mem(address, 4))[0]
-
-
-def _digits_value(start, first, count):
-    """The value of 30-bit digits FIRST..COUNT-1 at START (least
-    significant first), as an int scaled down by the digits skipped."""
-    n = count - first
-    if n <= 0:
-        return 0
-    digits = struct.unpack("<%dI" % n, _mem(start + 4 * first, 4 * n))
-    value = 0
-    for digit in reversed(digits):
-        value = (value << _DIGIT_BITS) | (digit & 0x3FFFFFFF)
-    return value

@@ -1,15 +1,15 @@
 """CPython's runtime state, read from the stopped target's memory.
 
 Nothing here calls into the target: every fact comes from memory reads at
-offsets from layout.py (CPython's debug information when gdb has it, else
-py-hook's built-in table for the version), so it works at any stop, in a
-core file too, with or without python3.X-dbg.
+offsets of the process's Layout (layout.py: CPython's debug information
+when gdb has it, else the offsets the process publishes and py-hook's
+table for the version, facts.py), so it works at any stop, in a core file
+too, with or without python3.X-dbg.
 
 Field paths differ by version (3.11: one GIL in _PyRuntime.ceval and the
 holder in _PyRuntime.gilstate.tstate_current; 3.12: a GIL per interpreter
-and tstate->_status.active; 3.13: tstate->state, and the eval breaker per
-thread).  They were checked against live processes of Debian 3.11.2, its
-debug build, and pyenv's 3.11.7, 3.12.1 and 3.13.0; see docs/safety.md.
+and tstate->_status.active; 3.13 and later: tstate->state, and the eval
+breaker per thread).  See docs/safety.md for how each was checked.
 """
 
 import struct
@@ -22,16 +22,12 @@ from .target import epoch, symbol_address
 PY_3_11 = layout.PY_3_11
 PY_3_12 = layout.PY_3_12
 PY_3_13 = layout.PY_3_13
-PY_END = 0x030E0000  # first version py-hook does not know
+PY_3_14 = layout.PY_3_14
+PY_END = layout.PY_END
 
 
 def supported(version):
     return version is not None and PY_3_11 <= version < PY_END
-
-# 3.13's per-thread eval breaker: the low byte holds the request bits (GIL
-# drop request, signals, pending calls, async exception, GC scheduled...),
-# the bits above it the instrumentation version, which must not change.
-EVAL_BREAKER_REQUEST_BITS = 0xFF
 
 _FORMATS = {1: "<B", 2: "<H", 4: "<I", 8: "<Q"}
 
@@ -87,12 +83,16 @@ class Field:
 
 
 class _Struct:
-    """A structure at ADDRESS whose fields LAYOUT names, with a PREFIX."""
+    """A structure at ADDRESS whose fields the Layout FIELDS names, with a PREFIX."""
 
     def __init__(self, fields, prefix, address):
         self._fields = fields
         self._prefix = prefix
         self.address = address
+
+    @property
+    def layout(self):
+        return self._fields
 
     def has(self, name):
         return self._prefix + name in self._fields
@@ -121,7 +121,7 @@ class ThreadState(_Struct):
         self.pthread = self.get("thread_id")
         self.next = self.get("next")
         if version >= PY_3_13:
-            self.attached = self.get("state") == 1
+            self.attached = self.get("state") == fields["tstate.state.attached"]
         elif version >= PY_3_12:
             self.attached = self.get("active") == 1
         else:
@@ -161,11 +161,6 @@ class ThreadState(_Struct):
         return _Struct(self._fields, "cframe.", cframe).get("current_frame")
 
 
-# 3.13: the bit of tstate->eval_breaker that makes the thread raise its
-# async_exc (_PY_ASYNC_EXCEPTION_BIT).
-ASYNC_EXCEPTION_BIT = 1 << 3
-
-
 def _immortal(refcnt):
     """3.12+: an immortal object's reference count reads negative as int32."""
     return refcnt & 0x80000000 != 0
@@ -198,7 +193,8 @@ class AsyncException:
         ts, interp = self.tstate, self.tstate.interp
         if ts.version >= PY_3_13:
             f = ts.field("eval_breaker")
-            f.write(f.read() | ASYNC_EXCEPTION_BIT if on else f.read() & ~ASYNC_EXCEPTION_BIT)
+            bit = ts.layout["eval_breaker.async_exception_bit"]
+            f.write(f.read() | bit if on else f.read() & ~bit)
             return
         interp.field("pending_async_exc").write(1 if on else 0)
         # eval_breaker is the OR of every request: recomputed without ours.
@@ -235,17 +231,19 @@ class AsyncException:
 
 
 class Gil(_Struct):
-    """struct _gil_runtime_state."""
+    """struct _gil_runtime_state, with glibc's mutexes and condition
+    variables in it read with GLIBC (layout.glibc_layout())."""
 
-    def __init__(self, fields, address):
+    def __init__(self, fields, address, glibc):
         super().__init__(fields, "gil.", address)
+        self.glibc = glibc
         self.locked = _signed32(self.get("locked"))
         self.last_holder = self.get("last_holder")
         self.switch_number = self.get("switch_number")
-        self.mutex_owner = _mutex_owner(self._member("mutex"))
-        self.switch_mutex_owner = _mutex_owner(self._member("switch_mutex"))
-        self.cond_ok = _cond_signal_cannot_wait(self._member("cond"))
-        self.switch_cond_ok = _cond_signal_cannot_wait(self._member("switch_cond"))
+        self.mutex_owner = _mutex_owner(glibc, self._member("mutex"))
+        self.switch_mutex_owner = _mutex_owner(glibc, self._member("switch_mutex"))
+        self.cond_ok = _cond_signal_cannot_wait(glibc, self._member("cond"))
+        self.switch_cond_ok = _cond_signal_cannot_wait(glibc, self._member("switch_cond"))
 
     def _member(self, name):
         return self.address + self._fields["gil." + name].offset
@@ -253,7 +251,8 @@ class Gil(_Struct):
     def waiters(self):
         """Threads counted as waiting on the GIL's two condition variables
         (glibc's __wrefs >> 3), cond and switch_cond."""
-        return tuple(_read(self._member(name) + layout.COND_WREFS, 4) >> 3
+        wrefs = self.glibc["cond.wrefs"].offset
+        return tuple(_read(self._member(name) + wrefs, 4) >> 3
                      for name in ("cond", "switch_cond"))
 
     @property
@@ -261,28 +260,34 @@ class Gil(_Struct):
         return self.locked is not None and self.locked >= 0
 
 
-def _mutex_owner(mutex):
+def _mutex_owner(glibc, mutex):
     """0 when the pthread mutex at MUTEX is free, else its owner's LWP (or -1 if unknown)."""
-    if _read(mutex + layout.MUTEX_LOCK, 4) == 0:
+    if _read(mutex + glibc["mutex.lock"].offset, 4) == 0:
         return 0
-    owner = _signed32(_read(mutex + layout.MUTEX_OWNER, 4))
+    owner = _signed32(_read(mutex + glibc["mutex.owner"].offset, 4))
     return owner if owner > 0 else -1
 
 
-def _cond_signal_cannot_wait(cond):
+def _cond_signal_cannot_wait(glibc, cond):
     """Whether pthread_cond_signal on the condvar at COND returns without
     waiting (glibc 2.25 and later).
 
-    It waits for the condvar's internal lock, and, when it must switch
-    groups, for signalled waiters to leave; a waiter stopped by the debugger
-    never leaves.  Conservative: no waiters at all, or the internal lock
-    free and no waiter still referencing the group to be closed."""
-    wrefs = _read(cond + layout.COND_WREFS, 4)
+    It waits for the condvar's internal lock (the low two bits of
+    __g1_orig_size), and before glibc 2.41, when it must switch groups,
+    for signalled waiters to leave the group (__g_refs); a waiter stopped
+    by the debugger never leaves.  Conservative: no waiters at all, or the
+    internal lock free and (before 2.41) no waiter still referencing the
+    group to be closed."""
+    wrefs = _read(cond + glibc["cond.wrefs"].offset, 4)
     if wrefs >> 3 == 0:
         return True
-    g1 = (_read(cond + layout.COND_WSEQ, 8) & 1) ^ 1
-    return (_read(cond + layout.COND_G1_ORIG_SIZE, 4) & 3) == 0 and \
-        (_read(cond + layout.COND_G_REFS + 4 * g1, 4) >> 1) == 0
+    if _read(cond + glibc["cond.g1_orig_size"].offset, 4) & 3:
+        return False
+    g_refs = glibc["cond.g_refs"]
+    if g_refs is None:
+        return True  # glibc 2.41+: signalling no longer waits for a group to drain
+    g1 = (_read(cond + glibc["cond.wseq"].offset, 8) & 1) ^ 1
+    return (_read(cond + g_refs.offset + 4 * g1, 4) >> 1) == 0
 
 
 class Interpreter(_Struct):
@@ -292,9 +297,9 @@ class Interpreter(_Struct):
         self.runtime = runtime
         if version >= PY_3_12:
             gil = self.get("gil")
-            self.gil = Gil(fields, gil) if gil else None
+            self.gil = Gil(fields, gil, runtime.glibc) if gil else None
         else:
-            self.gil = Gil(fields, runtime.address + fields["runtime.gil"].offset)
+            self.gil = Gil(fields, runtime.address + fields["runtime.gil"].offset, runtime.glibc)
         self.gc_collecting = self.get("gc_collecting")
         self.modules = self.get("modules")  # sys.modules, a dict
         self.next = self.get("next")
@@ -308,6 +313,7 @@ class Runtime(_Struct):
         self.version = version
         self.fields = fields
         self.source = source
+        self.glibc = _glibc()
         self.initialized = self.get("initialized") == 1
         self.finalizing = self.get("finalizing") != 0
         self.interpreters = []
@@ -426,79 +432,92 @@ def _debug_build():
     return symbol_address("_Py_NegativeRefcount") is not None
 
 
-def _check_debug_offsets(fields, address):
-    """3.13: CPython publishes some offsets at the start of _PyRuntime
-    (_Py_DebugOffsets); those must agree with the built-in table."""
-    if _read(address, 8) != int.from_bytes(b"xdebugpy", "little"):
-        raise Unavailable("_PyRuntime does not start with CPython 3.13's debug offsets")
-    if _read(address + 16, 8):
-        raise Unavailable("this is a free-threaded build (3.13t), which py-hook does not support")
-    published = {  # offset within _Py_DebugOffsets -> table entry
-        32: "runtime.finalizing", 40: "runtime.interpreters_head",
-        64: "interp.next", 72: "interp.threads_head", 112: "interp.gil",
-        168: "tstate.next", 184: "tstate.current_frame", 192: "tstate.thread_id",
-        200: "tstate.native_thread_id",
-        # What the memory reader of frames uses (pyframes.py).
-        232: "iframe.previous", 240: "iframe.code", 248: "iframe.instr",
-        256: "iframe.localsplus", 264: "iframe.owner", 280: "code.filename",
-        296: "code.qualname", 304: "code.linetable", 312: "code.firstlineno",
-        320: "code.argcount", 328: "code.localsplusnames", 336: "code.localspluskinds",
-        344: "code.code_adaptive", 376: "type.name", 392: "type.flags",
-    }
-    for at, name in published.items():
-        if _read(address + at, 8) != fields[name].offset:
-            raise Unavailable("CPython's own debug offsets disagree with py-hook's built-in "
-                              "layout (%s)" % name)
+_glibc_cache = (None, None)
+
+
+def _glibc():
+    """layout.glibc_layout(), cached like the layout."""
+    global _glibc_cache
+    key = (gdb.selected_inferior().pid, len(gdb.objfiles()), epoch())
+    if _glibc_cache[0] != key:
+        _glibc_cache = (key, layout.glibc_layout())
+    return _glibc_cache[1]
 
 
 def _layout(version, address):
-    """(fields, source) for this process; cached like python_version."""
+    """The process's layout.Layout; cached like python_version."""
     global _layout_cache
     key = (gdb.selected_inferior().pid, len(gdb.objfiles()), epoch(), version)
     if _layout_cache[0] == key:
         return _layout_cache[1]
+    try:
+        table = layout.from_table(version)
+    except layout.Unknown as e:
+        raise Unavailable(str(e))
+    name = layout.version_name(version)
     try:
         gdb.lookup_type("PyThreadState")
         have_types = True
     except gdb.error:
         have_types = False
     if have_types:
-        try:
-            result = (layout.from_debug_info(version), "CPython's debug information")
-        except layout.Unknown as e:
-            raise Unavailable("CPython's debug information lacks a field py-hook reads (%s)" % e)
+        values, missing = layout.from_debug_info(version)
+        if missing and _debug_build():
+            raise Unavailable("CPython's debug information lacks facts py-hook reads (%s), and "
+                              "this debug build's layout may differ from py-hook's table"
+                              % ", ".join(missing[:5]))
+        result = layout.Layout(version, table, "CPython's debug information")
+        result.update(values)
+        result.fallbacks = missing
     else:
-        hint = "install python3.%d-dbg, or use a build with -g" % ((version >> 16) & 0xFF)
+        hint = "install python%s-dbg, or use a build with -g" % name
         if _debug_build():
             raise Unavailable("CPython's debug information is not loaded and this is a debug "
                               "build, whose layout py-hook has no table for (%s)" % hint)
-        try:
-            fields = layout.from_table(version)
-        except layout.Unknown as e:
-            raise Unavailable("CPython's debug information is not loaded and %s (%s)" % (e, hint))
+        result = layout.Layout(version, table, "py-hook's built-in layout for %s "
+                               "(no debug information)" % name)
         if version >= PY_3_13:
-            _check_debug_offsets(fields, address)
-        result = (fields, "py-hook's built-in layout for %d.%d (no debug information)"
-                  % (version >> 24, (version >> 16) & 0xFF))
+            try:
+                published = layout.DebugOffsets(read_pointer, address, table, version)
+            except layout.Unknown as e:
+                raise Unavailable(str(e))
+            layout.apply_published(result, published)
+            if result.published_overrides:
+                result.source += (", %d offsets as the process publishes them"
+                                  % len(result.published_overrides))
     _layout_cache = (key, result)
     return result
 
 
-def read(version=None):
-    """A Runtime, or raises Unavailable with the reason."""
+def layout_of_process(version=None):
+    """The process's layout.Layout; raises Unavailable with the reason."""
+    return _located(version)[2]
+
+
+def _located(version):
+    """(version, _PyRuntime's address, Layout) of the process."""
     if version is None:
         version = python_version()
     if version is None:
         raise Unavailable("the process has no Py_Version symbol (not CPython 3.11+)")
     if not supported(version):
-        raise Unavailable("py-hook does not know the runtime state of this version")
+        raise Unavailable("py-hook knows no layout of CPython %s (it supports 3.11 to 3.15)"
+                          % layout.version_name(version))
     address = symbol_address("_PyRuntime")
     if address is None:
         raise Unavailable("the process has no _PyRuntime symbol")
     try:
-        fields, source = _layout(version, address)
-        rt = Runtime(version, fields, address, source)
-        if not source.startswith("CPython"):
+        return version, address, _layout(version, address)
+    except (gdb.error, gdb.MemoryError) as e:
+        raise Unavailable("reading _PyRuntime failed: %s" % e)
+
+
+def read(version=None):
+    """A Runtime, or raises Unavailable with the reason."""
+    version, address, fields = _located(version)
+    try:
+        rt = Runtime(version, fields, address, fields.source)
+        if not fields.source.startswith("CPython"):
             rt.check()
         return rt
     except (gdb.error, gdb.MemoryError) as e:

@@ -104,6 +104,9 @@ class _Masked:
     whatever the call itself requested."""
 
     def __init__(self, fields, per_thread_bits):
+        """PER_THREAD_BITS: 3.13+'s request bits of the thread's own eval
+        breaker (the bits above them, the instrumentation version, stay);
+        0 where each field is a request of its own, cleared whole."""
         self.fields = fields
         self.per_thread_bits = per_thread_bits
 
@@ -114,7 +117,7 @@ class _Masked:
         for f in self.fields:
             f.saved = f.read()
             if self.per_thread_bits:
-                f.write(f.saved & ~runtime.EVAL_BREAKER_REQUEST_BITS)
+                f.write(f.saved & ~self.per_thread_bits)
             elif f.saved:
                 f.write(0)
         return self
@@ -126,7 +129,7 @@ class _Masked:
             try:
                 current = f.read()
                 if self.per_thread_bits:
-                    f.write(current | (f.saved & runtime.EVAL_BREAKER_REQUEST_BITS))
+                    f.write(current | (f.saved & self.per_thread_bits))
                 elif f.saved:
                     f.write(current | f.saved)
             except gdb.error:
@@ -193,7 +196,7 @@ def no_python_thread(rt, thread):
 def _gil_plan(thread, force):
     version = runtime.python_version()
     if not runtime.supported(version):
-        return Plan(verdict="")  # not CPython 3.11 to 3.13: the helper says so by name
+        return Plan(verdict="")  # not CPython 3.11 to 3.15: the helper says so by name
     try:
         rt = runtime.read(version)
     except runtime.Unavailable as e:
@@ -221,7 +224,7 @@ def _gil_plan(thread, force):
         # Python code like any other, can be acted in.
         _collecting(thread, me, force)
     gil = rt.gil_for(me)
-    per_thread = version >= runtime.PY_3_13
+    per_thread = rt.fields["eval_breaker.request_mask"] if version >= runtime.PY_3_13 else 0
     if me.attached:
         return Plan(0, _Masked(rt.breaker_fields(me), per_thread), "it holds the GIL", me)
     if gil is None or not gil.created:

@@ -78,12 +78,31 @@ def process_alive(inferior):
     return inferior.is_valid() and inferior.pid != 0
 
 
+_symbols = {}
+_symbols_key = None
+
+
 def symbol_address(name):
-    """Address of symbol NAME in the target (minimal symbols suffice), or None."""
+    """Address of symbol NAME in the target (minimal symbols suffice), or None.
+
+    Cached per process image and set of loaded objfiles: a lookup through
+    the expression evaluator can expand a large debug-information file
+    (seconds for python3.11-dbg's), and the same names are asked again at
+    every command."""
+    global _symbols_key
+    inferior = gdb.selected_inferior()
+    key = (inferior.pid, _epoch, len(gdb.objfiles()))
+    if key != _symbols_key:
+        _symbols.clear()
+        _symbols_key = key
+    if name in _symbols:
+        return _symbols[name]
     try:
-        return int(gdb.parse_and_eval("(unsigned long) &%s" % name))
+        address = int(gdb.parse_and_eval("(unsigned long) &%s" % name))
     except gdb.error:
-        return None
+        address = None
+    _symbols[name] = address
+    return address
 
 
 def helper_objfile():

@@ -29,17 +29,12 @@ paragraph; a cycle in which one wait has a timeout says that it ends then.
 
 import ast
 import re
-import struct
 
 import gdb
 
 from . import explain, reach, view
 from .objects import Unreadable, _mem, _u64
 
-# _thread.RLock (rlockobject) and _thread.lock (lockobject) of
-# Modules/_threadmodule.c, the same in 3.11 to 3.13: rlock_owner,
-# rlock_count, and the lock's 'locked' byte (tests/layout.bats checks them).
-RLOCK_OWNER, RLOCK_COUNT, LOCK_LOCKED = 24, 32, 32
 _LIBRARY = {
     ("threading.py", "Condition.wait"): "condition",
     ("threading.py", "Condition.wait_for"): "condition",
@@ -324,15 +319,29 @@ class Waits:
         """Why LOCK cannot be the lock THREAD blocks on, or None."""
         name = self.r.tp_name(self.r.type_of(lock))
         if name == "_thread.RLock":
-            owner, count = struct.unpack("<QQ", _mem(lock + RLOCK_OWNER, 16))
+            owner, count = self._rlock(lock)
             if not count:
                 return "an RLock that is not held"
             if self.by_ident.get(owner) == thread:
                 return "an RLock this thread holds"
             return None
         if name == "_thread.lock":
-            return None if _mem(lock + LOCK_LOCKED, 1)[0] else "a Lock that is not locked"
+            return None if self._locked(lock) else "a Lock that is not locked"
         return "a %s, not a lock" % self.r.type_name(self.r.type_of(lock))
+
+    def _rlock(self, lock):
+        """(owner's thread identifier, recursion count) of the _thread.RLock
+        at LOCK (3.14+: its _PyRecursiveMutex's thread and level)."""
+        L = self.r.L
+        return _u64(lock + L.off("rlock.owner")), _u64(lock + L.off("rlock.count"))
+
+    def _locked(self, lock):
+        """Whether the _thread.lock at LOCK is held: its 'locked' byte, or
+        from 3.13.1 on the locked bit of its PyMutex."""
+        L = self.r.L
+        if "lock.locked" in L:
+            return bool(_mem(lock + L.off("lock.locked"), 1)[0])
+        return bool(_mem(lock + L.off("lock.mutex"), 1)[0] & L["mutex.locked_bit"])
 
     def _simple_queue(self, node, address, code):
         """'SimpleQueue.get() on ...' for `q.get()` on a queue.SimpleQueue."""
@@ -382,7 +391,7 @@ class Waits:
         name = self.r.tp_name(self.r.type_of(lock))
         owner = None
         if name == "_thread.RLock":
-            ident, count = struct.unpack("<QQ", _mem(lock + RLOCK_OWNER, 16))
+            ident, count = self._rlock(lock)
             owner = self.by_ident.get(ident) if count else None
         elif self.r.type_name(self.r.type_of(lock)) == "_RLock":
             owner = self._ident_thread(self.reach.none(self.reach.attr(lock, "_owner")))
@@ -397,7 +406,7 @@ class Waits:
             if owner is not None:
                 return ", held by %s" % self._label(owner)
             if name == "_thread.RLock":
-                ident, count = struct.unpack("<QQ", _mem(lock + RLOCK_OWNER, 16))
+                ident, count = self._rlock(lock)
                 if count and ident not in self.by_ident:
                     return (", held by no thread running Python now (identifier 0x%x; it "
                             "may have ended)" % ident)

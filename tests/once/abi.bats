@@ -66,5 +66,50 @@ int main (void)
 C
     cc -I"$ROOT/helper" -o "$BATS_TEST_TMPDIR/sizes" "$BATS_TEST_TMPDIR/sizes.c"
     run "$BATS_TEST_TMPDIR/sizes"
-    assert_output "$(python3 -c 'import struct; c=struct.Struct("<IIQQQQQQiIII"); r=struct.Struct("<IIIIIIII"); print(c.size, r.size, struct.calcsize("<IIQQQQQQ"), struct.calcsize("<IIIIII"))')"
+    assert_output "$(python3 -c 'import struct; c=struct.Struct("<IIQQQQQQiIIIQQQ"); r=struct.Struct("<IIIIIIII"); print(c.size, r.size, struct.calcsize("<IIQQQQQQ"), struct.calcsize("<IIIIII"))')"
+}
+
+@test "every layout fact the helper asks for (HOOK_LAYOUT_FACTS) is one facts.py knows, with a value on every version that needs it" {
+    cat >"$BATS_TEST_TMPDIR/names.c" <<'C'
+#include <stdio.h>
+#include <stddef.h>
+#include "hookhelper.h"
+static const char names[] = HOOK_LAYOUT_NAMES;
+int main (void)
+{
+  printf ("count %d size %zu\n", HOOK_FACT_COUNT, sizeof (struct hook_layout));
+  for (const char *p = names; *p; p += __builtin_strlen (p) + 1)
+    printf ("name %s\n", p);
+  return 0;
+}
+C
+    cc -I"$ROOT/helper" -o "$BATS_TEST_TMPDIR/names" "$BATS_TEST_TMPDIR/names.c"
+    "$BATS_TEST_TMPDIR/names" >"$BATS_TEST_TMPDIR/names.txt"
+    run python3 - "$ROOT/gdb/pyhook/facts.py" "$BATS_TEST_TMPDIR/names.txt" <<'PY'
+import importlib.util, sys
+spec = importlib.util.spec_from_file_location("facts", sys.argv[1])
+facts = importlib.util.module_from_spec(spec)
+spec.loader.exec_module(facts)
+lines = open(sys.argv[2]).read().split("\n")
+count, size = int(lines[0].split()[1]), int(lines[0].split()[3])
+names = [l[5:] for l in lines if l.startswith("name ")]
+assert len(names) == count and size == 8 + 8 * count, (len(names), count, size)
+# Facts a version may lack; each is read by the helper only where it exists.
+optional = {"object.managed_values", "tpflags.inline_values", "dictvalues.capacity",
+            "dictvalues.size", "dictvalues.valid", "dictvalues.values",
+            "frameobject.fast_as_locals"}
+for v in facts.VERSIONS:
+    class L(dict):
+        pass
+    table = L((n, (lambda r: type("O", (), {"offset": r[0], "bit": r[2] if len(r) > 2 else None})()
+                   if isinstance(r, tuple) else r)(r)) for n, r in facts.TABLE[v].items())
+    for name in names:
+        value = facts.helper_value(table, name)
+        assert value is not None, ("unknown fact", name)
+        if value is facts.ABSENT:
+            assert name in optional, ("3.%d lacks" % ((v >> 16) & 0xFF), name)
+print("ok", len(names), "facts on", len(facts.VERSIONS), "versions")
+PY
+    assert_success
+    assert_output --regexp '^ok [0-9]+ facts on 5 versions$'
 }
