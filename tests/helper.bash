@@ -92,6 +92,41 @@ signal_program_after() {
     ) 3>&- &
 }
 
+# signal_program_in_call SIGNAL SECONDS SAMPLE: like signal_program_after,
+# but SECONDS after py-hook's call into the program (a gdb_session of SAMPLE)
+# has started: the program was stopped (state t) and has then run for 0.3 s
+# without stopping, which the brief calls gdb makes before (a handshake)
+# never do.  So a test need not guess how long gdb takes to get there.
+signal_program_in_call() {
+    local sig=$1 seconds=$2 pattern="^$PY $(sample "$3")" marker="PYHOOK_TEST_DIR=$BATS_TEST_TMPDIR"
+    (
+        pid=
+        for _ in $(seq 600); do
+            for candidate in $(pgrep -f "$pattern"); do
+                tr '\0' '\n' <"/proc/$candidate/environ" 2>/dev/null | grep -qxF "$marker" &&
+                    pid=$candidate
+            done
+            [ -n "$pid" ] && break
+            sleep 0.05
+        done
+        [ -n "$pid" ] || exit 0
+        stopped= running=0
+        for _ in $(seq 1200); do
+            state=$(sed -n 's/^State:[[:space:]]*\([A-Za-z]\).*/\1/p' "/proc/$pid/status" 2>/dev/null)
+            [ -n "$state" ] || exit 0
+            if [ "$state" = t ] || [ "$state" = T ]; then
+                stopped=1 running=0
+            elif [ -n "$stopped" ]; then
+                running=$((running + 1))
+                [ "$running" -ge 6 ] && break
+            fi
+            sleep 0.05
+        done
+        sleep "$seconds"
+        kill "-$sig" "$pid" 2>/dev/null
+    ) 3>&- &
+}
+
 # What the program printed, after the session.
 program_output() {
     cat "$PROG_OUT"

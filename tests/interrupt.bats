@@ -19,14 +19,14 @@ interrupt_session() { # EXPR [gdb commands before py-hook-set...]
         "py-hook-set a $expr" "${AFTER[@]}")
 }
 
-signal_after() { # SIGNAL SECONDS
-    signal_program_after "$1" "$2" interrupt.py
+signal_in_call() { # SIGNAL SECONDS
+    signal_program_in_call "$1" "$2" interrupt.py
 }
 
 @test "an EXPR asleep past call-timeout gets KeyboardInterrupt raised inside it; the same stop stays usable; the program ends normally" {
-    interrupt_session '__import__("time").sleep(60)' "set py-hook call-timeout 2"
+    interrupt_session '__import__("time").sleep(60)' "set py-hook call-timeout 1"
     refute_traceback
-    [[ "$stderr" == *"py-hook: EXPR was still running after 2 s (set py-hook call-timeout), so py-hook raised KeyboardInterrupt inside it (waking it from clock_nanosleep); Python unwound EXPR's frames and the helper returned normally (EXPR raised: KeyboardInterrupt).  Nothing was stored"* ]] ||
+    [[ "$stderr" == *"py-hook: EXPR was still running after 1 s (set py-hook call-timeout), so py-hook raised KeyboardInterrupt inside it (waking it from clock_nanosleep); Python unwound EXPR's frames and the helper returned normally (EXPR raised: KeyboardInterrupt).  Nothing was stored"* ]] ||
         fail "no report of the interruption"
     [[ "$stderr" != *deadlock* ]] || fail "spoke of a deadlock"
     assert_line --regexp '^#0  .*/interrupt.py:[0-9]+ in work$'
@@ -36,18 +36,18 @@ signal_after() { # SIGNAL SECONDS
 }
 
 @test "a bytecode loop in EXPR ends with KeyboardInterrupt between two instructions" {
-    interrupt_session '[i for i in range(10**10)]' "set py-hook call-timeout 2"
+    interrupt_session '[i for i in range(10**10)]' "set py-hook call-timeout 1"
     refute_traceback
-    [[ "$stderr" == *"EXPR was still running after 2 s"*"raised KeyboardInterrupt inside it; Python unwound EXPR's frames"* ]] ||
+    [[ "$stderr" == *"EXPR was still running after 1 s"*"raised KeyboardInterrupt inside it; Python unwound EXPR's frames"* ]] ||
         fail "not ended the Python way"
     assert_line "a = 1000  (int)"
     assert_program_ended 1000
 }
 
 @test "a C loop that never returns to the bytecode loop (sum(range(10**12))) is unwound; the thread's Python state is put back and the program ends normally" {
-    interrupt_session 'sum(range(10**12))' "set py-hook call-timeout 2"
+    interrupt_session 'sum(range(10**12))' "set py-hook call-timeout 1"
     refute_traceback
-    [[ "$stderr" == *"was still running after 2 s (set py-hook call-timeout), in "*"; py-hook raised KeyboardInterrupt inside it, but it did not end within 3 s; gdb unwound it"* ]] ||
+    [[ "$stderr" == *"was still running after 1 s (set py-hook call-timeout), in "*"; py-hook raised KeyboardInterrupt inside it, but it did not end within 3 s; gdb unwound it"* ]] ||
         fail "no unwinding report"
     [[ "$stderr" == *"py-hook put back the thread's Python state the call had left changed ("*"datastack_top)."* ]] ||
         fail "the thread's state was not put back"
@@ -61,9 +61,9 @@ signal_after() { # SIGNAL SECONDS
 
 @test "an EXPR waiting on a lock it can never get is unwound, the GIL it released is taken back, and the program ends normally" {
     interrupt_session '(lambda l: (l.acquire(), l.acquire()))(__import__("threading").Lock())' \
-        "set py-hook call-timeout 2"
+        "set py-hook call-timeout 1"
     refute_traceback
-    [[ "$stderr" == *"was still running after 2 s (set py-hook call-timeout), waiting on a lock (in "* ]] ||
+    [[ "$stderr" == *"was still running after 1 s (set py-hook call-timeout), waiting on a lock (in "* ]] ||
         fail "the lock wait is not named"
     [[ "$stderr" == *"The helper undid what the call had begun: took back the GIL EXPR had released"* ]] ||
         fail "the GIL was not taken back"
@@ -73,7 +73,7 @@ signal_after() { # SIGNAL SECONDS
 }
 
 @test "Ctrl-C (SIGINT sent to the program) during a sleeping EXPR interrupts it; the program's own SIGINT handler never runs" {
-    signal_after INT 4
+    signal_in_call INT 0.5
     interrupt_session '__import__("time").sleep(60)'
     refute_traceback
     [[ "$stderr" == *"EXPR was interrupted by SIGINT (Ctrl-C, or a SIGINT sent to the program; not passed to it), so py-hook raised KeyboardInterrupt inside it"* ]] ||
@@ -83,10 +83,10 @@ signal_after() { # SIGNAL SECONDS
 }
 
 @test "Ctrl-C on a C loop that ignores KeyboardInterrupt: unwound, and reported as the Ctrl-C it was, not as a timeout" {
-    signal_after INT 4
-    interrupt_session 'sum(range(10**12))'
+    signal_in_call INT 0.5
+    interrupt_session 'sum(range(10**12))' "set py-hook interrupt-grace 1"
     refute_traceback
-    [[ "$stderr" == *"(hook_apply_locals) was interrupted by SIGINT (Ctrl-C, or a SIGINT sent to the program; not passed to it) while in "*"; py-hook raised KeyboardInterrupt inside it, but it did not end within 3 s; gdb unwound it"* ]] ||
+    [[ "$stderr" == *"(hook_apply_locals) was interrupted by SIGINT (Ctrl-C, or a SIGINT sent to the program; not passed to it) while in "*"; py-hook raised KeyboardInterrupt inside it, but it did not end within 1 s; gdb unwound it"* ]] ||
         fail "not reported as interrupted by SIGINT"
     [[ "$stderr" != *"still running after"* ]] || fail "reported as a timeout"
     assert_line "a = 1000  (int)"
@@ -107,7 +107,7 @@ signal_after() { # SIGNAL SECONDS
 break getppid
 run
 handle SIGINT nostop noprint pass
-set py-hook call-timeout 2
+set py-hook call-timeout 1
 py-hook-set a (lambda l: (l.acquire(), l.acquire()))(__import__("threading").Lock())
 info signals SIGINT
 py-hook-set a 1000
@@ -115,7 +115,7 @@ delete
 continue
 EOF
     refute_traceback
-    [[ "$stderr" == *"was still running after 2 s (set py-hook call-timeout), waiting on a lock"* ]] ||
+    [[ "$stderr" == *"was still running after 1 s (set py-hook call-timeout), waiting on a lock"* ]] ||
         fail "not interrupted"
     assert_line --regexp $'^SIGINT +No\tNo\tYes\t'
     assert_line "a = 1000  (int)"
@@ -126,7 +126,7 @@ EOF
     gdb_session "$(sample interrupt.py)" <<'EOF'
 break getppid
 run
-set py-hook call-timeout 2
+set py-hook call-timeout 1
 py-hook-up
 py-hook-set --frame 0 a __import__("time").sleep(60)
 py-hook-frame
@@ -135,7 +135,7 @@ delete
 continue
 EOF
     refute_traceback
-    [[ "$stderr" == *"EXPR was still running after 2 s"* ]] || fail "not interrupted"
+    [[ "$stderr" == *"EXPR was still running after 1 s"* ]] || fail "not interrupted"
     [ "$(grep -c '^Hooked at .*interrupt.py:[0-9]* in <module>()$' <<<"$output")" -eq 2 ] ||
         fail "the selection did not stay on frame 1"
     assert_program_ended 7
@@ -165,7 +165,7 @@ EOF
 }
 
 @test "the program killed from outside (SIGKILL) during a call: one py-hook line, settings put back" {
-    signal_after KILL 4
+    signal_in_call KILL 0.5
     gdb_session "$(sample interrupt.py)" <<'EOF'
 break getppid
 run

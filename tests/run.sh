@@ -30,8 +30,8 @@ else
     set -- /usr/bin/python3.11 /usr/bin/python3.11:nodebug /usr/bin/python3.11d \
         "$pyenv_root/versions/3.11.7/bin/python3" "$pyenv_root/versions/3.12.1/bin/python3" \
         "$pyenv_root/versions/3.13.0/bin/python3" \
-        sid:/usr/bin/python3.14 sid:/usr/bin/python3.14d sid:/usr/bin/python3.15 \
-        sid:/usr/bin/python3.15d
+        sid:/usr/bin/python3.14:nodebug sid:/usr/bin/python3.14d \
+        sid:/usr/bin/python3.15:nodebug sid:/usr/bin/python3.15d
 fi
 SID_ROOT=${PYHOOK_SID_ROOT:-/var/cache/py-hook/sid}
 sid_problem=unchecked
@@ -109,6 +109,7 @@ for entry in "$@"; do
     if [ "${py#sid:}" != "$py" ]; then
         py=${py#sid:}
         label="python $py in the sid root"
+        [ -z "$nodebug" ] || label="python $py in the sid root, without its debug symbols"
         if ! sid_ready; then
             echo "$label: skipped (no Debian sid root: $sid_problem)" >>"$summary"
             total_skip=$((total_skip + 1))
@@ -120,9 +121,18 @@ for entry in "$@"; do
             total_skip=$((total_skip + 1))
             continue
         fi
+        if [ -n "$nodebug" ]; then
+            nodebug="$ROOT/build/nodebug-sid"
+            if ! sh "$ROOT/tests/inroot.sh" "$root" sh "$ROOT/tests/nodebug.sh" "$nodebug" \
+                python3.14-dbg python3.15-dbg; then
+                echo "$label: skipped (could not build a debug-file directory without python3.X-dbg)" >>"$summary"
+                total_skip=$((total_skip + 1))
+                continue
+            fi
+        fi
         version=$(chroot "$root" "$py" -c 'import sys; print(sys.version.split()[0])' 2>/dev/null || echo "?")
         gdbv=$(chroot "$root" gdb --version 2>/dev/null | sed -n '1s/.* //p')
-        launch "$label ($version, gdb $gdbv)" "$py" "" "$root" "$ROOT"/tests/*.bats
+        launch "$label ($version, gdb $gdbv)" "$py" "$nodebug" "$root" "$ROOT"/tests/*.bats
         continue
     fi
     if [ ! -x "$py" ]; then

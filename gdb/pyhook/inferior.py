@@ -288,9 +288,6 @@ class _CallSettings:
 # Tests only: OR'ed into the flags of every request (HOOK_REQ_TEST_FAULT).
 test_flags = 0
 
-# Seconds an interrupted EXPR gets to end by itself after py-hook raised
-# KeyboardInterrupt in it, before gdb unwinds the call.
-GRACE = 3
 
 
 class _Events:
@@ -478,7 +475,7 @@ class _Interrupter:
     then returns normally with "EXPR raised".  A thread asleep in
     time.sleep is woken so it gets there.  C code that runs long without
     returning to the loop (sum(range(10**12))) or blocks elsewhere (a lock)
-    is not reached by this; GRACE seconds later the call is unwound."""
+    is not reached by this; interrupt-grace seconds later the call is unwound."""
 
     def __init__(self, tstate):
         self.tstate = tstate
@@ -539,6 +536,7 @@ class _CallFailed(Exception):
         self.tried = tried
         self.stuck = stuck  # the hazard it was unwound inside, if it could not leave it
         self.lost = lost  # why the call could not be unwound: the thread is left inside it
+        self.grace = settings.interrupt_grace()  # what an interrupted EXPR was given
 
     @property
     def ended(self):
@@ -577,7 +575,7 @@ class _CallFailed(Exception):
                         "new program runs on; gdb reported: %s" % (call, _first_line(self.text)))
             return "%s failed: %s" % (call, _first_line(self.text))
         signal_name = self.events.signals[0] if self.events.signals else "a signal"
-        tried = "; py-hook %s, but it did not end within %d s" % (self.tried, GRACE) \
+        tried = "; py-hook %s, but it did not end within %d s" % (self.tried, self.grace) \
             if self.tried else ""
         if self.timed_out:
             cause = "was still running after %d s (set py-hook call-timeout), %s%s" % (
@@ -639,7 +637,7 @@ def _call(return_type, address, argument, what, into=_LIB, interrupter=None):
                     "to the program; not passed to it)")
                 tried = interrupter.interrupt()
             if tried:
-                watchdog.rearm(GRACE)
+                watchdog.rearm(settings.interrupt_grace())
                 try:
                     gdb.execute("signal 0", to_string=True)
                 except (gdb.error, KeyboardInterrupt) as e:

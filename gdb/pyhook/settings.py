@@ -11,7 +11,7 @@ class SetPyHook(gdb.Command):
     """Set py-hook options.
 
 Usage: set py-hook OPTION VALUE
-Options: value-limit, call-timeout."""
+Options: value-limit, call-timeout, interrupt-grace."""
 
     def __init__(self):
         super().__init__("set py-hook", gdb.COMMAND_DATA, gdb.COMPLETE_NONE, True)
@@ -29,8 +29,8 @@ Without OPTION, every option and its value."""
     def invoke(self, arg, from_tty):
         if arg.strip():
             raise gdb.GdbError("py-hook: show py-hook: no option %r; options: value-limit, "
-                               "call-timeout" % arg.strip())
-        for name in ("value-limit", "call-timeout"):
+                               "call-timeout, interrupt-grace" % arg.strip())
+        for name in ("value-limit", "call-timeout", "interrupt-grace"):
             gdb.write("%s: " % name)
             gdb.execute("show py-hook %s" % name)
 
@@ -80,7 +80,8 @@ computes for long, waits on a lock or for I/O, or a call that deadlocked
 (after --force).  py-hook then stops the thread and raises KeyboardInterrupt
 inside EXPR, so Python unwinds its frames (finally blocks run, locks are
 released) and nothing is stored; an EXPR asleep in time.sleep is woken for
-it.  If EXPR has not ended 3 seconds later (C code that never returns to
+it.  If EXPR has not ended interrupt-grace seconds later (3 by default; C
+code that never returns to
 the bytecode loop, such as sum(range(10**12)), or a wait on a lock), gdb
 unwinds the call and py-hook puts the thread's Python state back (current
 frame, recursion depth, data stack, exception state, the GIL).  Pressing
@@ -100,16 +101,54 @@ the program during a call.  0 means no limit (Ctrl-C still works)."""
         return "py-hook interrupts a call into the target after %s seconds." % svalue
 
 
+DEFAULT_INTERRUPT_GRACE = 3
+
+
+class InterruptGrace(gdb.Parameter):
+    """How long an interrupted call gets to end by itself before gdb unwinds it.
+
+Usage: set py-hook interrupt-grace SECONDS
+After call-timeout (or Ctrl-C) py-hook raises KeyboardInterrupt inside EXPR;
+Python code ends at the next instruction, but C code that never returns to
+the bytecode loop, or a wait on a lock, does not.  SECONDS later (1 to 60,
+3 by default) gdb unwinds the call and py-hook puts the thread's Python
+state back.  Longer gives slow finally blocks time to run; shorter ends a
+stuck call sooner."""
+
+    set_doc = "Set how long an interrupted call gets to end by itself."
+    show_doc = "Show how long an interrupted call gets to end by itself."
+
+    def __init__(self):
+        super().__init__("py-hook interrupt-grace", gdb.COMMAND_DATA, gdb.PARAM_ZUINTEGER)
+        self.value = DEFAULT_INTERRUPT_GRACE
+
+    def get_set_string(self):
+        if not 1 <= self.value <= 60:
+            self.value = max(1, min(60, self.value))
+            return "py-hook interrupt-grace must be 1 to 60 seconds: set to %d." % self.value
+        return ""
+
+    def get_show_string(self, svalue):
+        return "An interrupted call gets %s second%s to end by itself before gdb unwinds it." \
+            % (svalue, "" if svalue == "1" else "s")
+
+
 _limit = None
 _timeout = None
+_grace = None
 
 
 def register():
-    global _limit, _timeout
+    global _limit, _timeout, _grace
     SetPyHook()
     ShowPyHook()
     _limit = ValueLimit()
     _timeout = CallTimeout()
+    _grace = InterruptGrace()
+
+
+def interrupt_grace():
+    return _grace.value if _grace is not None else DEFAULT_INTERRUPT_GRACE
 
 
 def call_timeout():

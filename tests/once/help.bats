@@ -40,4 +40,16 @@ COMMANDS=(py-hook-bt py-hook-frame py-hook-up py-hook-down py-hook-locals py-hoo
     assert_success
     assert_line "value-limit: py-hook shows at most 200 characters of each value."
     assert_line "call-timeout: py-hook interrupts a call into the target after 7 seconds."
+    assert_line "interrupt-grace: An interrupted call gets 3 seconds to end by itself before gdb unwinds it."
+}
+
+@test "set py-hook interrupt-grace keeps to 1 to 60 seconds and says so" {
+    gdb_raw -ex "source $ROOT/gdb/py_hook.py" -ex "set py-hook interrupt-grace 0" \
+        -ex "show py-hook interrupt-grace" -ex "set py-hook interrupt-grace 500" \
+        -ex "show py-hook interrupt-grace" -ex "set py-hook interrupt-grace 5" -ex "show py-hook interrupt-grace"
+    assert_success
+    assert_line "py-hook interrupt-grace must be 1 to 60 seconds: set to 1."
+    assert_line "An interrupted call gets 1 second to end by itself before gdb unwinds it."
+    assert_line "py-hook interrupt-grace must be 1 to 60 seconds: set to 60."
+    assert_line "An interrupted call gets 5 seconds to end by itself before gdb unwinds it."
 }
