@@ -88,6 +88,10 @@ print("  5000 / 1000 frames, --full:   call path %s, memory %s" % (
 print("  py-bt / py-hook-bt (1000):    %s; py-bt-full / py-hook-bt --full: %s" % (
     fmt(ratio(pybt, plain["1000"])), fmt(ratio(pybt_full, call["1000"]))))
 print("  10,000 variables, memory / call path: %s" % fmt(ratio(wide_memory, wide_call)))
+v314 = {c: median("1000 3.14", c) for c in ("py-hook-bt", "py-hook-bt --memory",
+                                            "py-hook-bt --full", "py-hook-bt --full --memory")}
+print("  3.14 (gdb 18) / 3.11 (gdb 13), 1000 frames: bt %s, bt --memory %s, --full %s, "
+      "--full --memory %s" % tuple(fmt(ratio(v314[c], median("1000", c))) for c in v314))
 idle = ratio(idle_preload, idle_plain)
 
 

@@ -10,7 +10,9 @@
 #   with 100 threads blocked on a lock (samples/manytasks.py);
 # - the wall time of the one-shot `py-hook dump PID --locals` at 1000 frames;
 # - the idle cost of LD_PRELOAD=libhookhelper.so on a CPU-bound script
-#   (CPU time of the whole process).
+#   (CPU time of the whole process);
+# - the 1000-frame case again on CPython 3.14 under gdb 18, inside the sid
+#   root tests/sidroot.sh makes (when it is there), beside 3.11's.
 # Ends with one key=value line; exits non-zero if a session failed.  Not
 # part of make check: timings are not tests.
 set -u
@@ -18,6 +20,8 @@ ROOT=$(cd "$(dirname "$0")/.." && pwd)
 PY=${PYHOOK_BENCH_PYTHON:-/usr/bin/python3.11}
 HELPER="$ROOT/build/libhookhelper.so"
 RUNS=${PYHOOK_BENCH_RUNS:-15}
+SID_ROOT=${PYHOOK_SID_ROOT:-/var/cache/py-hook/sid}
+ENTER=
 
 [ -x "$PY" ] || { echo "bench: $PY is not installed" >&2; exit 1; }
 [ -f "$HELPER" ] || { echo "bench: $HELPER is missing: run make" >&2; exit 1; }
@@ -34,7 +38,7 @@ failed=0
 session() {
     case=$1 sample=$2 args=$3 done=$4
     export PYHOOK_BENCH_SPEC="$tmp/spec"
-    timeout -k 5 900 env -u PYTHONPATH -u PYTHONHOME -u PYTHONSTARTUP \
+    $ENTER timeout -k 5 900 env -u PYTHONPATH -u PYTHONHOME -u PYTHONSTARTUP \
         gdb -nx -batch \
         -ex 'set breakpoint pending on' -ex 'set pagination off' -ex 'set confirm off' \
         -ex 'set auto-load safe-path /' \
@@ -73,6 +77,20 @@ done
 : >"$tmp/spec"
 spec wide "$RUNS" py-hook-locals "py-hook-locals --memory"
 session "wide frame" wide.py "" "wide done 10000"
+
+# The same 1000 frames on 3.14 (gdb 18, with python3.14-dbg), in the sid
+# root; $tmp is under /tmp, which the root shares.
+if [ -x "$SID_ROOT/usr/bin/python3.14" ]; then
+    : >"$tmp/spec"
+    spec "1000 3.14" "$RUNS" py-hook-bt "py-hook-bt --memory" "py-hook-bt --full" \
+        "py-hook-bt --full --memory"
+    PY_HOST=$PY
+    PY=/usr/bin/python3.14 ENTER="sh $ROOT/tests/inroot.sh $SID_ROOT"
+    session "1000 frames on 3.14" stack.py 1000 "stack done 1000"
+    PY=$PY_HOST ENTER=
+else
+    echo "bench: no sid root at $SID_ROOT (make check makes it): no 3.14 rows" >&2
+fi
 
 # asyncio tasks and blocked threads (issue 12): 1000 tasks, 3 coroutines
 # deep each, and 100 threads waiting for one Lock.

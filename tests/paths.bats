@@ -27,6 +27,33 @@ compare_paths() {
     assert_line "paths: exit code 0"
 }
 
+# compare_samples MOST BREAK SAMPLE...: one gdb session runs each SAMPLE in
+# turn with a breakpoint on BREAK and compares the paths at its first MOST
+# stops (one gdb for all: starting gdb costs more than a sample's run).  A
+# sample that execs goes last: gdb then runs the new program.
+compare_samples() {
+    local most=$1 where=$2
+    shift 2
+    gdb_session "$(sample "$1")" < <(
+        echo "source $ROOT/tests/paths.py"
+        local s
+        for s in "$@"; do
+            echo "set args $(printf '%q' "$(sample "$s")") >> $(printf '%q' "$PROG_OUT") 2>> $(printf '%q' "$PROG_ERR")"
+            echo "break $where"
+            echo "paths-run $most"
+        done
+    )
+    assert_success
+    refute_traceback
+    [ "$(grep -c '^paths: [0-9]* stops compared$' <<<"$output")" -eq $# ] || fail "not every sample ran"
+    ! grep -q '^paths: 0 stops compared$' <<<"$output" || fail "a sample had no stop compared"
+    local stops
+    stops=$(($(sed -n 's/^paths: \([0-9]*\) stops compared$/\1/p' <<<"$output" | paste -sd+)))
+    [ "$(grep -c '^paths: stop [0-9]*: same ([0-9]* lines)$' <<<"$output")" -eq "$stops" ] ||
+        fail "the paths differ at some stop (see the diff above)"
+    [ "$(grep -c '^paths: exit code 0$' <<<"$output")" -eq $# ] || fail "a sample did not end normally"
+}
+
 @test "both paths give the same text: seed.py" {
     compare_paths seed.py 5 getppid
     assert_equal "$(program_output)" "$(printf '1\n2\n101')"
@@ -48,10 +75,7 @@ compare_paths() {
 }
 
 @test "both paths give the same text: names.py, threads.py, effects.py, lifetime.py, target.py" {
-    local s
-    for s in names.py threads.py effects.py lifetime.py target.py; do
-        compare_paths "$s" 5 getppid
-    done
+    compare_samples 5 getppid names.py threads.py effects.py lifetime.py target.py
 }
 
 @test "both paths give the same text: objects.py (classes, instances, enums, subclasses of built-ins, numpy)" {
@@ -71,8 +95,7 @@ compare_paths() {
 
 @test "both paths give the same text: hygiene.py (ctypes classes, whose dicts subclass dict), interrupt.py, execer.py (across an exec)" {
     compare_paths hygiene.py 5 getppid getpgrp
-    compare_paths interrupt.py 5 getppid
-    compare_paths execer.py 5 getppid
+    compare_samples 5 getppid interrupt.py execer.py
 }
 
 @test "both paths give the same text: wide.py (10,000 variables, 10,000-item containers)" {

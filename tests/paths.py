@@ -50,21 +50,31 @@ class PathsCompare(gdb.Command):
 
 class PathsRun(gdb.Command):
     """paths-run [MOST]: run the program, comparing at every stop (the first
-    MOST, 100 by default), to its end."""
+    MOST, 100 by default), to its end; at the MOST-th stop every breakpoint
+    is deleted."""
 
     def __init__(self):
         super().__init__("paths-run", gdb.COMMAND_USER)
 
     def invoke(self, arg, from_tty):
+        # Counted afresh each run: one session may run several samples.
         most = int(arg) if arg.strip() else 100
+        _stops[0] = 0
         exits = []
-        gdb.events.exited.connect(lambda e: exits.append(getattr(e, "exit_code", None)))
-        gdb.execute("run", to_string=True)
-        while gdb.selected_inferior().pid and _stops[0] < most:
-            _compare()
-            if _stops[0] == most:
-                gdb.execute("delete", to_string=True)
-            gdb.execute("continue", to_string=True)
+
+        def exited(event):
+            exits.append(getattr(event, "exit_code", None))
+
+        gdb.events.exited.connect(exited)
+        try:
+            gdb.execute("run", to_string=True)
+            while gdb.selected_inferior().pid and _stops[0] < most:
+                _compare()
+                if _stops[0] == most:
+                    gdb.execute("delete", to_string=True)
+                gdb.execute("continue", to_string=True)
+        finally:
+            gdb.events.exited.disconnect(exited)
         gdb.write("paths: %d stops compared\n" % _stops[0])
         gdb.write("paths: exit code %s\n" % (exits[0] if exits else "none"))
 
