@@ -6,7 +6,8 @@ Stop it at getppid, which inner() calls from inside a list comprehension
 unbound one and a free variable; the module's code has the hidden
 variable of an inlined comprehension (3.12+); outer has the
 cell; main holds an instance with a materialized __dict__ and one without
-a dict yet and a Lock it holds; Slotted has a __slots__ member; tracing
+a dict yet, a Lock it holds and a coroutine suspended in an await (and
+what it awaits, its cr_await); Slotted has a __slots__ member; tracing
 was set and unset, so the instrumentation version is not 0.
 """
 
@@ -29,6 +30,15 @@ class Plain:
     pass
 
 
+class Step:
+    def __await__(self):
+        yield
+
+
+async def awaiting(step):
+    await step
+
+
 def outer():
     captured = 1
 
@@ -49,10 +59,15 @@ def main():
     fresh.a = 1
     held = threading.Lock()
     held.acquire()
+    suspended = awaiting(Step())
+    suspended.send(None)
+    awaited = suspended.cr_await
     sys.settrace(lambda *a: None)
     sys.settrace(None)
     outer()
     held.release()
+    suspended.close()
+    del awaited
     return with_dict, materialized, fresh, Slotted()
 
 

@@ -9,7 +9,10 @@ main() starts, then stops in os.getppid() (`break getppid`):
   "parent"    waits for its TaskGroup, whose task "child" awaits parent
   "nest"      awaits gather(gather(task "leaf"), sleep(30)); "leaf" awaits nest
   "plock"     waits for `plocked`, a Lock subclass whose _locked is a property
-  "failed"    raised ValueError('boom'); "worker" twice, each with a local v
+  "failed"    raised ValueError('boom'); "pyfailed" the same, a pure-Python
+              task (asyncio.tasks._PyTask: 3.14+ keeps a done C task in no
+              registry, a pure-Python one stays in asyncio's WeakSet);
+              "worker" twice, each with a local v
   "timed"     awaits task "timed2" inside `async with asyncio.timeout(60)`;
               "timed2" awaits timed: a deadlock that lasts until the timeout
   "wt"        asyncio.wait([wt2], timeout=60); "wt2" awaits wt: the same
@@ -171,6 +174,7 @@ async def main():
                      ("fc", fc), ("fc2", fc2), ("hint", hint), ("hint2", hint2),
                      ("woken", sleeper)):
         T[name] = make(fn(), name=name)
+    T["pyfailed"] = asyncio.tasks._PyTask(failed(), name="pyfailed")
     plocked, released = PLock(), asyncio.Event()
     make(holder(plocked, released), name="holder")
     make(plock(plocked), name="plock")

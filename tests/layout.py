@@ -18,7 +18,7 @@ import subprocess
 import gdb
 
 from pyhook import facts, layout, pyframes, runtime, target
-from pyhook.objects import _mem, _u64
+from pyhook.objects import Unreadable, _mem, _u64
 
 # Classes and the bit picker the python facts' expressions use.
 _PRELUDE = r"""
@@ -142,6 +142,26 @@ def _memory_values(version, names, table):
         elif name == "mutex.locked_bit":
             lock = local("main", "held")
             out[name] = _mem(lock + L.off("lock.mutex"), 1)[0] & table[name] or "not set"
+        elif name == "gen.yield_from_depth":
+            # The slot below the top of the stack of main's suspended
+            # coroutine that holds its cr_await.
+            coro, awaited = local("main", "suspended"), local("main", "awaited")
+            frame = coro + L.off("gen.iframe")
+            base = frame + L.off("iframe.localsplus")
+            if version >= facts.PY_3_14:
+                top = (_u64(frame + L.off("iframe.stackpointer")) - base) // 8
+            else:
+                top = int.from_bytes(_mem(frame + L.off("iframe.stacktop"), 4), "little",
+                                     signed=True)
+            found = []
+            for d in range(1, 5):
+                try:
+                    if 0 <= top - d < 1 << 16 and \
+                            walker.refs.obj(_u64(base + 8 * (top - d))) == awaited:
+                        found.append(d)
+                except Unreadable:  # a tagged int
+                    pass
+            out[name] = found[0] if found else "not within 4 slots of the top"
         elif name == "tstate.state.attached":
             out[name] = tstate.get("state")
         elif name == "eval_breaker.request_mask":

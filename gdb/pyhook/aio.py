@@ -10,7 +10,11 @@ _current_tasks maps each running loop to the task it is running.  From
 task's task_node, headed in _PyThreadStateImpl.asyncio_tasks_head; tasks
 of threads that ended are in the interpreter's list), the list `python -m
 asyncio ps` reads, and each thread state names its running loop and task;
-the sets hold only tasks of other classes.
+the sets hold only tasks of other classes.  A C task leaves its list once
+done, so a finished C task is in no registry on 3.14+; and a C task in its
+eager first step is in no set of eager tasks, so it is told by its
+coroutine running inside another task's step (one started eagerly outside
+any task is listed as running, not as eager).
 
 A task is the C _asyncio.Task (fields of the "asyncio" facts, facts.py) or
 the pure-Python asyncio.tasks.Task (instance attributes _coro, _state,
@@ -327,6 +331,14 @@ class Tasks:
             if gen.frame in frames:
                 at = frames.index(gen.frame)
                 task.thread = (thread, at)
+                if any(f in self.coro_frames for f in frames[at + 1:]):
+                    # The loop runs each step of a task from its own
+                    # callbacks, never inside another task's step: a task
+                    # whose coroutine runs above another task's in the same
+                    # thread is in its first step, started eagerly from
+                    # that task (eager_start).  3.14+ records that nowhere
+                    # for C tasks (3.12 and 3.13 keep them in _eager_tasks).
+                    task.eager = True
                 inner = at
                 while inner > 0 and frames[inner - 1] not in self.coro_frames:
                     inner -= 1

@@ -4,10 +4,11 @@ A generator object embeds its _PyInterpreterFrame (gi_iframe) and a state
 byte (gi_frame_state: created, suspended, running, finished; 3.13 and
 later tell a suspension inside 'await' or 'yield from' apart; the values
 are the enumerators of facts.py's state.*).  What a suspended coroutine
-awaits is what CPython's _PyGen_yf returns for cr_await: the top of the
-frame's value stack (localsplus[stacktop - 1]; from 3.14 the slot below
-stackpointer, a tagged reference), but only when the frame is suspended
-in a 'yield from' or 'await' -
+awaits is what CPython's _PyGen_yf returns for cr_await: a slot near the
+top of the frame's value stack (localsplus[stacktop - D]; from 3.14
+stackpointer[-D], a tagged reference; D is the fact gen.yield_from_depth,
+1, but 2 on 3.15, whose await keeps a NULL above what it awaits), but
+only when the frame is suspended in a 'yield from' or 'await' -
 - 3.11 and 3.12: the instruction after the one it stopped at
   (prev_instr[1]) is RESUME (3.11 also RESUME_QUICK, 3.12 also
   INSTRUMENTED_RESUME) with an argument of 2 or more;
@@ -57,6 +58,7 @@ class Reader:
         self.v313 = walker.version >= PY_3_13
         self.v314 = walker.version >= PY_3_14
         self.stack_off = f.off("iframe.stackpointer" if self.v314 else "iframe.stacktop")
+        self.depth = f["gen.yield_from_depth"]
         names = {"state.created": "created", "state.suspended": "suspended",
                  "state.suspended_yield_from": "suspended",
                  "state.suspended_yield_from_locked": "suspended",
@@ -121,10 +123,10 @@ class Reader:
             top = (_u64(frame + self.stack_off) - base) // 8
         else:
             top = struct.unpack("<i", _mem(frame + self.stack_off, 4))[0]
-        if not code.count < top < code.count + (1 << 16):
+        if not code.count + self.depth <= top < code.count + (1 << 16):
             return 0
         try:
-            return self.walker.refs.obj(_u64(base + 8 * (top - 1)))
+            return self.walker.refs.obj(_u64(base + 8 * (top - self.depth)))
         except Unreadable:
             return 0
 

@@ -235,6 +235,11 @@ _COMMON = {
     # state and the depth of its value stack.
     "gen.frame_state": ("field", "PyGenObject", "gi_frame_state"),
     "gen.iframe": ("field", "PyGenObject", "gi_iframe"),
+    # How many slots below the top of a suspended 'await' or 'yield from'
+    # frame's value stack what it awaits is (gi_yieldfrom, _PyGen_yf): 1,
+    # but 2 on 3.15, whose await keeps a NULL above it (PUSH_NULL after
+    # GET_AWAITABLE; GET_ITER pushes two).
+    "gen.yield_from_depth": ("memory", "a coroutine suspended in an await has its cr_await there"),
     "state.created": ("enum", "FRAME_CREATED"),
     "state.suspended": ("enum", "FRAME_SUSPENDED"),
     "state.executing": ("enum", "FRAME_EXECUTING"),
@@ -484,6 +489,7 @@ TABLE[PY_3_11] = {
     'futureiter.future': (16, 8),
     'gen.frame_state': (75, 1),
     'gen.iframe': (80, 8),
+    'gen.yield_from_depth': 1,
     'gil.cond': (32, 48),
     'gil.last_holder': (8, 8),
     'gil.locked': (16, 4),
@@ -682,6 +688,7 @@ TABLE[PY_3_12] = {
     'futureiter.future': (16, 8),
     'gen.frame_state': (67, 1),
     'gen.iframe': (72, 8),
+    'gen.yield_from_depth': 1,
     'gil.cond': (32, 48),
     'gil.last_holder': (8, 8),
     'gil.locked': (16, 4),
@@ -929,6 +936,7 @@ TABLE[PY_3_13] = {
     'futureiter.future': (16, 8),
     'gen.frame_state': (67, 1),
     'gen.iframe': (72, 8),
+    'gen.yield_from_depth': 1,
     'gil.cond': (32, 48),
     'gil.last_holder': (8, 8),
     'gil.locked': (16, 4),
@@ -1184,6 +1192,7 @@ TABLE[PY_3_14] = {
     'futureiter.future': (16, 8),
     'gen.frame_state': (67, 1),
     'gen.iframe': (72, 88),
+    'gen.yield_from_depth': 1,
     'gil.cond': (32, 48),
     'gil.last_holder': (8, 8),
     'gil.locked': (16, 4),
@@ -1448,6 +1457,7 @@ TABLE[PY_3_15] = {
     'futureiter.future': (16, 8),
     'gen.frame_state': (67, 1),
     'gen.iframe': (72, 88),
+    'gen.yield_from_depth': 2,
     'gil.cond': (32, 48),
     'gil.last_holder': (8, 8),
     'gil.locked': (16, 4),
