@@ -6,8 +6,9 @@ Stop it at getppid, which inner() calls from inside a list comprehension
 unbound one and a free variable; the module's code has the hidden
 variable of an inlined comprehension (3.12+); outer has the
 cell; main holds an instance with a materialized __dict__ and one without
-a dict yet and a Lock it holds; Slotted has a __slots__ member; tracing
-was set and unset, so the instrumentation version is not 0.
+a dict yet, a Lock it holds and an RLock it holds once; Slotted has a
+__slots__ member; tracing was set and unset, so the instrumentation
+version is not 0.
 """
 
 import asyncio  # noqa: F401  (loads _asyncio, whose facts are checked too)
@@ -49,9 +50,12 @@ def main():
     fresh.a = 1
     held = threading.Lock()
     held.acquire()
+    rheld = threading.RLock()
+    rheld.acquire()
     sys.settrace(lambda *a: None)
     sys.settrace(None)
     outer()
+    rheld.release()
     held.release()
     return with_dict, materialized, fresh, Slotted()
 

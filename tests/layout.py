@@ -142,6 +142,12 @@ def _memory_values(version, names, table):
         elif name == "mutex.locked_bit":
             lock = local("main", "held")
             out[name] = _mem(lock + L.off("lock.mutex"), 1)[0] & table[name] or "not set"
+        elif name == "rlock.count_held_once":
+            # main holds `rheld` once (its owner is main's thread): what
+            # its count reads then is the fact.
+            lock = local("main", "rheld")
+            owner, count = _u64(lock + L.off("rlock.owner")), _u64(lock + L.off("rlock.count"))
+            out[name] = count if owner == tstate.pthread else "owner 0x%x" % owner
         elif name == "tstate.state.attached":
             out[name] = tstate.get("state")
         elif name == "eval_breaker.request_mask":

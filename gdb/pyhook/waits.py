@@ -331,9 +331,15 @@ class Waits:
 
     def _rlock(self, lock):
         """(owner's thread identifier, recursion count) of the _thread.RLock
-        at LOCK (3.14+: its _PyRecursiveMutex's thread and level)."""
+        at LOCK; 0 for both when no thread holds it.  Up to 3.13 its
+        rlock_owner and rlock_count; 3.14+ its _PyRecursiveMutex's thread,
+        and its level, which counts only the acquisitions beyond the first
+        (rlock.count_held_once says which)."""
         L = self.r.L
-        return _u64(lock + L.off("rlock.owner")), _u64(lock + L.off("rlock.count"))
+        owner = _u64(lock + L.off("rlock.owner"))
+        if not owner:
+            return 0, 0
+        return owner, _u64(lock + L.off("rlock.count")) + 1 - L["rlock.count_held_once"]
 
     def _locked(self, lock):
         """Whether the _thread.lock at LOCK is held: its 'locked' byte, or
