@@ -6,9 +6,10 @@ Stop it at getppid, which inner() calls from inside a list comprehension
 unbound one and a free variable; the module's code has the hidden
 variable of an inlined comprehension (3.12+); outer has the
 cell; main holds an instance with a materialized __dict__ and one without
-a dict yet, a Lock it holds and a coroutine suspended in an await (and
-what it awaits, its cr_await); Slotted has a __slots__ member; tracing
-was set and unset, so the instrumentation version is not 0.
+a dict yet, a Lock it holds, an RLock it holds once and a coroutine
+suspended in an await (and what it awaits, its cr_await); Slotted has a
+__slots__ member; tracing was set and unset, so the instrumentation
+version is not 0.
 """
 
 import asyncio  # noqa: F401  (loads _asyncio, whose facts are checked too)
@@ -62,9 +63,12 @@ def main():
     suspended = awaiting(Step())
     suspended.send(None)
     awaited = suspended.cr_await
+    rheld = threading.RLock()
+    rheld.acquire()
     sys.settrace(lambda *a: None)
     sys.settrace(None)
     outer()
+    rheld.release()
     held.release()
     suspended.close()
     del awaited

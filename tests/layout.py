@@ -162,6 +162,12 @@ def _memory_values(version, names, table):
                 except Unreadable:  # a tagged int
                     pass
             out[name] = found[0] if found else "not within 4 slots of the top"
+        elif name == "rlock.count_held_once":
+            # main holds `rheld` once (its owner is main's thread): what
+            # its count reads then is the fact.
+            lock = local("main", "rheld")
+            owner, count = _u64(lock + L.off("rlock.owner")), _u64(lock + L.off("rlock.count"))
+            out[name] = count if owner == tstate.pthread else "owner 0x%x" % owner
         elif name == "tstate.state.attached":
             out[name] = tstate.get("state")
         elif name == "eval_breaker.request_mask":

@@ -89,7 +89,8 @@ EOF
         # value, which main has replaced with a free RLock: not claimed.
         assert_line '    waiting for: a lock in `box.lock` (`box.lock` is an RLock that is not held now, so it is not the lock this thread waits for)'
     else
-        # With it, rlock_acquire's own 'self': the lock really waited on.
+        # With it, the C function's own 'self' (3.15's release build: the
+        # RLock whose PyMutex the thread waits on): the lock really waited on.
         assert_line --regexp '^    waiting for: RLock `held` \(a global\), held by Thread 1 \(LWP [0-9]+\) "MainThread"$'
     fi
     [ "$(grep -c '^    waiting for: ' <<<"$output")" -eq 8 ] || fail "not 8 waits"

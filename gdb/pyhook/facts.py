@@ -254,6 +254,11 @@ _COMMON = {
     # The _thread module's locks (waits.py).
     "rlock.owner": ("field", "rlockobject", "rlock_owner"),
     "rlock.count": ("field", "rlockobject", "rlock_count"),
+    # What rlock.count reads for an RLock held once: 1 up to 3.13, where
+    # rlock_count is the recursion count; 0 from 3.14 on, where the
+    # _PyRecursiveMutex's level counts only the acquisitions beyond the
+    # first (its thread, rlock.owner, is set while it is held).
+    "rlock.count_held_once": ("memory", "an RLock main holds once reads this at rlock.count"),
 }
 
 # Names of the same fact on the versions before 3.13.
@@ -552,6 +557,7 @@ TABLE[PY_3_11] = {
     'range.step': (32, 8),
     'range.stop': (24, 8),
     'rlock.count': (32, 8),
+    'rlock.count_held_once': 1,
     'rlock.owner': (24, 8),
     'runtime.finalizing': (24, 8),
     'runtime.gil': (360, 208),
@@ -753,6 +759,7 @@ TABLE[PY_3_12] = {
     'range.step': (32, 8),
     'range.stop': (24, 8),
     'rlock.count': (32, 8),
+    'rlock.count_held_once': 1,
     'rlock.owner': (24, 8),
     'runtime.finalizing': (24, 8),
     'runtime.initialized': (16, 4),
@@ -999,6 +1006,7 @@ TABLE[PY_3_13] = {
     'range.step': (32, 8),
     'range.stop': (24, 8),
     'rlock.count': (32, 8),
+    'rlock.count_held_once': 1,
     'rlock.owner': (24, 8),
     'runtime.finalizing': (608, 8),
     'runtime.initialized': (600, 4),
@@ -1258,6 +1266,7 @@ TABLE[PY_3_14] = {
     'range.step': (32, 8),
     'range.stop': (24, 8),
     'rlock.count': (32, 8),
+    'rlock.count_held_once': 0,
     'rlock.mutex': (16, 1),
     'rlock.owner': (24, 8),
     'runtime.finalizing': (784, 8),
@@ -1522,6 +1531,7 @@ TABLE[PY_3_15] = {
     'range.step': (32, 8),
     'range.stop': (24, 8),
     'rlock.count': (32, 8),
+    'rlock.count_held_once': 0,
     'rlock.mutex': (16, 1),
     'rlock.owner': (24, 8),
     'runtime.finalizing': (912, 8),

@@ -14,14 +14,18 @@ from, in this order:
    functions it is blocked in: a lock acquire, a sleep, select/poll, a
    socket call, a read or write, a child process, a multiprocessing lock.
    For a lock, the object is the C function's 'self' where gdb has
-   CPython's debug information (rlock_acquire, lock_PyThread_acquire_lock);
-   without it, the value of the expression the instruction's source spans
+   CPython's debug information (rlock_acquire, lock_PyThread_acquire_lock;
+   3.15's _thread_RLock_acquire and kin, _LOCK_FUNCTIONS), or on 3.14+,
+   where a release build optimized 'self' out, the lock whose PyMutex
+   _PyMutex_LockTimed / _PyParkingLot_Park waits on; without debug
+   information, the value of the expression the instruction's source spans
    (`with b:` - on 3.11 and 3.12 the item, from the instruction before
    BEFORE_WITH -, `lock.acquire()`), read from memory as py-hook-explain
    reads names, and kept only if it can be the lock the thread blocks on
    (a lock that is locked; an RLock held by another thread).  An RLock
-   records its owner (rlock_owner is the owning thread's identifier, its
-   thread state's thread_id); a Lock records none.
+   records its owner (rlock.owner is the owning thread's identifier, its
+   thread state's thread_id; 3.14+ its _PyRecursiveMutex's thread); a Lock
+   records none.
 Threads waiting for each other (for an RLock another holds, in Thread.join
 of another, for a module lock another holds) form a cycle, named in one
 paragraph; a cycle in which one wait has a timeout says that it ends then.
@@ -51,11 +55,15 @@ _LIBRARY = {
 }
 _LIBRARY_FILES = ("threading.py", "queue.py", "<frozen importlib._bootstrap>")
 # Native functions a blocked thread sits in, by what they mean (names as
-# gdb shows them, without glibc's __GI_ / __libc_ prefixes and leading _),
-# the first kind found winning.
+# gdb shows them, without glibc's __GI_ / __libc_ prefixes, leading _ and
+# gcc's clone suffixes), the first kind found winning.  3.14+ block a lock
+# acquire in _PyMutex_LockTimed, _PyParkingLot_Park and _PySemaphore_Wait;
+# 3.15 renamed _thread's acquire functions (Argument Clinic's names).
 _NATIVE = (
     ("lock", ("PyThread_acquire_lock_timed", "lock_PyThread_acquire_lock", "rlock_acquire",
-              "acquire_timed", "PyMutex_LockTimed", "PySemaphore_Wait")),
+              "acquire_timed", "PyMutex_LockTimed", "PySemaphore_Wait", "PyParkingLot_Park",
+              "thread_lock_acquire", "thread_lock_acquire_impl", "thread_lock_acquire_lock",
+              "thread_RLock_acquire", "thread_RLock_acquire_impl", "thread_RLock___enter__")),
     ("semlock", ("multiprocessing_SemLock_acquire_impl", "semlock_acquire", "sem_wait",
                  "sem_timedwait", "sem_clockwait")),
     ("sleep", ("clock_nanosleep", "nanosleep", "pysleep", "time_sleep")),
@@ -69,11 +77,37 @@ _NATIVE = (
 _NATIVE_TEXT = {"sleep": "a sleep", "child": "a wait for a child process",
                 "select": "select/poll", "socket": "a socket call", "read": "a read or write",
                 "semlock": "a multiprocessing lock or semaphore", "lock": "a lock"}
-# The C functions whose 'self' is the lock being acquired.
-_LOCK_FUNCTIONS = ("rlock_acquire", "lock_PyThread_acquire_lock")
+# The C functions of _thread that acquire a lock, by the kind of lock
+# ("rlock": a _thread.RLock, "lock": a _thread.lock), with the names of
+# their variables that hold it, tried in turn.  3.11 to 3.14:
+# rlock_acquire and lock_PyThread_acquire_lock (3.14's take 'op' and cast
+# it to a local 'self'); 3.15's are Argument Clinic's, each a wrapper and
+# an inlined _impl ('self' in both; a release build optimizes it out of
+# most, so the mutex below is what is left).
+_LOCK_FUNCTIONS = {
+    "rlock_acquire": ("rlock", ("self", "op")),
+    "lock_PyThread_acquire_lock": ("lock", ("self", "op")),
+    "_thread_RLock_acquire": ("rlock", ("self",)),
+    "_thread_RLock_acquire_impl": ("rlock", ("self",)),
+    "_thread_RLock___enter__": ("rlock", ("self",)),
+    "_thread_RLock___enter___impl": ("rlock", ("self",)),
+    "_thread_lock_acquire": ("lock", ("self",)),
+    "_thread_lock_acquire_impl": ("lock", ("self",)),
+    "_thread_lock_acquire_lock": ("lock", ("self",)),
+    "_thread_lock___enter__": ("lock", ("self",)),
+    "_thread_lock___enter___impl": ("lock", ("self",)),
+}
+# 3.14+: a lock's PyMutex is the 'm' of _PyMutex_LockTimed, which waits in
+# _PyParkingLot_Park with the same address as 'addr' (where 'm' is
+# optimized out, 'addr' is mostly still known from the call site).
+_MUTEX_LOCK = "_PyMutex_LockTimed"
+_PARK = "_PyParkingLot_Park"
 # What threading calls the _thread types a program gets from it.
 _CLASS_NAMES = {"_thread.lock": "Lock", "_thread.RLock": "RLock"}
 _PREFIX = re.compile(r"^(__GI_|__libc_)+")
+# The suffixes gcc gives the copies of a function it specializes or splits
+# (3.14's _PyParkingLot_Park.constprop.0, PyThread_acquire_lock_timed.constprop.0).
+_CLONE = re.compile(r"(\.(constprop|isra|part|cold|lto_priv)(\.\d+)?)+$")
 _SHOWN = 160  # characters of source shown at most
 
 
@@ -91,28 +125,56 @@ class Wait:
             self.text += " (%s)" % timed
 
 
+class NativeLock:
+    """What THREAD's native frames tell of the lock a _thread lock acquire
+    waits for: SELF, the lock object the C function has as 'self' (0 if
+    unread); KIND, "rlock" or "lock" (the function's), or None; MUTEX, the
+    address of the PyMutex it waits on (3.14+), or 0."""
+
+    def __init__(self):
+        self.self, self.kind, self.mutex = 0, None, 0
+
+
+def _read_address(frame, names):
+    for var in names:
+        try:
+            value = int(frame.read_var(var))
+        except (gdb.error, ValueError, RuntimeError):
+            continue  # no such variable, no debug information, or optimized out
+        if value:
+            return value
+    return 0
+
+
 def native_stack(thread, most=48):
     """(the names of THREAD's native frames, innermost first, up to the
-    first of the eval loop; the address of the lock a CPython lock acquire
-    frame has as 'self', or 0).  The selected thread and frame are kept."""
+    first of the eval loop, without glibc's prefixes, leading '_' and gcc's
+    clone suffixes; a NativeLock).  The selected thread and frame are
+    kept."""
     selected = gdb.selected_thread()
     try:
         selected_frame = gdb.selected_frame()
     except gdb.error:
         selected_frame = None
-    names, lock = [], 0
+    names, lock = [], NativeLock()
+    parked = 0  # the address the innermost _PyParkingLot_Park waits on
     try:
         thread.switch()
         frame = gdb.newest_frame()
         while frame is not None and len(names) < most:
-            name = frame.name() or ""
+            name = _CLONE.sub("", frame.name() or "")
             if name == "_PyEval_EvalFrameDefault":
                 break
-            if name in _LOCK_FUNCTIONS and not lock:
-                try:
-                    lock = int(frame.read_var("self"))
-                except (gdb.error, ValueError, RuntimeError):
-                    lock = 0  # no debug information, or optimized out
+            if name == _PARK and not parked:
+                parked = _read_address(frame, ("addr",))
+            elif name == _MUTEX_LOCK and not lock.mutex and lock.kind is None:
+                lock.mutex = _read_address(frame, ("m",)) or parked
+            elif name in _LOCK_FUNCTIONS:
+                kind, variables = _LOCK_FUNCTIONS[name]
+                if lock.kind is None:
+                    lock.kind = kind
+                if kind == lock.kind and not lock.self:
+                    lock.self = _read_address(frame, variables)
             names.append(_PREFIX.sub("", name).lstrip("_"))
             frame = frame.older()
     except gdb.error:
@@ -245,7 +307,8 @@ class Waits:
 
     def _instruction(self, frames, thread):
         address, head, code = frames[0]
-        names, c_lock = native_stack(thread)
+        names, native = native_stack(thread)
+        c_lock = self._native_lock(native)
         kind = _native_kind(names)
         if kind is None:
             return None
@@ -274,6 +337,23 @@ class Waits:
                     self._owner(obj, thread), obj, "waits for %s %s, held by" % (cls, label),
                     self._call_timeout(node, address, code),
                     guessed=None if c_lock else label)
+
+    def _native_lock(self, native):
+        """The lock object a NativeLock tells: the C function's 'self', else
+        (3.14+) the lock of that function's kind whose PyMutex is the one
+        waited on, if the object there is one; else 0."""
+        if native.self or native.kind is None or not native.mutex:
+            return native.self
+        L = self.r.L
+        fact, type_name = {"rlock": ("rlock.mutex", "_thread.RLock"),
+                           "lock": ("lock.mutex", "_thread.lock")}[native.kind]
+        if fact not in L:
+            return 0
+        lock = native.mutex - L.off(fact)
+        try:
+            return lock if self.r.tp_name(self.r.type_of(lock)) == type_name else 0
+        except Unreadable:
+            return 0
 
     def _namespace(self, address, code):
         names = self.reach.names(address)
@@ -331,9 +411,15 @@ class Waits:
 
     def _rlock(self, lock):
         """(owner's thread identifier, recursion count) of the _thread.RLock
-        at LOCK (3.14+: its _PyRecursiveMutex's thread and level)."""
+        at LOCK; 0 for both when no thread holds it.  Up to 3.13 its
+        rlock_owner and rlock_count; 3.14+ its _PyRecursiveMutex's thread,
+        and its level, which counts only the acquisitions beyond the first
+        (rlock.count_held_once says which)."""
         L = self.r.L
-        return _u64(lock + L.off("rlock.owner")), _u64(lock + L.off("rlock.count"))
+        owner = _u64(lock + L.off("rlock.owner"))
+        if not owner:
+            return 0, 0
+        return owner, _u64(lock + L.off("rlock.count")) + 1 - L["rlock.count_held_once"]
 
     def _locked(self, lock):
         """Whether the _thread.lock at LOCK is held: its 'locked' byte, or
