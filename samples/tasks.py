@@ -12,7 +12,7 @@ os.getppid() at line 107 (`break getppid`; main is the task running then):
   "ping", "pong"  await each other: a deadlock
   "gather"    gather() of "sleeper" and "consumer"
 After the stop main sets `ready`, puts job 7, cancels "holder" and
-"sleeper", waits 3 s for "looper" and prints what each task did; "ping"
+"sleeper", waits 3 s ($TASKS_WAIT) for "looper" and prints what each task did; "ping"
 and "pong" stay deadlocked (cancelling either would recurse for ever
 through the other), so the loop is left unclosed with them pending and a
 quiet exception handler.  Unedited it prints:
@@ -111,7 +111,7 @@ async def main():
         tasks[name].cancel()
     await asyncio.sleep(0.1)
     try:
-        rounds = await asyncio.wait_for(tasks["looper"], 3)
+        rounds = await asyncio.wait_for(tasks["looper"], float(os.environ.get("TASKS_WAIT", 3)))
         print("looper done after", rounds, "rounds", flush=True)
     except asyncio.TimeoutError:
         print("looper timed out", flush=True)

@@ -15,9 +15,11 @@ tasks done"
 # tasks_session [gdb commands...]: samples/tasks.py stopped at its
 # os.getppid() (main is the running task), the commands, then continue.
 # BEFORE_RUN: a gdb command for before 'run' (the program's environment).
+# An unedited looper is waited for 0.5 s, not 3 s (TASKS_WAIT).
 BEFORE_RUN="echo"
 tasks_session() {
-    gdb_session "$(sample tasks.py)" < <(printf '%s\n' "$BEFORE_RUN" "break getppid" run "$@" continue)
+    gdb_session "$(sample tasks.py)" < <(printf '%s\n' "set environment TASKS_WAIT=0.5" "$BEFORE_RUN" \
+        "break getppid" run "$@" continue)
 }
 
 # The lines every listing of samples/tasks.py at its stop has.
