@@ -160,6 +160,10 @@ def _give_layout(inferior, channel):
         return "the helper lists no layout facts (names of %d bytes)" % channel.layout_names_len
     names = bytes(inferior.read_memory(channel.layout_names_addr, channel.layout_names_len))
     names = [n.decode("ascii", "replace") for n in names.rstrip(b"\0").split(b"\0")]
+    if runtime.python_version() is None:
+        # Not CPython 3.11+: the helper's own refusal names the version (or
+        # says there is no Python) before it would look at a layout.
+        return None
     try:
         rt_fields = runtime.layout_of_process()
     except runtime.Unavailable as e:
