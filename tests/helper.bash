@@ -69,6 +69,38 @@ gdb_session() {
     gdb_raw "${ex[@]}" "$PY"
 }
 
+# shared_session PROGRAM [ARGS...]: gdb_session, but run once per test file
+# for the same interpreter, program, arguments and commands (standard
+# input): a later test of the file gets the first run's $output, $lines,
+# $stderr, $status and program output (starting gdb costs more than most
+# checks).  Only for sessions whose result does not depend on the test.
+shared_session() {
+    local commands key dir
+    commands=$(cat)
+    key=$(printf '%s\n' "$PY" "${GDB_INIT[*]}" "$HELPER" "$*" "$commands" | md5sum | cut -c1-16)
+    dir="$BATS_FILE_TMPDIR/shared-$key"
+    if [ ! -f "$dir/status" ]; then
+        gdb_session "$@" <<<"$commands"
+        mkdir -p "$dir"
+        printf '%s' "$output" >"$dir/output"
+        printf '%s' "$stderr" >"$dir/stderr"
+        cp "$PROG_OUT" "$dir/program.out" 2>/dev/null || : >"$dir/program.out"
+        cp "$PROG_ERR" "$dir/program.err" 2>/dev/null || : >"$dir/program.err"
+        echo "$status" >"$dir/status"
+        return
+    fi
+    output=$(cat "$dir/output")
+    stderr=$(cat "$dir/stderr")
+    status=$(cat "$dir/status")
+    cp "$dir/program.out" "$PROG_OUT"
+    cp "$dir/program.err" "$PROG_ERR"
+    # As bats' run sets them (empty lines left out).
+    mapfile -t lines < <(grep -v '^$' <<<"$output")
+    mapfile -t stderr_lines < <(grep -v '^$' <<<"$stderr")
+    printf '# shared session, run by an earlier test of this file\n# status: %s\n# stdout:\n%s\n# stderr:\n%s\n' \
+        "$status" "$output" "$stderr"
+}
+
 # signal_program_after SIGNAL SECONDS SAMPLE: in the background, waits for
 # this test's program (a gdb_session of SAMPLE) to start, then SECONDS
 # later sends it SIGNAL, as Ctrl-C or a kill from outside would.  The

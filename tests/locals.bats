@@ -3,8 +3,10 @@
 
 load helper
 
+# values_session COMMAND: samples/values.py at its stop, COMMAND, then its
+# end.  Read-only: tests with the same COMMAND share one session.
 values_session() {
-    gdb_session "$(sample values.py)" <<EOF
+    shared_session "$(sample values.py)" <<EOF
 break getppid
 run
 $1

@@ -6,10 +6,11 @@
 load helper
 
 # objects_session COMMAND...: the commands at the stop in show(), each run
-# through the helper and then again with --memory.
+# through the helper and then again with --memory.  Read-only: tests that
+# run the same commands share one session.
 objects_session() {
     local c
-    gdb_session "$(sample objects.py)" < <(
+    shared_session "$(sample objects.py)" < <(
         printf '%s\n' "break getppid" run
         for c in "$@"; do
             printf '%s\n' "$c" "$c --memory"

@@ -14,12 +14,13 @@ teardown() {
 }
 
 # repl_gdb SAMPLE: gdb on SAMPLE in a tmux pane, stopped at its getppid.
-# timeout --foreground: gdb must stay in the terminal's foreground group to read
-# from it (the inferior is killed with gdb anyway).
+# No timeout around gdb: the Ctrl-C a test types would reach timeout too,
+# which forwards it and arms its -k kill; every wait below is bounded, and
+# teardown's kill-server ends gdb and the program.
 repl_gdb() {
     SOCK="pyhook-repl-$$-$BATS_TEST_NUMBER"
     local cmd
-    cmd=$(printf ' %q' timeout --foreground -k 5 "$GDB_TIMEOUT" env -u PYTHONPATH -u PYTHONHOME -u PYTHONSTARTUP \
+    cmd=$(printf ' %q' env -u PYTHONPATH -u PYTHONHOME -u PYTHONSTARTUP \
         -u PYTHONSAFEPATH gdb -nx -q "${GDB_INIT[@]}" "${PREAMBLE[@]}" \
         -ex "set environment LD_PRELOAD=$HELPER" -ex "set environment PYHOOK_TEST_DIR=$BATS_TEST_TMPDIR" \
         -ex "set args $(printf '%q' "$1") > $(printf '%q' "$PROG_OUT") 2> $(printf '%q' "$PROG_ERR")" \
