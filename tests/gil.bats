@@ -137,9 +137,9 @@ EOF
 @test "control: without clearing the eval breaker the same call hangs in the GIL hand-over (so the test above can fail)" {
     gdb_session "$(sample busy.py)" --poll < <(printf '%s\n' "break getppid" run \
         "$(drop_request_set)" "python import pyhook.safety; pyhook.safety.test_unmasked = True" \
-        "set py-hook call-timeout 3" "py-hook-set deadline 0" kill)
+        "set py-hook call-timeout 1" "set py-hook interrupt-grace 1" "py-hook-set deadline 0" kill)
     refute_traceback
-    [[ "$stderr" == *"was still running after 3 s (set py-hook call-timeout)"* ]] || fail "the unmasked call did not hang"
+    [[ "$stderr" == *"was still running after 1 s (set py-hook call-timeout)"* ]] || fail "the unmasked call did not hang"
     # Unwound inside the GIL hand-over, waiting on the GIL's switch
     # condition variable: py-hook must say the program may hang, rather
     # than claim it can go on.

@@ -13,8 +13,18 @@
 # what the program printed, apart from what gdb printed.
 
 bats_require_minimum_version 1.5.0
-bats_load_library bats-support 2>/dev/null || load /usr/lib/bats/bats-support/load
-bats_load_library bats-assert 2>/dev/null || load /usr/lib/bats/bats-assert/load
+# bats-support and bats-assert, sourced file by file: bats reads this for
+# every test, and their load.bash files fork a dirname per file they
+# source (0.12 s a test, 30 s a run).  They only define functions.
+if [ -d /usr/lib/bats/bats-support/src ] && [ -d /usr/lib/bats/bats-assert/src ]; then
+    for _lib in /usr/lib/bats/bats-support/src/*.bash /usr/lib/bats/bats-assert/src/*.bash; do
+        source "$_lib"
+    done
+    unset _lib
+else
+    bats_load_library bats-support
+    bats_load_library bats-assert
+fi
 
 ROOT=${PYHOOK_ROOT:-$(cd "$BATS_TEST_DIRNAME/.." && pwd)}
 [ -f "$ROOT/Makefile" ] || ROOT=$(cd "$BATS_TEST_DIRNAME/../.." && pwd)
@@ -30,13 +40,27 @@ setup() {
 }
 
 # Runs gdb with the given arguments; no preload, no py-hook unless asked.
-# A test may set GDB_WRAPPER=(strace ...) to run gdb under another program.
-# With PYHOOK_NODEBUG_DIR set (tests/run.sh does, for PYTHONS entries that
-# end in :nodebug), gdb looks for separate debug files there only: the
-# interpreter's debug symbols are hidden, as without python3.11-dbg.
-GDB_WRAPPER=()
+# A test may set GDB_WRAPPER=(strace ...) to run gdb under another program;
+# with PYHOOK_GDB_TIME=FILE each gdb's user, system and elapsed seconds and
+# the test's number are appended to FILE (to see where a suite's time goes).
+# gdb reads separate debug files from the directory tests/run.sh gives:
+# PYHOOK_DEBUG_DIR (the interpreter's own, python3.X-dbg), or for a run
+# without them PYHOOK_NODEBUG_DIR (none at all: the interpreter's debug
+# symbols are hidden, as without python3.11-dbg).  glibc's are left out
+# (loading them costs every gdb 0.2 s); a test that needs them calls
+# with_libc_symbols first.  Run by hand (neither set), gdb sees them all.
+GDB_WRAPPER=(${PYHOOK_GDB_TIME:+/usr/bin/time -a -o "$PYHOOK_GDB_TIME" -f "%U %S %e $BATS_SUITE_TEST_NUMBER"})
 GDB_INIT=()
-[ -z "${PYHOOK_NODEBUG_DIR:-}" ] || GDB_INIT=(-iex "set debug-file-directory $PYHOOK_NODEBUG_DIR")
+_debug_dir=${PYHOOK_NODEBUG_DIR:-${PYHOOK_DEBUG_DIR:-}}
+[ -z "$_debug_dir" ] || GDB_INIT=(-iex "set debug-file-directory $_debug_dir")
+
+# with_libc_symbols: the test's gdb sessions also see glibc's debug symbols
+# (libc6-dbg): static functions such as _int_malloc have names, and
+# glibc's structures their types.
+with_libc_symbols() {
+    [ -z "${PYHOOK_LIBC_DEBUG_DIR:-}" ] || GDB_INIT=(-iex "set debug-file-directory $PYHOOK_LIBC_DEBUG_DIR")
+}
+
 gdb_raw() {
     # --default-signal: a suite run in the background starts with SIGINT
     # ignored, and coreutils 9.10's timeout (Debian sid) keeps it so for
@@ -125,35 +149,29 @@ signal_program_after() {
 }
 
 # signal_program_in_call SIGNAL SECONDS SAMPLE: like signal_program_after,
-# but SECONDS after py-hook's call into the program (a gdb_session of SAMPLE)
-# has started: the program was stopped (state t) and has then run for 0.3 s
-# without stopping, which the brief calls gdb makes before (a handshake)
-# never do.  So a test need not guess how long gdb takes to get there.
+# but SECONDS after py-hook's call into the program (a gdb_session of
+# SAMPLE) has started, so a test need not guess how long gdb takes to get
+# there.  It sets IN_CALL to a Python statement that the test's EXPR or
+# STMT runs first: it creates a file, which says the call runs.  (Watching
+# the program's state for gdb's stop at the breakpoint misses a stop
+# shorter than the polling.)
 signal_program_in_call() {
     local sig=$1 seconds=$2 pattern="^$PY $(sample "$3")" marker="PYHOOK_TEST_DIR=$BATS_TEST_TMPDIR"
+    local started="$BATS_TEST_TMPDIR/in-call"
+    IN_CALL="open('$started', 'w').close()"
+    rm -f "$started"
     (
-        pid=
-        for _ in $(seq 600); do
-            for candidate in $(pgrep -f "$pattern"); do
-                tr '\0' '\n' <"/proc/$candidate/environ" 2>/dev/null | grep -qxF "$marker" &&
-                    pid=$candidate
-            done
-            [ -n "$pid" ] && break
+        for _ in $(seq 1200); do
+            [ -e "$started" ] && break
             sleep 0.05
+        done
+        [ -e "$started" ] || exit 0
+        pid=
+        for candidate in $(pgrep -f "$pattern"); do
+            tr '\0' '\n' <"/proc/$candidate/environ" 2>/dev/null | grep -qxF "$marker" &&
+                pid=$candidate
         done
         [ -n "$pid" ] || exit 0
-        stopped= running=0
-        for _ in $(seq 1200); do
-            state=$(sed -n 's/^State:[[:space:]]*\([A-Za-z]\).*/\1/p' "/proc/$pid/status" 2>/dev/null)
-            [ -n "$state" ] || exit 0
-            if [ "$state" = t ] || [ "$state" = T ]; then
-                stopped=1 running=0
-            elif [ -n "$stopped" ]; then
-                running=$((running + 1))
-                [ "$running" -ge 6 ] && break
-            fi
-            sleep 0.05
-        done
         sleep "$seconds"
         kill "-$sig" "$pid" 2>/dev/null
     ) 3>&- &

@@ -45,10 +45,11 @@ signal_in_call() { # SIGNAL SECONDS
 }
 
 @test "a C loop that never returns to the bytecode loop (sum(range(10**12))) is unwound; the thread's Python state is put back and the program ends normally" {
-    interrupt_session 'sum(range(10**12))' "set py-hook call-timeout 1"
+    interrupt_session 'sum(range(10**12))' "set py-hook call-timeout 1" "set py-hook interrupt-grace 1"
     refute_traceback
-    [[ "$stderr" == *"was still running after 1 s (set py-hook call-timeout), in "*"; py-hook raised KeyboardInterrupt inside it, but it did not end within 3 s; gdb unwound it"* ]] ||
+    [[ "$stderr" == *"was still running after 1 s (set py-hook call-timeout), in "*"; py-hook raised KeyboardInterrupt inside it, but it did not end within 1 s; gdb unwound it"* ]] ||
         fail "no unwinding report"
+    [[ "$stderr" != *"reached no call boundary"* ]] || fail "unwound away from a call boundary"
     [[ "$stderr" == *"py-hook put back the thread's Python state the call had left changed ("*"datastack_top)."* ]] ||
         fail "the thread's state was not put back"
     [[ "$stderr" == *"The thread's Python state (GIL, innermost frame) is as it was before the call."* ]] ||
@@ -74,7 +75,7 @@ signal_in_call() { # SIGNAL SECONDS
 
 @test "Ctrl-C (SIGINT sent to the program) during a sleeping EXPR interrupts it; the program's own SIGINT handler never runs" {
     signal_in_call INT 0.5
-    interrupt_session '__import__("time").sleep(60)'
+    interrupt_session "($IN_CALL, __import__('time').sleep(60))"
     refute_traceback
     [[ "$stderr" == *"EXPR was interrupted by SIGINT (Ctrl-C, or a SIGINT sent to the program; not passed to it), so py-hook raised KeyboardInterrupt inside it"* ]] ||
         fail "no report of the SIGINT"
@@ -84,10 +85,11 @@ signal_in_call() { # SIGNAL SECONDS
 
 @test "Ctrl-C on a C loop that ignores KeyboardInterrupt: unwound, and reported as the Ctrl-C it was, not as a timeout" {
     signal_in_call INT 0.5
-    interrupt_session 'sum(range(10**12))' "set py-hook interrupt-grace 1"
+    interrupt_session "($IN_CALL, sum(range(10**12)))" "set py-hook interrupt-grace 1"
     refute_traceback
     [[ "$stderr" == *"(hook_apply_locals) was interrupted by SIGINT (Ctrl-C, or a SIGINT sent to the program; not passed to it) while in "*"; py-hook raised KeyboardInterrupt inside it, but it did not end within 1 s; gdb unwound it"* ]] ||
         fail "not reported as interrupted by SIGINT"
+    [[ "$stderr" != *"reached no call boundary"* ]] || fail "unwound away from a call boundary"
     [[ "$stderr" != *"still running after"* ]] || fail "reported as a timeout"
     assert_line "a = 1000  (int)"
     assert_program_ended 1000
@@ -166,11 +168,11 @@ EOF
 
 @test "the program killed from outside (SIGKILL) during a call: one py-hook line, settings put back" {
     signal_in_call KILL 0.5
-    gdb_session "$(sample interrupt.py)" <<'EOF'
+    gdb_session "$(sample interrupt.py)" <<EOF
 break getppid
 run
 set scheduler-locking step
-py-hook-set a __import__("time").sleep(60)
+py-hook-set a ($IN_CALL, __import__("time").sleep(60))
 show scheduler-locking
 EOF
     refute_traceback

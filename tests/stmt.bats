@@ -204,7 +204,7 @@ EOF
 
 @test "the program killed from outside (SIGKILL) while a statement sleeps: one py-hook line saying so" {
     signal_program_in_call KILL 0.5 scratch.py
-    scratch "py-hook-exec tmp = 1; import time; time.sleep(60)" "py-hook-locals"
+    scratch "py-hook-exec tmp = 1; $IN_CALL; import time; time.sleep(60)" "py-hook-locals"
     refute_traceback
     [[ "$stderr" == *"py-hook: the program was killed (by a signal) during the call into libhookhelper.so (hook_apply_locals)"* ]] ||
         fail "no report of the kill"

@@ -283,7 +283,7 @@ EOF
 
 @test "the program killed from outside while py-hook-set --task runs a sleeping EXPR: one py-hook line, no traceback" {
     signal_program_in_call KILL 0.5 tasks.py
-    tasks_session "py-hook-set --task looper done __import__('time').sleep(60)" "py-hook-tasks"
+    tasks_session "py-hook-set --task looper done ($IN_CALL, __import__('time').sleep(60))" "py-hook-tasks"
     refute_traceback
     [[ "$stderr" == *"the program was killed (by a signal) during the call into libhookhelper.so"* ]] ||
         fail "no report of the kill"

@@ -704,11 +704,16 @@ def _outermost_hazard():
 
 
 def _real_caller(frame):
-    """The frame FRAME's function returns into: past the frames of functions
-    inlined into it, which share its pc."""
+    """The frame FRAME's function returns into, whose pc is the return
+    address: past the frames of functions inlined into FRAME's (which share
+    its pc) and the tail calls gdb infers from call-site information (no
+    code returns to those).  It may itself be an inlined function's frame."""
     while frame is not None and frame.type() == gdb.INLINE_FRAME:
         frame = frame.older()
-    return frame.older() if frame is not None else None
+    frame = frame.older() if frame is not None else None
+    while frame is not None and frame.type() == gdb.TAILCALL_FRAME:
+        frame = frame.older()
+    return frame
 
 
 def _blocked_in_syscall():
@@ -754,7 +759,8 @@ def _run_a_second(watchdog):
 
 
 def _run_to(address, watchdog):
-    """Lets the thread run until it reaches ADDRESS, for a second at most."""
+    """Lets the thread run until it reaches ADDRESS (or another breakpoint
+    stops it), for a second at most."""
     stop = _silent_stop(address, temporary=True)
     try:
         _run_a_second(watchdog)
@@ -766,25 +772,24 @@ def _run_to(address, watchdog):
 def _reach_safe_point(watchdog, tstate, attempts=12):
     """Before a call is unwound: lets the thread run on (alone) to a point
     where unwinding abandons nothing half-updated: out of the allocator, the
-    collector, the loader... (by their frames' names) and then at one of the
-    call boundaries of _SAFE_ENTRIES, or waiting in a system call, with no
-    garbage collection running.  Returns None there, "finished" when the call ended
-    meanwhile, else the place it could not leave (it waits inside it)."""
+    collector, the loader... (by their frames' names), with no garbage
+    collection running, and at a call boundary: the entry of one of
+    _SAFE_ENTRIES, a return address a call has just returned to (the
+    caller of the hazard, or of the innermost function, in which whatever
+    was inlined has then ended too), or waiting in a system call.  Returns
+    None there, "finished" when the call ended meanwhile, else the place
+    it could not leave (it waits inside it, or never returns from it)."""
     entries = {a for a in (symbol_address(n) for n in _SAFE_ENTRIES) if a}
-    try:
-        caller = _real_caller(gdb.newest_frame())
-        if caller is not None and caller.type() == gdb.NORMAL_FRAME and \
-                int(caller.pc()) != int(gdb.newest_frame().pc()):
-            entries.add(int(caller.pc()))
-    except gdb.error:
-        pass
+    returns = set()  # return addresses run to: reached, a call has just returned
     where, last, stops = "an unknown place", None, []
     try:
         for _ in range(attempts):
             hazard = _outermost_hazard()
-            pc = int(gdb.newest_frame().pc())
+            newest = gdb.newest_frame()
+            pc = int(newest.pc())
             collecting = _collecting(tstate)
-            if hazard is None and not collecting and (pc in entries or _blocked_in_syscall()):
+            if hazard is None and not collecting and (
+                    pc in entries or pc in returns or _blocked_in_syscall()):
                 return None
             if hazard is not None:
                 where = "%s (%s)" % (context.classify(hazard), hazard.name() or "??")
@@ -792,16 +797,19 @@ def _reach_safe_point(watchdog, tstate, attempts=12):
                 where = "a garbage collection (the collector's flag is set)"
             else:
                 where = "code that reached no call boundary within a second"
-            caller = _real_caller(hazard) if hazard is not None else None
+            caller = _real_caller(hazard if hazard is not None else newest)
+            if caller is not None and caller.type() not in (gdb.NORMAL_FRAME, gdb.INLINE_FRAME):
+                caller = None  # gdb's dummy frame (the call itself returns there), a signal's
             here = (pc, int(caller.pc()) if caller is not None else 0)
             if here == last:
                 return where  # no progress in a whole second: it waits there (a deadlock)
             last = here
+            if not stops:
+                stops = [_silent_stop(address) for address in entries]
             if caller is not None and int(caller.pc()) != pc:
+                returns.add(int(caller.pc()))
                 _run_to(int(caller.pc()), watchdog)
             else:
-                if not stops:
-                    stops = [_silent_stop(address) for address in entries]
                 _run_a_second(watchdog)
             if not process_alive(gdb.selected_inferior()):
                 return None

@@ -85,15 +85,21 @@ _symbols_key = None
 _MSYMBOL = re.compile(r"^\[\s*\d+\] (\S) (0x[0-9a-f]+) (\S+)")
 
 
-def _minimal_symbols():
-    """{name: address} of every minimal (ELF) symbol of the loaded objfiles,
-    global ones before local ones of the same name, PLT stubs left out."""
+def _objfile_symbols(objfile):
+    """({name: address} of OBJFILE's global minimal (ELF) symbols,
+    {name: address} of its local ones), PLT stubs left out; None when gdb
+    cannot list them."""
     # No Python API lists minimal symbols in gdb 13; this dump is the one
     # way that reads no debug information (a lookup through the
     # expression evaluator expands the compilation unit that defines the
-    # name: 30 ms a name with python3.14-dbg, 0.2 s for all of them here).
+    # name: 30 ms a name with python3.14-dbg, 0.4 s for getpid with
+    # libc6-dbg).
+    try:
+        text = gdb.execute('maint print msymbols -objfile "%s"' % objfile.filename,
+                           to_string=True)
+    except gdb.error:
+        return None
     table, local = {}, {}
-    text = gdb.execute("maint print msymbols", to_string=True)
     for line in text.splitlines():
         m = _MSYMBOL.match(line)
         if m is None:
@@ -103,29 +109,61 @@ def _minimal_symbols():
             continue  # a PLT stub ("solib trampoline"), not the symbol itself
         target = table if kind.isupper() else local
         target.setdefault(name, int(address, 16))
-    for name, address in local.items():
-        table.setdefault(name, address)
-    return table
+    return table, local
+
+
+class _Symbols:
+    """The minimal symbols of the loaded objfiles, each objfile's read when
+    a lookup first reaches it, in gdb's order (the program first).
+    Separate debug files are left out: they repeat their owner's symbols
+    and add the static ones (20,000 for python3.11-dbg, a tenth of a
+    second to list), and every name py-hook looks up is one the stripped
+    file exports, as the runs without debug symbols show."""
+
+    def __init__(self):
+        self.objfiles = [o for o in gdb.objfiles()
+                         if o.is_valid() and o.owner is None and o.filename]
+        self.read = []  # (globals, locals) of objfiles[:len(self.read)]
+        self.failed = False
+
+    def _tables(self):
+        for tables in self.read:
+            yield tables
+        while len(self.read) < len(self.objfiles):
+            tables = _objfile_symbols(self.objfiles[len(self.read)])
+            if tables is None:
+                self.failed = True
+                tables = ({}, {})
+            self.read.append(tables)
+            yield tables
+
+    def get(self, name):
+        """NAME's address, a global symbol before a local one, or None."""
+        for table, _ in self._tables():
+            if name in table:
+                return table[name]
+        for _, local in self.read:
+            if name in local:
+                return local[name]
+        return None
 
 
 def symbol_address(name):
     """Address of symbol NAME in the target (minimal symbols suffice), or None.
 
-    From the minimal symbols of the loaded objfiles, read once per process
-    image and set of objfiles; the expression evaluator only where gdb
-    lists none (then a name found nowhere costs a search of the debug
+    From the minimal symbols of the loaded objfiles, each read once per
+    process image and set of objfiles; the expression evaluator only where
+    gdb lists none (then a name found nowhere costs a search of the debug
     information)."""
     global _symbols, _symbols_key
     inferior = gdb.selected_inferior()
     key = (inferior.pid, _epoch, len(gdb.objfiles()))
     if key != _symbols_key:
-        try:
-            _symbols = _minimal_symbols()
-        except gdb.error:
-            _symbols = {}
+        _symbols = _Symbols()
         _symbols_key = key
-    if _symbols:
-        return _symbols.get(name)
+    address = _symbols.get(name)
+    if address is not None or not _symbols.failed:
+        return address
     try:
         return int(gdb.parse_and_eval("(unsigned long) &%s" % name))
     except gdb.error:
