@@ -423,10 +423,14 @@ def _dummy_frame():
     return None
 
 
-# Functions a thread waits on a lock in (glibc's and CPython's names).
+# Functions a thread waits on a lock in (glibc's and CPython's names; 3.13+
+# parks a thread waiting on a PyMutex or PyEvent in _PySemaphore_Wait,
+# which is what gdb names first when glibc's own are internal symbols it
+# has no name for, without libc6-dbg).
 _LOCK_WAITS = ("futex", "sem_wait", "sem_clockwait", "sem_timedwait", "pthread_cond_wait",
                "pthread_cond_timedwait", "pthread_cond_clockwait", "pthread_mutex_lock",
-               "__lll_lock_wait", "PyThread_acquire_lock", "PyMutex_Lock", "take_gil")
+               "__lll_lock_wait", "PyThread_acquire_lock", "PyMutex_Lock", "take_gil",
+               "_PySemaphore_Wait", "_PyParkingLot_Park")
 
 
 def _where_stopped():
