@@ -66,8 +66,12 @@ def _gil_column(ts, thread):
     if ts is None:
         return "-"
     gil = threadinfo.gil_state(ts, thread)
-    if gil.state == "released it" and gil.blocked_in:
-        return "released it (in %s)" % gil.blocked_in
+    # The innermost function with a name; without glibc's debug symbols
+    # the innermost frames (inside glibc) have none, and the innermost
+    # named one outside it (CPython's, such as pysleep) says where.
+    where = gil.blocked_in or gil.released_in
+    if gil.state == "released it" and where:
+        return "released it (in %s)" % where
     return gil.state
 
 
