@@ -42,7 +42,8 @@ setup() {
 # Runs gdb with the given arguments; no preload, no py-hook unless asked.
 # A test may set GDB_WRAPPER=(strace ...) to run gdb under another program;
 # with PYHOOK_GDB_TIME=FILE each gdb's user, system and elapsed seconds and
-# the test's number are appended to FILE (to see where a suite's time goes).
+# the test's number are appended to FILE (to see where a suite's time goes;
+# host runs only: the sid root has no /usr/bin/time).
 # gdb reads separate debug files from the directory tests/run.sh gives:
 # PYHOOK_DEBUG_DIR (the interpreter's own, python3.X-dbg), or for a run
 # without them PYHOOK_NODEBUG_DIR (none at all: the interpreter's debug

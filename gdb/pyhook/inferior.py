@@ -803,7 +803,7 @@ def _reach_safe_point(watchdog, tstate, attempts=12):
                 where = "code that reached no call boundary within a second"
             caller = _real_caller(hazard if hazard is not None else newest)
             if caller is not None and caller.type() not in (gdb.NORMAL_FRAME, gdb.INLINE_FRAME):
-                caller = None  # gdb's dummy frame (the call itself returns there), a signal's
+                caller = None  # gdb's dummy frame (the call itself returns there) or a signal frame
             here = (pc, int(caller.pc()) if caller is not None else 0)
             if here == last:
                 return where  # no progress in a whole second: it waits there (a deadlock)

@@ -152,9 +152,9 @@ def symbol_address(name):
     """Address of symbol NAME in the target (minimal symbols suffice), or None.
 
     From the minimal symbols of the loaded objfiles, each read once per
-    process image and set of objfiles; the expression evaluator only where
-    gdb lists none (then a name found nowhere costs a search of the debug
-    information)."""
+    process image and set of objfiles; the expression evaluator only when
+    gdb could not list an objfile's (then a name found nowhere costs a
+    search of the debug information)."""
     global _symbols, _symbols_key
     inferior = gdb.selected_inferior()
     key = (inferior.pid, _epoch, len(gdb.objfiles()))
