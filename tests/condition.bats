@@ -13,7 +13,7 @@ condition() {
     assert_success
     refute_traceback
     assert_line '$1 = 3'
-    assert_equal "$(grep -c "^Breakpoint 1," <<<"$output")" 1
+    assert_equal "$(grep -cE "^Breakpoint [0-9]+," <<<"$output")" 1
     assert_equal "$(program_output)" "$(printf 'sent 5\nsent 50\nsent 2\nsent 7')"
 }
 

@@ -66,13 +66,19 @@ gdb_raw() {
     # --default-signal: a suite run in the background starts with SIGINT
     # ignored, and coreutils 9.10's timeout (Debian sid) keeps it so for
     # gdb and the program, which Ctrl-C tests need to receive it.
-    local -a argv=(timeout -k 5 "$GDB_TIMEOUT" env --default-signal=INT -u PYTHONPATH
-        -u PYTHONHOME -u PYTHONSTARTUP -u PYTHONSAFEPATH "${GDB_WRAPPER[@]}" gdb -nx -batch
-        "${GDB_INIT[@]}" "$@")
+    local -a argv=(timeout -k 5 "$GDB_TIMEOUT" env --default-signal=INT "${GDB_UNSET[@]}"
+        "${GDB_WRAPPER[@]}" gdb -nx -batch "${GDB_INIT[@]}" "$@")
     run --separate-stderr "${argv[@]}"
-    printf '# command:'
-    printf ' %q' "${argv[@]}"
-    printf '\n# status: %s\n# stdout:\n%s\n# stderr:\n%s\n' "$status" "$output" "$stderr"
+    gdb_report "$(printf ' %q' "${argv[@]}")"
+}
+
+# What gdb's environment leaves out (and so the program's).
+GDB_UNSET=(-u PYTHONPATH -u PYTHONHOME -u PYTHONSTARTUP -u PYTHONSAFEPATH)
+
+# gdb_report COMMAND: prints how gdb ran and what it printed (bats shows it
+# when the test fails); fails on a timeout or a signal.
+gdb_report() {
+    printf '# command:%s\n# status: %s\n# stdout:\n%s\n# stderr:\n%s\n' "$1" "$status" "$output" "$stderr"
     [ "$status" -ne 124 ] && [ "$status" -ne 137 ] || fail "gdb timed out after ${GDB_TIMEOUT}s"
     # gdb -batch exits 0 or 1; more means it died of a signal (128 + N).
     [ "$status" -le 128 ] || fail "gdb died of signal $((status - 128))"
@@ -82,16 +88,140 @@ gdb_raw() {
 PREAMBLE=(-ex "set breakpoint pending on" -ex "set pagination off" -ex "set confirm off")
 
 gdb_session() {
-    local args
+    local args line
     args="$(printf ' %q' "$@") > $(printf '%q' "$PROG_OUT") 2> $(printf '%q' "$PROG_ERR")"
+    local -a commands=()
+    while IFS= read -r line; do
+        [ -n "$line" ] && commands+=("$line")
+    done
+    if servable "${commands[@]}"; then
+        served_session "$args" "${commands[@]}"
+        return
+    fi
     local -a ex=("${PREAMBLE[@]}" -ex "set environment LD_PRELOAD=$HELPER"
         -ex "set environment PYHOOK_TEST_DIR=$BATS_TEST_TMPDIR"
         -ex "set args $args" -ex "source $ROOT/gdb/py_hook.py")
-    local line
-    while IFS= read -r line; do
-        [ -n "$line" ] && ex+=(-ex "$line")
+    for line in "${commands[@]}"; do
+        ex+=(-ex "$line")
     done
     gdb_raw "${ex[@]}" "$PY"
+}
+
+# Commands a served session may run: none of them leaves anything in gdb
+# that the next session would see, once its processes are killed, its
+# breakpoints deleted, and py-hook's settings, the gdb settings it set and
+# the program's environment put back (tests/serve.py).
+# Anything else (gdb settings, handle, python, shell, the REPL reading
+# standard input, another inferior or file) gets a gdb of its own.  The
+# commands that tests/paths.py and tests/layout.py define run programs and
+# read them, and sourcing those files again only defines them again.  Not
+# `complete`: gdb 18's gdb.execute, which the served gdb runs commands
+# with, strips the trailing space that `complete CMD ` completes after.
+SERVABLE='^(break|tbreak|run|continue|next|step|finish|up|down|frame|bt|backtrace|info|print|p|output|printf|echo|thread|kill|interrupt|signal|queue-signal|delete|disable|enable|condition|until|advance|stepi|nexti|select-frame|ptype|whatis|list|show|gcore|generate-core-file|detach|catch|set py-hook|set var|set variable|set environment|unset environment|set disable-randomization|set scheduler-locking|py-hook-(bt|frame|up|down|locals|set|eval|exec|save|load|targets|explain|tasks|status)|paths-run|paths-compare|layout-check|layout-measure)( |$)|^source '"$ROOT"'/tests/(paths|layout)\.py$'
+
+# servable COMMAND...: whether a served session can run these commands
+# (PYHOOK_SERVE=0 gives every session a gdb of its own).  One that prints
+# ($1, $2, ... in gdb's value history) only while the history is empty.
+servable() {
+    [ "${PYHOOK_SERVE:-1}" != 0 ] && [ ${#GDB_WRAPPER[@]} -eq 0 ] || return 1
+    local command prints=
+    for command in "$@"; do
+        if [[ ! "$command" =~ $SERVABLE ]]; then
+            [ -z "${PYHOOK_SERVE_LOG:-}" ] || echo "${command:0:40}" >>"$PYHOOK_SERVE_LOG"
+            return 1
+        fi
+        [[ ! "$command" =~ ^(print|p)( |/) ]] || prints=1
+    done
+    [ -z "$prints" ] || [ ! -e "$(served_dir)/history-used" ]
+}
+
+# teardown_file: the gdbs that served this file's sessions end.  (A test
+# file that needs its own teardown_file calls stop_served.)
+teardown_file() {
+    stop_served
+}
+
+stop_served() {
+    local srv
+    for srv in "$BATS_FILE_TMPDIR"/serve-*; do
+        [ ! -d "$srv" ] || : >"$srv/quit"
+    done
+}
+
+# served_dir: the directory of the gdb that serves this file's sessions on
+# this interpreter with these debug files.
+served_dir() {
+    echo "$BATS_FILE_TMPDIR/serve-$(printf '%s\n' "$PY" "${GDB_INIT[*]}" "$HELPER" | md5sum | cut -c1-16)"
+}
+
+# served_session ARGS COMMAND...: gdb_session's run of the program with
+# ARGS (shell words and redirections) and COMMANDS, by a gdb kept for this
+# test file, interpreter and debug files (tests/serve.py), started by the
+# first such session; sets what gdb_raw sets.  A session that does not end
+# within GDB_TIMEOUT, or whose gdb dies, ends that gdb (the next session
+# starts another) and fails as gdb_raw's would.
+served_session() {
+    local args=$1 srv n req tick note=
+    shift
+    srv=$(served_dir)
+    if [ -e "$srv/exit" ]; then
+        mv "$srv" "$srv.ended.$BATS_SUITE_TEST_NUMBER"
+    fi
+    if [ ! -d "$srv" ]; then
+        mkdir -p "$srv"
+        echo 0 >"$srv/last"
+        env -0 "${GDB_UNSET[@]}" >"$srv/env"
+        (# Bats waits for every file descriptor a test leaves open.
+            for fd in /proc/$BASHPID/fd/*; do
+                fd=${fd##*/}
+                [ "$fd" -le 2 ] || eval "exec $fd>&-"
+            done
+            setsid timeout -k 5 1800 env --default-signal=INT "${GDB_UNSET[@]}" gdb -nx -batch \
+            "${GDB_INIT[@]}" "${PREAMBLE[@]}" -ex "source $ROOT/gdb/py_hook.py" \
+            -ex "source $ROOT/tests/serve.py" -ex "python serve('$srv')" "$PY" \
+            </dev/null >"$srv/log" 2>&1 &
+            echo $! >"$srv/pid"
+            rc=0
+            wait $! || rc=$?
+            echo "$rc" >"$srv/exit") </dev/null >/dev/null 2>&1 3>&- &
+    fi
+    n=$(($(cat "$srv/last") + 1))
+    echo "$n" >"$srv/last"
+    req="$srv/req.$n"
+    mkdir "$req"
+    printf '%s\0' "set args $args" "set environment LD_PRELOAD=$HELPER" \
+        "set environment PYHOOK_TEST_DIR=$BATS_TEST_TMPDIR" >"$req/setup"
+    printf '%s\0' "$@" >"$req/commands"
+    env -0 "${GDB_UNSET[@]}" >"$req/env"
+    printf '%s' "$PWD" >"$req/cwd"
+    : >"$req/ready"
+    # Waits without forking a sleep: read's timeout on a pipe nobody writes.
+    mkfifo "$req/tick"
+    exec {tick}<>"$req/tick"
+    local deadline=$((SECONDS + GDB_TIMEOUT))
+    while [ ! -e "$req/status" ] && [ ! -e "$srv/exit" ] && [ "$SECONDS" -lt "$deadline" ]; do
+        read -r -t 0.01 -u "$tick" _ || :
+    done
+    exec {tick}>&-
+    if [ -e "$req/status" ]; then
+        status=$(cat "$req/status")
+    elif [ -e "$srv/exit" ]; then
+        status=$(cat "$srv/exit")
+        [ "$status" -gt 1 ] || status=1
+        note="the gdb serving the session exited with $(cat "$srv/exit") during it"
+    else
+        kill -TERM -- "-$(cat "$srv/pid")" 2>/dev/null
+        sleep 1
+        kill -KILL -- "-$(cat "$srv/pid")" 2>/dev/null
+        status=124
+    fi
+    output=$(cat "$req/stdout" 2>/dev/null)
+    stderr=$(cat "$req/stderr" 2>/dev/null)
+    [ -z "$note" ] || stderr+=$'\n'"$note"
+    # As bats' run sets them (empty lines left out).
+    mapfile -t lines < <(grep -v '^$' <<<"$output")
+    mapfile -t stderr_lines < <(grep -v '^$' <<<"$stderr")
+    gdb_report " (served by the gdb of $srv, session $n) set args$args;$(printf ' %q;' "$@")"
 }
 
 # shared_session PROGRAM [ARGS...]: gdb_session, but run once per test file
