@@ -178,7 +178,7 @@ served_session() {
             done
             setsid timeout -k 5 1800 env --default-signal=INT "${GDB_UNSET[@]}" gdb -nx -batch \
             "${GDB_INIT[@]}" "${PREAMBLE[@]}" -ex "source $ROOT/gdb/py_hook.py" \
-            -ex "source $ROOT/tests/serve.py" -ex "python serve('$srv')" "$PY" \
+            -ex "source $ROOT/tests/serve.py" -ex "python serve('$srv', '$PY')" "$PY" \
             </dev/null >"$srv/log" 2>&1 &
             echo $! >"$srv/pid"
             rc=0

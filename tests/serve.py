@@ -5,8 +5,8 @@ Starting gdb and reading an interpreter's debug information costs a test
 0.1 s.  So helper.bash's gdb_session hands a session whose commands leave
 nothing behind (see served_session there) to a gdb started for the test
 file, the interpreter and the debug files, which runs the sessions one after
-another: serve(DIR) waits for DIR/req.N/ready, runs that session and writes
-DIR/req.N/done.
+another: serve(DIR, PROGRAM) waits for DIR/req.N/ready, runs that session
+and writes its status to DIR/req.N/status.
 
 A session runs as `gdb -batch` would run it from -ex options: gdb's stdout
 and stderr go to the session's files, each command runs and prints its error
@@ -183,18 +183,21 @@ def _session(req, env, settings, program):
         _quiet("set %s %s" % (name, value))
     _restore_environment(commands, env)
     # A program that exec'd another left that one as the inferior's file.
-    if gdb.current_progspace().filename != program:
-        _quiet("file " + program)
+    if gdb.current_progspace().filename != program[1]:
+        _quiet("file " + program[0])
     return 1 if failed else 0
 
 
-def serve(directory, idle=120):
+def serve(directory, program, idle=120):
     """Runs DIR/req.1, DIR/req.2, ... as they become ready; returns (and
     gdb exits) when DIR/quit appears (the test file's teardown_file), DIR
-    is gone, or IDLE seconds pass without a session."""
+    is gone, or IDLE seconds pass without a session.  PROGRAM is the
+    program file as gdb was given it: gdb runs it by that name (a test that
+    signals its program finds it by it) though it keeps the file's real path
+    (pyenv's python3 is a link to python3.12)."""
     env = _read_env(os.path.join(directory, "env"))
     settings = _pyhook_settings()
-    program = gdb.current_progspace().filename
+    program = (program, gdb.current_progspace().filename)
     number = 1
     last = time.monotonic()
     while True:
