@@ -120,52 +120,59 @@ gdb_session() {
 SERVABLE='^(break|tbreak|run|continue|next|step|finish|up|down|frame|bt|backtrace|info|print|p|output|printf|echo|thread|kill|interrupt|signal|queue-signal|delete|disable|enable|condition|until|advance|stepi|nexti|select-frame|ptype|whatis|list|show|gcore|generate-core-file|detach|catch|set py-hook|set var|set variable|set environment|unset environment|set disable-randomization|set scheduler-locking|py-hook-(bt|frame|up|down|locals|set|eval|exec|save|load|targets|explain|tasks|status)|paths-run|paths-compare|layout-check|layout-measure)( |$)|^source '"$ROOT"'/tests/(paths|layout)\.py$'
 
 # servable COMMAND...: whether a served session can run these commands
-# (PYHOOK_SERVE=0 gives every session a gdb of its own).  One that prints
-# ($1, $2, ... in gdb's value history) only while the history is empty.
+# (PYHOOK_SERVE=0 gives every session a gdb of its own).
 servable() {
     [ "${PYHOOK_SERVE:-1}" != 0 ] && [ ${#GDB_WRAPPER[@]} -eq 0 ] || return 1
-    local command prints=
+    local command
     for command in "$@"; do
         if [[ ! "$command" =~ $SERVABLE ]]; then
             [ -z "${PYHOOK_SERVE_LOG:-}" ] || echo "${command:0:40}" >>"$PYHOOK_SERVE_LOG"
             return 1
         fi
-        [[ ! "$command" =~ ^(print|p)( |/) ]] || prints=1
-    done
-    [ -z "$prints" ] || [ ! -e "$(served_dir)/history-used" ]
-}
-
-# teardown_file: the gdbs that served this file's sessions end.  (A test
-# file that needs its own teardown_file calls stop_served.)
-teardown_file() {
-    stop_served
-}
-
-stop_served() {
-    local srv
-    for srv in "$BATS_FILE_TMPDIR"/serve-*; do
-        [ ! -d "$srv" ] || : >"$srv/quit"
     done
 }
 
-# served_dir: the directory of the gdb that serves this file's sessions on
-# this interpreter with these debug files.
+# prints COMMAND...: whether the commands print ($1, $2, ... in gdb's value
+# history, which a served gdb cannot empty).
+prints() {
+    local command
+    for command in "$@"; do
+        [[ ! "$command" =~ ^(print|p)( |/) ]] || return 0
+    done
+    return 1
+}
+
+# served_dir: the directory of the gdb that serves this run's sessions on
+# this interpreter with these debug files.  One gdb serves every test file
+# of the run (bats runs them one after another): starting one costs up to
+# 1.5 s with debug information.  It ends when bats removes the run's
+# directory at the end, or after 120 s without a session.
 served_dir() {
-    echo "$BATS_FILE_TMPDIR/serve-$(printf '%s\n' "$PY" "${GDB_INIT[*]}" "$HELPER" | md5sum | cut -c1-16)"
+    echo "$BATS_RUN_TMPDIR/serve-$(printf '%s\n' "$PY" "${GDB_INIT[*]}" "$HELPER" | md5sum | cut -c1-16)"
+}
+
+# retire_served DIR: the gdb of DIR serves no more sessions; it exits when
+# it sees its directory gone (tests/serve.py), and the next session starts
+# another.
+retire_served() {
+    : >"$1/quit"
+    mv "$1" "$1.ended.$BATS_SUITE_TEST_NUMBER.$RANDOM"
 }
 
 # served_session ARGS COMMAND...: gdb_session's run of the program with
-# ARGS (shell words and redirections) and COMMANDS, by a gdb kept for this
-# test file, interpreter and debug files (tests/serve.py), started by the
-# first such session; sets what gdb_raw sets.  A session that does not end
-# within GDB_TIMEOUT, or whose gdb dies, ends that gdb (the next session
-# starts another) and fails as gdb_raw's would.
+# ARGS (shell words and redirections) and COMMANDS, by the gdb kept for
+# this run, interpreter and debug files (tests/serve.py, served_dir),
+# started by the first such session; sets what gdb_raw sets.  A session
+# that does not end within GDB_TIMEOUT, or whose gdb dies, ends that gdb
+# (the next session starts another) and fails as gdb_raw's would.
 served_session() {
     local args=$1 srv n req tick note=
     shift
     srv=$(served_dir)
-    if [ -e "$srv/exit" ]; then
-        mv "$srv" "$srv.ended.$BATS_SUITE_TEST_NUMBER"
+    # A gdb that ended (timed out, died) is replaced; so is one whose value
+    # history holds a value, for a session that prints: its $1 would be $N.
+    if [ -e "$srv/exit" ] || { [ -e "$srv/history-used" ] && prints "$@"; }; then
+        retire_served "$srv"
     fi
     if [ ! -d "$srv" ]; then
         mkdir -p "$srv"
@@ -205,6 +212,11 @@ served_session() {
     exec {tick}>&-
     if [ -e "$req/status" ]; then
         status=$(cat "$req/status")
+    elif [ -e "$srv/exit" ] && [ "$(cat "$srv/exit")" = 0 ] && [ ! -e "$req/stdout" ]; then
+        # The gdb ended of idleness as this session was handed to it.
+        retire_served "$srv"
+        served_session "$args" "$@"
+        return
     elif [ -e "$srv/exit" ]; then
         status=$(cat "$srv/exit")
         [ "$status" -gt 1 ] || status=1
@@ -218,6 +230,7 @@ served_session() {
     output=$(cat "$req/stdout" 2>/dev/null)
     stderr=$(cat "$req/stderr" 2>/dev/null)
     [ -z "$note" ] || stderr+=$'\n'"$note"
+    [ -e "$req/status" ] || retire_served "$srv"
     # As bats' run sets them (empty lines left out).
     mapfile -t lines < <(grep -v '^$' <<<"$output")
     mapfile -t stderr_lines < <(grep -v '^$' <<<"$stderr")

@@ -3,9 +3,9 @@
 Starting gdb and reading an interpreter's debug information costs a test
 0.4 to 1.5 s; running the program once more in a gdb that has them costs
 0.1 s.  So helper.bash's gdb_session hands a session whose commands leave
-nothing behind (see served_session there) to a gdb started for the test
-file, the interpreter and the debug files, which runs the sessions one after
-another: serve(DIR, PROGRAM) waits for DIR/req.N/ready, runs that session
+nothing behind (see served_session there) to a gdb started for the bats
+run, the interpreter and the debug files, which runs the sessions of every
+test file one after another: serve(DIR, PROGRAM) waits for DIR/req.N/ready, runs that session
 and writes its status to DIR/req.N/status.
 
 A session runs as `gdb -batch` would run it from -ex options: gdb's stdout
@@ -15,7 +15,8 @@ else 0.  Before it, the inferior's environment and gdb's working directory
 are made the test's; after it, every process is killed, every breakpoint
 deleted and py-hook's settings put back, so the next session starts as a new
 gdb would (but for breakpoint numbers, which go on counting, and the value
-history, which helper.bash keeps sessions that print from).
+history: helper.bash gives a session that prints a new gdb once a value is
+in it).
 """
 
 import os
@@ -190,31 +191,40 @@ def _session(req, env, settings, program):
 
 def serve(directory, program, idle=120):
     """Runs DIR/req.1, DIR/req.2, ... as they become ready; returns (and
-    gdb exits) when DIR/quit appears (the test file's teardown_file), DIR
-    is gone, or IDLE seconds pass without a session.  PROGRAM is the
-    program file as gdb was given it: gdb runs it by that name (a test that
-    signals its program finds it by it) though it keeps the file's real path
-    (pyenv's python3 is a link to python3.12)."""
+    gdb exits) when DIR/quit appears or DIR is gone (helper.bash's
+    retire_served, or bats removing the run's directory at its end), or
+    when IDLE seconds pass without a session.  PROGRAM is the program file
+    as gdb was given it: gdb runs it by that name (a test that signals its
+    program finds it by it) though it keeps the file's real path (pyenv's
+    python3 is a link to python3.12)."""
     env = _read_env(os.path.join(directory, "env"))
     settings = _pyhook_settings()
     program = (program, gdb.current_progspace().filename)
+    # retire_served moves DIR aside and the next session makes a new DIR
+    # for a new gdb: this one must then stop, not serve that one's sessions.
+    inode = os.stat(directory).st_ino
     number = 1
     last = time.monotonic()
     while True:
+        try:
+            ours = os.stat(directory).st_ino == inode
+        except FileNotFoundError:
+            ours = False
+        if not ours or os.path.exists(os.path.join(directory, "quit")):
+            return
         req = os.path.join(directory, "req.%d" % number)
         if os.path.exists(os.path.join(req, "ready")):
             status = _session(req, env, settings, program)
             with open(os.path.join(req, "status.tmp"), "w") as f:
                 f.write("%d\n" % status)
             # gdb's value history ($1, $2, ...) cannot be emptied: a later
-            # session that prints gets a gdb of its own (helper.bash).
+            # session that prints gets a new gdb (helper.bash).
             if gdb.execute("show values", to_string=True).strip():
                 open(os.path.join(directory, "history-used"), "w").close()
             os.rename(os.path.join(req, "status.tmp"), os.path.join(req, "status"))
             number += 1
             last = time.monotonic()
             continue
-        if (not os.path.isdir(directory) or os.path.exists(os.path.join(directory, "quit"))
-                or time.monotonic() - last > idle):
+        if time.monotonic() - last > idle:
             return
         time.sleep(0.01)
