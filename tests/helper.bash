@@ -185,12 +185,15 @@ served_session() {
             done
             setsid timeout -k 5 1800 env --default-signal=INT "${GDB_UNSET[@]}" gdb -nx -batch \
             "${GDB_INIT[@]}" "${PREAMBLE[@]}" -ex "source $ROOT/gdb/py_hook.py" \
-            -ex "source $ROOT/tests/serve.py" -ex "python serve('$srv', '$PY')" "$PY" \
+            -ex "source $ROOT/tests/serve.py" -ex "python serve('$srv', '$PY', $(stat -c %i "$srv"))" "$PY" \
             </dev/null >"$srv/log" 2>&1 &
             echo $! >"$srv/pid"
+            # Relative to the directory, which retire_served may move: the
+            # path may by then be another gdb's.
+            cd "$srv" || exit
             rc=0
             wait $! || rc=$?
-            echo "$rc" >"$srv/exit") </dev/null >/dev/null 2>&1 3>&- &
+            echo "$rc" >exit) </dev/null >/dev/null 2>&1 3>&- &
     fi
     n=$(($(cat "$srv/last") + 1))
     echo "$n" >"$srv/last"
@@ -222,13 +225,13 @@ served_session() {
         [ "$status" -gt 1 ] || status=1
         note="the gdb serving the session exited with $(cat "$srv/exit") during it"
     else
-        kill -TERM -- "-$(cat "$srv/pid")" 2>/dev/null
+        kill -TERM -- "-$(cat "$srv/pid")" 2>/dev/null || :
         sleep 1
-        kill -KILL -- "-$(cat "$srv/pid")" 2>/dev/null
+        kill -KILL -- "-$(cat "$srv/pid")" 2>/dev/null || :
         status=124
     fi
-    output=$(cat "$req/stdout" 2>/dev/null)
-    stderr=$(cat "$req/stderr" 2>/dev/null)
+    output=$(cat "$req/stdout" 2>/dev/null || :)
+    stderr=$(cat "$req/stderr" 2>/dev/null || :)
     [ -z "$note" ] || stderr+=$'\n'"$note"
     [ -e "$req/status" ] || retire_served "$srv"
     # As bats' run sets them (empty lines left out).

@@ -5,8 +5,9 @@ Starting gdb and reading an interpreter's debug information costs a test
 0.1 s.  So helper.bash's gdb_session hands a session whose commands leave
 nothing behind (see served_session there) to a gdb started for the bats
 run, the interpreter and the debug files, which runs the sessions of every
-test file one after another: serve(DIR, PROGRAM) waits for DIR/req.N/ready, runs that session
-and writes its status to DIR/req.N/status.
+test file one after another: serve(DIR, PROGRAM, INODE) waits for
+DIR/req.N/ready, runs that session and writes its status to
+DIR/req.N/status.
 
 A session runs as `gdb -batch` would run it from -ex options: gdb's stdout
 and stderr go to the session's files, each command runs and prints its error
@@ -183,26 +184,30 @@ def _session(req, env, settings, program):
     for name, value in saved.items():
         _quiet("set %s %s" % (name, value))
     _restore_environment(commands, env)
-    # A program that exec'd another left that one as the inferior's file.
+    # A program that exec'd another left that one as the inferior's file
+    # (symbols and all), or the same file by another name (exec-file, the
+    # name the next run starts it by).
     if gdb.current_progspace().filename != program[1]:
         _quiet("file " + program[0])
+    else:
+        _quiet("exec-file " + program[0])
     return 1 if failed else 0
 
 
-def serve(directory, program, idle=120):
+def serve(directory, program, inode, idle=120):
     """Runs DIR/req.1, DIR/req.2, ... as they become ready; returns (and
     gdb exits) when DIR/quit appears or DIR is gone (helper.bash's
     retire_served, or bats removing the run's directory at its end), or
     when IDLE seconds pass without a session.  PROGRAM is the program file
     as gdb was given it: gdb runs it by that name (a test that signals its
     program finds it by it) though it keeps the file's real path (pyenv's
-    python3 is a link to python3.12)."""
+    python3 is a link to python3.12).  INODE is DIR's inode when gdb was
+    started: retire_served moves DIR aside and the next session makes a new
+    DIR for a new gdb, even before this one has started; this one must then
+    stop, not serve that one's sessions."""
     env = _read_env(os.path.join(directory, "env"))
     settings = _pyhook_settings()
     program = (program, gdb.current_progspace().filename)
-    # retire_served moves DIR aside and the next session makes a new DIR
-    # for a new gdb: this one must then stop, not serve that one's sessions.
-    inode = os.stat(directory).st_ino
     number = 1
     last = time.monotonic()
     while True:
