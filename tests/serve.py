@@ -123,6 +123,15 @@ def _kill_all():
     _quiet("inferior 1")
 
 
+def _executable_is(name):
+    """Whether the current inferior's executable (as `info inferiors`
+    names it, gdb 13 having no Python API for it) is NAME."""
+    for line in gdb.execute("info inferiors", to_string=True).splitlines():
+        if line.startswith("*"):
+            return line.rstrip().endswith(" " + name)
+    return False
+
+
 class _Redirect:
     """gdb's stdout and stderr (fds 1 and 2) go to two files for a while."""
 
@@ -184,13 +193,13 @@ def _session(req, env, settings, program):
     for name, value in saved.items():
         _quiet("set %s %s" % (name, value))
     _restore_environment(commands, env)
-    # A program that exec'd another left that one as the inferior's file
-    # (symbols and all), or the same file by another name (exec-file, the
-    # name the next run starts it by).
-    if gdb.current_progspace().filename != program[1]:
+    # A program that exec'd another left that one as the inferior's file,
+    # or the same file by another name (the name the next run starts it
+    # by).  `file` again, not `exec-file`: gdb 13's exec-file leaves
+    # breakpoints on shared libraries unresolved in every later run.
+    if gdb.current_progspace().filename != program[1] or \
+            not _executable_is(program[0]):
         _quiet("file " + program[0])
-    else:
-        _quiet("exec-file " + program[0])
     return 1 if failed else 0
 
 
