@@ -94,7 +94,13 @@ struct py_api {
   void (*PyDict_Clear) (py_object *);
   int (*PyDict_Update) (py_object *, py_object *);
   py_object *(*PyDict_GetItemString) (py_object *, const char *);
+  int (*PyDict_SetItemString) (py_object *, const char *, py_object *);
+  int (*PyDict_DelItemString) (py_object *, const char *);
   py_object *(*PyDict_New) (void);
+  /* The interpreter of the calling thread, and its dict for extensions'
+     state: the helper keeps its objects there (scratch.c).  */
+  void *(*PyInterpreterState_Get) (void);
+  py_object *(*PyInterpreterState_GetDict) (void *);
   py_object *(*PyImport_ImportModule) (const char *);
   int (*PyList_Append) (py_object *, py_object *);
   int (*PySequence_DelItem) (py_object *, py_ssize);

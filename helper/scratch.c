@@ -42,15 +42,86 @@
 #define HELPER_KEY "__py_hook_builtins__"
 #define PY_EVAL_INPUT 258 /* Py_eval_input */
 
-/* frame object -> dict of its scratch names; made on first use.  */
-static py_object *scratch_frames;
-/* frame object -> dict of names a py-hook-repl --readonly session bound
-   (HOOK_REQ_SESSION), which shadow everything else for that session.  */
-static py_object *session_frames;
-static int session_on;
-/* Stand-ins for the builtins exit and quit: site's versions close
-   sys.stdin, the program's stdin, before they raise SystemExit.  */
-static py_object *stand_ins;
+/* Every Python object the helper keeps between calls belongs to one
+   interpreter and lives in that interpreter's dict for extensions
+   (PyInterpreterState_GetDict), under STATE_KEY, in a dict of:
+   - "scratch": frame object -> dict of its scratch names;
+   - "session": frame object -> dict of names a py-hook-repl --readonly
+     session bound (HOOK_REQ_SESSION), which shadow everything else for
+     that session;
+   - "stand_ins": the stand-ins for the builtins exit and quit (site's
+     versions close sys.stdin, the program's stdin, before they raise
+     SystemExit), made with that interpreter's builtins;
+   - "pruner", and "in_gc" and "at_exit" while it is registered there.
+   Never process-wide: a subinterpreter has its own allocator (3.12+), its
+   own builtins, gc.callbacks and atexit, and one interpreter's object
+   freed or called from another corrupts its heap.  The interpreter drops
+   them all when it ends.  */
+#define STATE_KEY "py_hook"
+
+static int session_on; /* this request runs in a session (ns_session) */
+
+/* The calling thread's interpreter's state dict (borrowed), made when
+   MAKE; NULL if there is none (an error is never left set).  */
+static py_object *
+interp_state (const struct py_api *api, int make)
+{
+  py_object *all = api->PyInterpreterState_GetDict (api->PyInterpreterState_Get ());
+  py_object *state = all ? api->PyDict_GetItemString (all, STATE_KEY) : NULL;
+  if (state == NULL && all != NULL && make)
+    {
+      state = api->PyDict_New ();
+      if (state != NULL && api->PyDict_SetItemString (all, STATE_KEY, state) != 0)
+        {
+          api->Py_DecRef (state);
+          state = NULL;
+        }
+      else if (state != NULL)
+        api->Py_DecRef (state); /* ALL holds it */
+    }
+  api->PyErr_Clear ();
+  return state;
+}
+
+/* Entry NAME of the state (borrowed), or NULL.  */
+static py_object *
+state_get (const struct py_api *api, const char *name)
+{
+  py_object *state = interp_state (api, 0);
+  return state ? api->PyDict_GetItemString (state, name) : NULL;
+}
+
+/* Stores VALUE (a new reference, taken; NULL: removes NAME) as entry NAME
+   of the state; returns the entry (borrowed) or NULL.  */
+static py_object *
+state_put (const struct py_api *api, const char *name, py_object *value)
+{
+  py_object *state = interp_state (api, value != NULL);
+  if (state != NULL && value == NULL
+      && api->PyDict_GetItemString (state, name) != NULL
+      && api->PyDict_DelItemString (state, name) != 0)
+    api->PyErr_Clear ();
+  if (value == NULL)
+    return NULL;
+  int stored = state != NULL && api->PyDict_SetItemString (state, name, value) == 0;
+  api->PyErr_Clear ();
+  api->Py_DecRef (value);
+  return stored ? value : NULL;
+}
+
+/* Dict entry NAME ("scratch" or "session"), made on first use when MAKE.  */
+static py_object *
+frames_table (const struct py_api *api, const char *name, int make)
+{
+  py_object *table = state_get (api, name);
+  if (table == NULL && make)
+    {
+      py_object *fresh = api->PyDict_New ();
+      table = fresh ? state_put (api, name, fresh) : NULL;
+    }
+  api->PyErr_Clear ();
+  return table;
+}
 
 /* Whether FRAME's code has returned: its frame object then owns the
    interpreter frame, copied into the object itself (f_frame points to its
@@ -85,25 +156,26 @@ prune_one (const struct py_api *api, py_object *frames)
   api->Py_DecRef (all);
 }
 
-/* The builtin function in gc.callbacks and atexit (see the top).  */
-static py_object *pruner;
-static int pruner_in_gc; /* pruner is in gc.callbacks */
-static int pruner_at_exit; /* pruner is registered with atexit */
-static int pruning; /* prune is running: a collection inside it must not
-                       re-enter */
+/* prune is running on this thread: a collection inside it must not
+   re-enter.  Per thread: interpreters with GILs of their own collect at
+   the same time.  */
+static __thread int pruning;
 
 static int
 nothing_kept (const struct py_api *api)
 {
-  return (scratch_frames == NULL || api->PyDict_Size (scratch_frames) == 0)
-         && (session_frames == NULL || api->PyDict_Size (session_frames) == 0);
+  py_object *scratch = frames_table (api, "scratch", 0);
+  py_object *session = frames_table (api, "session", 0);
+  return (scratch == NULL || api->PyDict_Size (scratch) == 0)
+         && (session == NULL || api->PyDict_Size (session) == 0);
 }
 
 /* Takes the pruner out of gc.callbacks.  */
 static void
 pruner_leave_gc (const struct py_api *api)
 {
-  if (!pruner_in_gc)
+  py_object *pruner = state_get (api, "pruner");
+  if (pruner == NULL || state_get (api, "in_gc") == NULL)
     return;
   py_object *gc = api->PyImport_ImportModule ("gc");
   py_object *list = gc ? api->PyObject_GetAttrString (gc, "callbacks") : NULL;
@@ -111,7 +183,7 @@ pruner_leave_gc (const struct py_api *api)
     for (py_ssize i = api->PyList_Size (list) - 1; i >= 0; i--)
       if (api->PyList_GetItem (list, i) == pruner)
         api->PySequence_DelItem (list, i);
-  pruner_in_gc = 0;
+  state_put (api, "in_gc", NULL);
   if (list)
     api->Py_DecRef (list);
   if (gc)
@@ -125,8 +197,8 @@ prune (const struct py_api *api)
   if (pruning)
     return;
   pruning = 1;
-  prune_one (api, scratch_frames);
-  prune_one (api, session_frames);
+  prune_one (api, frames_table (api, "scratch", 0));
+  prune_one (api, frames_table (api, "session", 0));
   if (nothing_kept (api))
     pruner_leave_gc (api);
   pruning = 0;
@@ -143,12 +215,16 @@ pruner_call (py_object *self, py_object *args)
       prune (api);
       if (args != NULL && api->PyTuple_Size (args) == 0)
         {
-          /* atexit: the program ends; let every frame go.  */
-          if (scratch_frames)
-            api->PyDict_Clear (scratch_frames);
-          if (session_frames)
-            api->PyDict_Clear (session_frames);
+          /* atexit: the interpreter ends; let every frame go, and forget
+             the registration atexit has just dropped.  */
+          py_object *scratch = frames_table (api, "scratch", 0);
+          py_object *session = frames_table (api, "session", 0);
+          if (scratch)
+            api->PyDict_Clear (scratch);
+          if (session)
+            api->PyDict_Clear (session);
           pruner_leave_gc (api);
+          state_put (api, "at_exit", NULL);
         }
       api->PyErr_Clear ();
       api->Py_IncRef (api->none);
@@ -171,26 +247,33 @@ static struct
 static void
 pruner_arm (const struct py_api *api)
 {
+  py_object *pruner = state_get (api, "pruner");
   if (pruner == NULL)
-    pruner = api->PyCFunction_NewEx (&pruner_def, NULL, NULL);
+    {
+      py_object *fresh = api->PyCFunction_NewEx (&pruner_def, NULL, NULL);
+      pruner = fresh ? state_put (api, "pruner", fresh) : NULL;
+    }
   if (pruner == NULL)
     {
       api->PyErr_Clear ();
       return;
     }
-  if (!pruner_in_gc)
+  if (state_get (api, "in_gc") == NULL)
     {
       py_object *gc = api->PyImport_ImportModule ("gc");
       py_object *list = gc ? api->PyObject_GetAttrString (gc, "callbacks") : NULL;
       if (list && pyapi_type (list) == api->list_type
           && api->PyList_Append (list, pruner) == 0)
-        pruner_in_gc = 1;
+        {
+          api->Py_IncRef (api->none);
+          state_put (api, "in_gc", api->none);
+        }
       if (list)
         api->Py_DecRef (list);
       if (gc)
         api->Py_DecRef (gc);
     }
-  if (!pruner_at_exit)
+  if (state_get (api, "at_exit") == NULL)
     {
       py_object *atexit = api->PyImport_ImportModule ("atexit");
       py_object *done = atexit ? api->PyObject_CallMethod (atexit, "register",
@@ -198,7 +281,8 @@ pruner_arm (const struct py_api *api)
                                : NULL;
       if (done)
         {
-          pruner_at_exit = 1;
+          api->Py_IncRef (api->none);
+          state_put (api, "at_exit", api->none);
           api->Py_DecRef (done);
         }
       if (atexit)
@@ -216,6 +300,7 @@ ns_session (int on)
 void
 ns_end_session (const struct py_api *api, py_object *frame)
 {
+  py_object *session_frames = frames_table (api, "session", 0);
   if (session_frames != NULL
       && api->PyDict_GetItemWithError (session_frames, frame) != NULL
       && api->PyDict_DelItem (session_frames, frame) != 0)
@@ -248,7 +333,7 @@ make_stand_ins (const struct py_api *api, py_object *builtins)
   if (done)
     {
       api->Py_DecRef (done);
-      stand_ins = ns;
+      state_put (api, "stand_ins", ns);
       ns = NULL;
     }
   api->PyErr_Clear ();
@@ -263,8 +348,9 @@ make_stand_ins (const struct py_api *api, py_object *builtins)
 static void
 add_stand_ins (const struct py_api *api, py_object *ns, py_object *builtins)
 {
-  if (stand_ins == NULL && builtins != NULL)
+  if (state_get (api, "stand_ins") == NULL && builtins != NULL)
     make_stand_ins (api, builtins);
+  py_object *stand_ins = state_get (api, "stand_ins");
   if (stand_ins == NULL)
     return;
   static const char *const names[] = { "exit", "quit" };
@@ -283,19 +369,10 @@ add_stand_ins (const struct py_api *api, py_object *ns, py_object *builtins)
   api->PyErr_Clear ();
 }
 
-/* "__py_hook_builtins__" (a str kept for the life of the process).  */
-static py_object *
-helper_key (const struct py_api *api)
-{
-  static py_object *key;
-  if (key == NULL)
-    key = api->PyUnicode_FromStringAndSize (HELPER_KEY, sizeof HELPER_KEY - 1);
-  return key;
-}
-
 static int
 is_stand_in (const struct py_api *api, py_object *value)
 {
+  py_object *stand_ins = state_get (api, "stand_ins");
   return stand_ins != NULL
          && (value == api->PyDict_GetItemString (stand_ins, "exit")
              || value == api->PyDict_GetItemString (stand_ins, "quit"));
@@ -384,10 +461,12 @@ ns_build (const struct py_api *api, py_object *frame, py_object *code,
     }
   if (status != HOOK_OK)
     return status;
+  py_object *scratch_frames = frames_table (api, "scratch", 0);
+  py_object *session_frames = session_on ? frames_table (api, "session", 0) : NULL;
   x->scratch = scratch_frames
                    ? api->PyDict_GetItemWithError (scratch_frames, frame)
                    : NULL;
-  x->session = session_on && session_frames
+  x->session = session_frames
                    ? api->PyDict_GetItemWithError (session_frames, frame)
                    : NULL;
   api->PyErr_Clear ();
@@ -401,8 +480,7 @@ ns_build (const struct py_api *api, py_object *frame, py_object *code,
   /* The frame's builtins under a name no program uses, for the source
      gdb writes itself (py-hook-save): a frame's own 'open' or 'len' must
      not take their place.  */
-  if (builtins != NULL && helper_key (api) != NULL
-      && api->PyDict_SetItem (x->ns, helper_key (api), builtins) != 0)
+  if (builtins != NULL && api->PyDict_SetItemString (x->ns, HELPER_KEY, builtins) != 0)
     api->PyErr_Clear ();
   if (builtins)
     api->Py_DecRef (builtins);
@@ -708,8 +786,7 @@ write_scratch (const struct py_api *api, py_object *frame, struct exec_ns *x,
   while (x->scratch && api->PyDict_Next (x->scratch, &pos, &name, &value))
     if (lookup (api, next, name) == NULL && !frame_owns (api, x, name))
       frames_value_record (api, 'S', name, "scratch", NULL, limit);
-  if (scratch_frames == NULL)
-    scratch_frames = api->PyDict_New ();
+  py_object *scratch_frames = frames_table (api, "scratch", api->PyDict_Size (next) != 0);
   if (scratch_frames != NULL)
     {
       int rc = api->PyDict_Size (next)
@@ -763,8 +840,7 @@ write_session (const struct py_api *api, py_object *frame, struct exec_ns *x,
       else if (had != value)
         frames_value_record (api, 'S', name, "session", value, limit);
     }
-  if (session_frames == NULL)
-    session_frames = api->PyDict_New ();
+  py_object *session_frames = frames_table (api, "session", 1);
   if (session_frames != NULL
       && api->PyDict_SetItem (session_frames, frame, next) != 0)
     api->PyErr_Clear ();
